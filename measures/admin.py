@@ -1,0 +1,49 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import ChangeIdea, Enrolment, Measure, Programme, WeeklyCount, WeeklyReturn
+
+
+@admin.register(Measure)
+class MeasureAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code", "domain", "kind", "improvement", "parent", "is_active"]
+    list_filter = ["domain", "kind", "is_active"]
+    search_fields = ["name", "code"]
+
+
+class EnrolmentInline(admin.TabularInline):
+    model = Enrolment
+    extra = 0
+    autocomplete_fields = ["ward"]
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "reduction_percent", "deadline"]
+    filter_horizontal = ["measures"]
+    inlines = [EnrolmentInline]
+
+
+class WeeklyCountInline(admin.TabularInline):
+    model = WeeklyCount
+    extra = 0
+
+
+@admin.register(WeeklyReturn)
+class WeeklyReturnAdmin(SimpleHistoryAdmin):
+    list_display = ["ward", "week_start", "status", "occupied_bed_days", "beds", "updated_at"]
+    list_filter = ["status", "ward__trust__region", "ward__trust"]
+    search_fields = ["ward__name", "ward__trust__name"]
+    date_hierarchy = "week_start"
+    list_select_related = ["ward__trust"]
+    readonly_fields = ["version", "created_at", "updated_at", "submitted_at"]
+    autocomplete_fields = ["ward"]
+    inlines = [WeeklyCountInline]
+
+
+@admin.register(ChangeIdea)
+class ChangeIdeaAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "ward", "started_on", "stage", "driver_area"]
+    list_filter = ["stage", "ward__trust"]
+    search_fields = ["title", "ward__name"]
+    autocomplete_fields = ["ward"]

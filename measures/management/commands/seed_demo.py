@@ -1,0 +1,167 @@
+import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from measures import demo
+from measures.models import ChangeIdea, Enrolment, Measure, Programme, WeeklyCount, WeeklyReturn
+from wards.models import Membership, Region, Trust, Ward
+
+DEMO_PASSWORD = "mhsip-demo-2026"
+Role = Membership.Role
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the deterministic demo data set (3 regions, 9 trusts, 45 wards, weekly returns "
+        "since May 2021) and one demo user per role. Idempotent: a second run adds only weeks "
+        "that have ended since."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Run even with DEBUG off (demo users have a published password).",
+        )
+        parser.add_argument("--until", type=datetime.date.fromisoformat, default=None)
+
+    def handle(self, *args, allow_production=False, until=None, **options):
+        if not settings.DEBUG and not allow_production:
+            raise CommandError(
+                "Refusing to load demo users with a published password while DEBUG is off. "
+                "Pass --allow-production if this really is a demo site."
+            )
+        until = until or demo.latest_complete_week(timezone.localdate())
+        with transaction.atomic():
+            wards = self._organisations()
+            self._users(wards)
+            created = self._returns(wards, until)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready: {Ward.objects.count()} wards, "
+                f"{WeeklyReturn.objects.count()} weekly returns ({created} new), "
+                f"latest week w/c {until:%d %b %Y}."
+            )
+        )
+        self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+        for username, description in DEMO_USERS:
+            self.stdout.write(f"  {username:<12} {description}")
+
+    def _organisations(self) -> dict[str, tuple[Ward, demo.DemoWard]]:
+        regions = {
+            code: Region.objects.get_or_create(code=code, defaults={"name": name})[0]
+            for name, code in demo.REGIONS
+        }
+        trusts = {
+            ods: Trust.objects.get_or_create(
+                ods_code=ods, defaults={"name": name, "region": regions[region]}
+            )[0]
+            for region, name, ods in demo.TRUSTS
+        }
+        programmes = list(Programme.objects.all())
+        wards = {}
+        for spec in demo.demo_wards():
+            ward, _ = Ward.objects.get_or_create(
+                trust=trusts[spec.trust_ods],
+                name=spec.name,
+                defaults={
+                    "code": spec.code,
+                    "ward_type": spec.ward_type,
+                    "beds": spec.beds,
+                    "active_from": spec.active_from,
+                    "active_to": spec.active_to,
+                },
+            )
+            joined = max(demo.LAUNCH, demo.monday_of(spec.active_from))
+            for programme in programmes:
+                Enrolment.objects.get_or_create(
+                    programme=programme, ward=ward, defaults={"joined_on": joined}
+                )
+            if spec.improves_from:
+                title, area = demo.CHANGE_IDEAS[len(spec.name) % len(demo.CHANGE_IDEAS)]
+                ChangeIdea.objects.get_or_create(
+                    ward=ward,
+                    title=title,
+                    defaults={
+                        "started_on": spec.improves_from,
+                        "driver_area": area,
+                        "stage": ChangeIdea.Stage.ACT,
+                        "notes": "Adopted after two PDSA cycles on the ward.",
+                    },
+                )
+            wards[spec.code] = (ward, spec)
+        return wards
+
+    def _users(self, wards) -> None:
+        User = get_user_model()
+        first_trust = Trust.objects.get(ods_code=demo.TRUSTS[0][2])
+        staff_wards = [w for w, _ in wards.values() if w.trust_id == first_trust.pk][:2]
+        region = first_trust.region
+        for username, _ in DEMO_USERS:
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={
+                    "first_name": username.split(".")[0].title(),
+                    "is_staff": username == "admin",
+                    "is_superuser": username == "admin",
+                },
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save(update_fields=["password"])
+        memberships = [
+            *[{"user": "ward.staff", "role": Role.WARD_STAFF, "ward": w} for w in staff_wards],
+            {"user": "qi.lead", "role": Role.QI_LEAD, "trust": first_trust},
+            {"user": "facilitator", "role": Role.FACILITATOR, "region": region},
+            {"user": "admin", "role": Role.ADMIN},
+        ]
+        for fields in memberships:
+            fields["user"] = User.objects.get(username=fields["user"])
+            Membership.objects.get_or_create(**fields)
+
+    def _returns(self, wards, until) -> int:
+        measures = {m.code: m for m in Measure.objects.all()}
+        existing = set(WeeklyReturn.objects.values_list("ward_id", "week_start"))
+        submitted_at = timezone.now()
+        new_returns, new_counts = [], []
+        for index, (ward, spec) in enumerate(wards.values()):
+            weeks = demo.demo_weeks(spec, until)
+            if index % 5 == 0 and weeks and weeks[-1].week_start == until:
+                weeks = weeks[:-1]  # this ward has not returned the latest week yet: overdue
+            for week in weeks:
+                if (ward.pk, week.week_start) in existing:
+                    continue
+                is_draft = index % 3 == 0 and week.week_start == until
+                weekly_return = WeeklyReturn(
+                    ward=ward,
+                    week_start=week.week_start,
+                    beds=ward.beds,
+                    occupied_bed_days=week.occupied_bed_days,
+                    status=WeeklyReturn.Status.DRAFT if is_draft else WeeklyReturn.Status.SUBMITTED,
+                    submitted_at=None if is_draft else submitted_at,
+                )
+                new_returns.append(weekly_return)
+                new_counts.append(week.counts)
+        # Bulk inserts: ~13,000 returns and ~170,000 counts would take minutes one by one.
+        WeeklyReturn.objects.bulk_create(new_returns, batch_size=2000)
+        WeeklyCount.objects.bulk_create(
+            [
+                WeeklyCount(weekly_return=weekly_return, measure=measures[code], count=count)
+                for weekly_return, counts in zip(new_returns, new_counts, strict=True)
+                for code, count in counts.items()
+            ],
+            batch_size=5000,
+        )
+        return len(new_returns)
+
+
+DEMO_USERS = [
+    ("ward.staff", "Ward staff: enters returns for two wards of Tyneside Moors (RZ1)"),
+    ("qi.lead", "QI lead: everything in Tyneside Moors Mental Health NHS FT (RZ1)"),
+    ("facilitator", "PSC facilitator: reads all trusts of North East and North Cumbria PSC"),
+    ("admin", "Admin: everything, including /admin/"),
+]

@@ -1,0 +1,266 @@
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from wards.models import Ward
+
+MONDAY_MESSAGE = "The week must start on a Monday."
+BED_DAYS_MESSAGE = "Occupied bed days cannot be more than the beds open × 7."
+
+
+class Measure(models.Model):
+    """One entry of the measure catalogue, with its operational definition."""
+
+    class Domain(models.TextChoices):
+        RESTRICTIVE_PRACTICE = "restrictive_practice", "Restrictive practice"
+        SELF_HARM_SUICIDE = "self_harm_suicide", "Self-harm & suicide"
+        SEXUAL_SAFETY = "sexual_safety", "Sexual safety"
+
+    class Kind(models.TextChoices):
+        OUTCOME = "outcome", "Outcome measure"
+        PROCESS = "process", "Process measure"
+        BALANCING = "balancing", "Balancing measure"
+
+    class Improvement(models.TextChoices):
+        DECREASE = "decrease", "A decrease is an improvement"
+        INCREASE = "increase", "An increase is an improvement"
+        NEUTRAL = "neutral", "Neither direction is an improvement"
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=120, unique=True)
+    domain = models.CharField(max_length=30, choices=Domain.choices)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OUTCOME)
+    improvement = models.CharField(
+        max_length=10, choices=Improvement.choices, default=Improvement.DECREASE
+    )
+    unit = models.CharField(max_length=60, help_text="What one is: 'restraint episodes'.")
+    definition = models.TextField(help_text="The operational definition: what one count is.")
+    includes = models.TextField(blank=True, help_text="What counts.")
+    excludes = models.TextField(blank=True, help_text="What does not count.")
+    mhsds_codes = models.JSONField(
+        "MHSDS restrictive intervention types",
+        default=list,
+        blank=True,
+        help_text="The MHSDS restrictive intervention type codes this measure counts, "
+        "as NHS Digital's restrictive intervention statistics code them.",
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sub_measures",
+        help_text="A sub-measure never counts more than its parent in the same week.",
+    )
+    display_order = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["display_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Programme(models.Model):
+    """An improvement aim with a reduction target and deadline, e.g. 50% by 31 March 2024."""
+
+    name = models.CharField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+    reduction_percent = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(1, "A reduction target must be at least 1%."),
+            MaxValueValidator(100, "A reduction target cannot be more than 100%."),
+        ],
+        help_text="Reduction on each ward's baseline, in per cent. Blank: no numeric target.",
+    )
+    deadline = models.DateField()
+    measures = models.ManyToManyField(Measure, related_name="programmes")
+    wards = models.ManyToManyField(Ward, through="Enrolment", related_name="programmes")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["deadline", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reduction_percent__isnull=True)
+                | Q(reduction_percent__gte=1, reduction_percent__lte=100),
+                name="programme_reduction_percent_range",
+                violation_error_message="A reduction target is between 1% and 100%.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Enrolment(models.Model):
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="enrolments")
+    ward = models.ForeignKey(Ward, on_delete=models.CASCADE, related_name="enrolments")
+    joined_on = models.DateField(help_text="The Monday of the first week the ward reports.")
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "ward"], name="one_enrolment_per_ward"),
+            models.CheckConstraint(
+                condition=Q(joined_on__iso_week_day=1),
+                name="enrolment_joined_on_monday",
+                violation_error_message=MONDAY_MESSAGE,
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.ward} in {self.programme} from {self.joined_on:%d %b %Y}"
+
+
+class WeeklyReturn(models.Model):
+    """One ward's return for one week. Its counts are `WeeklyCount` rows: a measure with no
+    row is *missing* for that week, which is never the same as a recorded zero."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+
+    ward = models.ForeignKey(Ward, on_delete=models.PROTECT, related_name="returns")
+    week_start = models.DateField(help_text="The Monday the week starts on.")
+    beds = models.PositiveSmallIntegerField(
+        "beds open",
+        validators=[MinValueValidator(1, "Beds open must be at least 1.")],
+        help_text="Beds open that week; bounds the occupied bed days.",
+    )
+    occupied_bed_days = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Blank until known; the denominator of every rate."
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # Optimistic locking: a save names the version it was read at and fails if it moved on.
+    version = models.PositiveIntegerField(default=1)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["ward", "-week_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ward", "week_start"],
+                name="one_return_per_ward_week",
+                violation_error_message="This ward already has a return for this week.",
+            ),
+            models.CheckConstraint(
+                condition=Q(week_start__iso_week_day=1),
+                name="return_week_starts_monday",
+                violation_error_message=MONDAY_MESSAGE,
+            ),
+            models.CheckConstraint(
+                condition=Q(beds__gte=1),
+                name="return_beds_positive",
+                violation_error_message="Beds open must be at least 1.",
+            ),
+            models.CheckConstraint(
+                condition=Q(occupied_bed_days__isnull=True)
+                | Q(occupied_bed_days__gte=0, occupied_bed_days__lte=F("beds") * 7),
+                name="return_bed_days_within_capacity",
+                violation_error_message=BED_DAYS_MESSAGE,
+            ),
+        ]
+        indexes = [models.Index(fields=["week_start"])]
+
+    def __str__(self):
+        return f"{self.ward.name}, w/c {self.week_start:%d %b %Y}"
+
+    @property
+    def week_end(self) -> datetime.date:
+        return self.week_start + datetime.timedelta(days=6)
+
+    def clean(self):
+        errors = {}
+        if self.week_start:
+            if self.week_start.isoweekday() != 1:
+                errors["week_start"] = MONDAY_MESSAGE
+            elif self.week_start > timezone.localdate():
+                errors["week_start"] = "The week cannot start in the future."
+            elif self.ward_id and self.week_start + datetime.timedelta(6) < self.ward.active_from:
+                errors["week_start"] = (
+                    f"The ward opened on {self.ward.active_from:%d %B %Y}; "
+                    "this week is before that."
+                )
+        if self.occupied_bed_days is not None and self.beds:
+            if self.occupied_bed_days > self.beds * 7:
+                errors["occupied_bed_days"] = (
+                    f"{BED_DAYS_MESSAGE} This week that is {self.beds} × 7 = {self.beds * 7}."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+
+class WeeklyCount(models.Model):
+    weekly_return = models.ForeignKey(WeeklyReturn, on_delete=models.CASCADE, related_name="counts")
+    measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="counts")
+    count = models.PositiveIntegerField()
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["weekly_return", "measure"],
+                name="one_count_per_return_measure",
+                violation_error_message="This return already has a count for this measure.",
+            ),
+            models.CheckConstraint(
+                condition=Q(count__gte=0),
+                name="count_not_negative",
+                violation_error_message="A count cannot be negative.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.measure.code}={self.count}"
+
+
+class ChangeIdea(models.Model):
+    """A change idea tested on a ward (a PDSA cycle), shown as a dated marker on its charts.
+
+    Free text here is about the change, never about a person."""
+
+    class Stage(models.TextChoices):
+        PLAN = "plan", "Plan"
+        DO = "do", "Do"
+        STUDY = "study", "Study"
+        ACT = "act", "Act"
+
+    ward = models.ForeignKey(Ward, on_delete=models.CASCADE, related_name="change_ideas")
+    title = models.CharField(max_length=120)
+    started_on = models.DateField()
+    driver_area = models.CharField(
+        "driver diagram area", max_length=120, blank=True, help_text="e.g. Safewards, huddles"
+    )
+    stage = models.CharField("PDSA stage", max_length=10, choices=Stage.choices, default=Stage.PLAN)
+    notes = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["ward", "started_on"]
+
+    def __str__(self):
+        return f"{self.title} ({self.ward.name}, from {self.started_on:%d %b %Y})"

@@ -1,0 +1,34 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Membership, Region, Trust, Ward
+
+
+@admin.register(Region)
+class RegionAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Trust)
+class TrustAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "ods_code", "region"]
+    list_filter = ["region"]
+    search_fields = ["name", "ods_code"]
+
+
+@admin.register(Ward)
+class WardAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "trust", "ward_type", "beds", "active_from", "active_to"]
+    list_filter = ["ward_type", "trust__region", "trust"]
+    search_fields = ["name", "code", "trust__name", "trust__ods_code"]
+    list_select_related = ["trust"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "role", "ward", "trust", "region", "created_at"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "ward__name", "trust__name", "region__name"]
+    list_select_related = ["user", "ward__trust", "trust", "region"]
+    autocomplete_fields = ["ward", "trust", "region"]
