@@ -146,7 +146,9 @@ MEASURES = [
             "A detained patient absent without leave, or an informal patient missing from the "
             "ward whose absence causes concern for their safety."
         ),
-        "includes": "Failure to return from leave, absconding from the ward or from escorted leave.",
+        "includes": (
+            "Failure to return from leave, absconding from the ward or from escorted leave."
+        ),
         "excludes": "Informal patients who leave as agreed; late returns agreed in advance.",
     },
     {
@@ -158,7 +160,9 @@ MEASURES = [
             "An incident reported in the incident system of unwanted sexual behaviour, sexual "
             "harassment or assault, or a sexual boundary violation on the ward."
         ),
-        "includes": "Incidents between patients, from patients to staff, and from staff to patients.",
+        "includes": (
+            "Incidents between patients, from patients to staff, and from staff to patients."
+        ),
         "excludes": "Consensual relationships with no safeguarding concern.",
     },
     {

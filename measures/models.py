@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from simple_history.models import HistoricalRecords
 
 from wards.models import Ward
@@ -198,14 +198,14 @@ class WeeklyReturn(models.Model):
                 errors["week_start"] = "The week cannot start in the future."
             elif self.ward_id and self.week_start + datetime.timedelta(6) < self.ward.active_from:
                 errors["week_start"] = (
-                    f"The ward opened on {self.ward.active_from:%d %B %Y}; "
+                    f"The ward opened on {dateformat.format(self.ward.active_from, 'j F Y')}; "
                     "this week is before that."
                 )
-        if self.occupied_bed_days is not None and self.beds:
-            if self.occupied_bed_days > self.beds * 7:
-                errors["occupied_bed_days"] = (
-                    f"{BED_DAYS_MESSAGE} This week that is {self.beds} × 7 = {self.beds * 7}."
-                )
+        beds, bed_days = self.beds, self.occupied_bed_days
+        if bed_days is not None and beds and bed_days > beds * 7:
+            errors["occupied_bed_days"] = (
+                f"{BED_DAYS_MESSAGE} This week that is {beds} × 7 = {beds * 7}."
+            )
         if errors:
             raise ValidationError(errors)
 

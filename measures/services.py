@@ -5,7 +5,7 @@ from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from wards.models import Ward
 
@@ -108,7 +108,10 @@ def weekly_return_record(
 
     if ward.active_to and week_start > ward.active_to:
         raise ValidationError(
-            {"week_start": f"The ward closed on {ward.active_to:%d %B %Y}; this week is after."}
+            {
+                "week_start": f"The ward closed on {dateformat.format(ward.active_to, 'j F Y')}; "
+                "this week is after that."
+            }
         )
     weekly_return.occupied_bed_days = occupied_bed_days
     weekly_return.updated_by = user

@@ -9,3 +9,13 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mhsip.settings")
 app = Celery("mhsip")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@app.task(name="mhsip.healthcheck_task")
+def healthcheck_task() -> dict:
+    """Proves a worker is up and reaches the same database as the web app."""
+    from django.db import connection
+
+    from measures.models import WeeklyReturn
+
+    return {"database": connection.vendor, "weekly_returns": WeeklyReturn.objects.count()}

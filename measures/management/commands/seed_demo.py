@@ -47,7 +47,7 @@ class Command(BaseCommand):
                 f"latest week w/c {until:%d %b %Y}."
             )
         )
-        self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, description in DEMO_USERS:
             self.stdout.write(f"  {username:<12} {description}")
 

@@ -1,0 +1,105 @@
+import datetime
+import io
+
+import numpy as np
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import Sum
+
+from measures import demo
+from measures.models import WeeklyCount, WeeklyReturn
+from wards.models import Membership, Region, Trust, Ward
+
+pytestmark = pytest.mark.django_db
+
+UNTIL = datetime.date(2021, 10, 25)
+
+
+@pytest.fixture(autouse=True)
+def _debug_on(settings):
+    settings.DEBUG = True  # pytest-django turns it off; seed_demo refuses to run without it
+
+
+def test_it_refuses_to_load_published_passwords_when_debug_is_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="Refusing to load demo users"):
+        call_command("seed_demo", until=UNTIL, stdout=io.StringIO())
+    assert not Ward.objects.exists()
+
+
+def test_it_builds_the_demo_organisations_and_users():
+    call_command("seed_demo", until=UNTIL, stdout=io.StringIO())
+    assert (Region.objects.count(), Trust.objects.count(), Ward.objects.count()) == (3, 9, 45)
+    assert len(set(Ward.objects.values_list("ward_type", flat=True))) == 9
+    roles = set(Membership.objects.values_list("user__username", "role"))
+    assert {("qi.lead", "qi_lead"), ("facilitator", "facilitator"), ("admin", "admin")} <= roles
+    assert ("ward.staff", "ward_staff") in roles
+
+
+def test_it_is_idempotent():
+    call_command("seed_demo", until=UNTIL, stdout=io.StringIO())
+    snapshot = (WeeklyReturn.objects.count(), WeeklyCount.objects.count(), Ward.objects.count())
+    call_command("seed_demo", until=UNTIL, stdout=io.StringIO())
+    assert snapshot == (
+        WeeklyReturn.objects.count(),
+        WeeklyCount.objects.count(),
+        Ward.objects.count(),
+    )
+
+
+def test_it_keeps_demo_returns_valid():
+    call_command("seed_demo", until=UNTIL, stdout=io.StringIO())
+    for weekly_return in WeeklyReturn.objects.select_related("ward")[:300]:
+        weekly_return.full_clean()
+    prone = dict(
+        WeeklyCount.objects.filter(measure__code="prone_restraint").values_list(
+            "weekly_return_id", "count"
+        )
+    )
+    restraint = dict(
+        WeeklyCount.objects.filter(measure__code="physical_restraint").values_list(
+            "weekly_return_id", "count"
+        )
+    )
+    assert all(count <= restraint[rid] for rid, count in prone.items() if rid in restraint)
+    assert WeeklyReturn.objects.filter(week_start__gt=UNTIL).count() == 0
+
+
+def test_it_gives_picu_far_more_restraint_than_rehabilitation():
+    call_command("seed_demo", until=UNTIL, stdout=io.StringIO())
+
+    def rate(ward_type):
+        counts = WeeklyCount.objects.filter(
+            weekly_return__ward__ward_type=ward_type, measure__code="physical_restraint"
+        ).aggregate(total=Sum("count"))["total"]
+        bed_days = WeeklyReturn.objects.filter(ward__ward_type=ward_type).aggregate(
+            total=Sum("occupied_bed_days")
+        )["total"]
+        return 1000 * counts / bed_days
+
+    assert rate("picu") > 5 * rate("rehabilitation")
+
+
+def test_it_generates_the_same_weeks_every_time_and_a_real_reduction():
+    wards = demo.demo_wards()
+    improver = next(w for w in wards if w.improves_from)
+    until = datetime.date(2025, 12, 29)
+    first, second = demo.demo_weeks(improver, until), demo.demo_weeks(improver, until)
+    assert first == second
+
+    def restraint_rate(weeks):
+        counts = sum(w.counts.get("physical_restraint", 0) for w in weeks)
+        return 1000 * counts / sum(w.occupied_bed_days for w in weeks)
+
+    before = [w for w in first if w.week_start < improver.improves_from]
+    after = [w for w in first if w.week_start >= improver.improves_from]
+    assert restraint_rate(after) < 0.8 * restraint_rate(before)
+    assert np.isclose(
+        restraint_rate(after) / restraint_rate(before), improver.improvement_factor, atol=0.2
+    )
+
+
+def test_it_knows_the_latest_complete_week():
+    assert demo.latest_complete_week(datetime.date(2026, 11, 25)) == datetime.date(2026, 11, 16)
+    assert demo.latest_complete_week(datetime.date(2026, 11, 23)) == datetime.date(2026, 11, 16)
+    assert demo.latest_complete_week(datetime.date(2026, 11, 22)) == datetime.date(2026, 11, 9)
