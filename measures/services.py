@@ -86,7 +86,7 @@ def weekly_return_record(
     clean_counts = _validate_counts(counts, measures)
 
     weekly_return = (
-        WeeklyReturn.objects.select_for_update()
+        WeeklyReturn.objects.select_for_update(of=("self",))
         .select_related("updated_by")
         .filter(ward=ward, week_start=week_start)
         .first()
