@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import dateformat, timezone
 
+from spc.services import charts_refresh_on_commit
 from wards.models import Ward
 
 from .models import Measure, WeeklyCount, WeeklyReturn
@@ -141,4 +142,5 @@ def weekly_return_record(
         elif row.count != value:
             row.count = value
             row.save(update_fields=["count"])
+    charts_refresh_on_commit(ward_ids=[ward.pk])
     return weekly_return

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -180,6 +181,21 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A down broker must not hang a web request for ~20 s: fail fast and let the caller log it.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_TIMEZONE = TIME_ZONE
+# Redis redelivers a task whose worker died (acks_late) after this many seconds unacked.
+CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = envint(
+    "CELERY_VISIBILITY_TIMEOUT", "3600"
+)
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+CELERY_BEAT_SCHEDULE = {
+    "charts-refresh-stale": {
+        "task": "spc.tasks.charts_refresh_stale_task",
+        "schedule": envint("CHARTS_STALE_CHECK_SECONDS", "300"),
+    },
+    "charts-recompute-nightly": {
+        "task": "spc.tasks.charts_recompute_all_task",
+        "schedule": crontab(hour=2, minute=30),
+    },
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from wards import views as ward_views
 
@@ -12,5 +12,6 @@ urlpatterns = [
     path("healthz", ward_views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("spc.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -96,6 +96,14 @@ def get_editable_ward_for_user(user, ward_id) -> Ward:
     return ward
 
 
+def get_managed_ward_for_user(user, ward_id) -> Ward:
+    """A ward whose chart settings, baselines and members the user may change (QI lead)."""
+    ward = get_ward_for_user(user, ward_id)
+    if not trusts_managed_by(user).filter(pk=ward.trust_id).exists():
+        raise PermissionDenied("Only the trust's QI lead can change this ward's chart settings.")
+    return ward
+
+
 def get_trust_for_user(user, trust_id) -> Trust:
     trust = trusts_visible_to(user).select_related("region").filter(pk=trust_id).first()
     if trust is None:

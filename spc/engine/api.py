@@ -1,0 +1,382 @@
+"""Public entry points: one series (`compute_chart`), many series as 2-D arrays
+(`compute_arrays`), and JSON-like dicts (`compute`, `compute_batch`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from spc.engine.constants import SHORT_PHASE_WARNING
+from spc.engine.errors import (
+    EmptySeriesError,
+    InvalidOptionError,
+    LengthMismatchError,
+    SeriesTooShortError,
+    SpecError,
+)
+from spc.engine.kernel import (
+    CHUNK_SERIES,
+    KernelInput,
+    KernelOutput,
+    run_kernel_chunked,
+    variation_icon,
+)
+from spc.engine.options import IMPROVEMENT_SIGN, OPTION_NAMES, ChartOptions, options_from_spec
+from spc.engine.results import (
+    ChartPoints,
+    ChartResult,
+    ControlLimits,
+    Phase,
+    RunsAnalysis,
+    Summary,
+    TargetResult,
+    assurance_name,
+    classification_names,
+    date_or_none,
+    deadline_passed,
+    optional_float,
+)
+from spc.engine.validation import (
+    PreparedSeries,
+    baseline_mask,
+    check_values,
+    prepare_series,
+    resolve_breaks,
+)
+
+SPEC_KEYS = frozenset({"values", "denominators", "dates", *OPTION_NAMES})
+# NHSRplotthedots ptd_validate_spc_options(): fix_after_n_points must be >= 12.
+MDC_MIN_BASELINE = 12
+
+
+@dataclass(frozen=True, eq=False)
+class BatchResult:
+    """Results of many series as 2-D arrays, computed in chunks of `chunk_size` series (see
+    `KernelOutput` for the fields; `point_array(name)` joins one across chunks).
+    `series(i)` gives the same `ChartResult` that `compute_chart` returns for series i."""
+
+    chunks: tuple[KernelOutput, ...]
+    chunk_size: int
+    values: np.ndarray
+    denominators: np.ndarray | None
+    lengths: np.ndarray
+    dates: tuple[np.ndarray | None, ...]
+    phase_starts: tuple[tuple[int, ...], ...]
+    baseline: np.ndarray
+    options: tuple[ChartOptions, ...]
+
+    def __len__(self) -> int:
+        return len(self.lengths)
+
+    def series(self, i: int) -> ChartResult:
+        """The full result of series `i`."""
+        return build_chart_result(self, i)
+
+    def point_array(self, name: str) -> np.ndarray:
+        """A (series, points) or (series,) field of `KernelOutput`, e.g. "upper" or
+        "variation_code", over all chunks."""
+        return np.concatenate([getattr(c, name) for c in self.chunks])
+
+
+def compute_chart(values: Sequence, denominators: Sequence | None = None,
+                  dates: Sequence[str] | None = None,
+                  options: ChartOptions | None = None) -> ChartResult:
+    """Chart one series: `values` (None / NaN = missing week), optional `denominators` and
+    ISO `dates`. Runs the batch kernel on a batch of one."""
+    options = options or ChartOptions()
+    prepared = prepare_series(values, denominators, dates, options)
+    return run_prepared([prepared], options, [""]).series(0)
+
+
+def compute_arrays(values: np.ndarray, denominators: np.ndarray | None = None, *,
+                   options: ChartOptions | None = None,
+                   breaks: Sequence[Sequence[int]] | None = None,
+                   lengths: Sequence[int] | None = None,
+                   dates: np.ndarray | None = None) -> BatchResult:
+    """Chart many series at once. `values` and `denominators` are (series, points) float
+    arrays with NaN for missing points; `lengths` trims trailing padding (default: all
+    points); `breaks[s]` are series s's qicharts2-style phase breaks (default:
+    `options.breaks` for all); `dates` is one ISO / datetime64 axis shared by all series.
+    `options.freeze` must be an int or None here. Checks run on the whole arrays first and
+    name the first offending series and point."""
+    options = options or ChartOptions()
+    values = np.asarray(values, dtype=float)
+    if values.ndim != 2:
+        raise InvalidOptionError("values must be a 2-D (series, points) array")
+    s_count, t = values.shape
+    den = None if denominators is None else np.asarray(denominators, dtype=float)
+    if den is not None and den.shape != values.shape:
+        raise LengthMismatchError(f"denominators shape {den.shape} != values shape {values.shape}")
+    lens = np.full(s_count, t) if lengths is None else np.asarray(lengths, dtype=int)
+    if len(lens) != s_count or (lens > t).any():
+        raise LengthMismatchError("lengths must give one length <= points per series")
+    if (lens < 1).any() or t == 0:
+        raise EmptySeriesError(f"series {int(np.argmin(lens))} is empty")
+    if not isinstance(options.freeze, int | None):
+        raise InvalidOptionError("compute_arrays takes an integer freeze; use compute_batch")
+    axis = None
+    if dates is not None:
+        axis = np.asarray(dates, dtype="datetime64[D]")
+        if axis.shape != (t,):
+            raise LengthMismatchError("dates must be one axis of the same length as the points")
+    in_len = np.arange(t) < lens[:, None]
+    values = np.where(in_len, values, np.nan)
+    if den is not None:
+        den = np.where(in_len, den, np.nan)
+    check_values(values, den, options.chart, label=" ")
+    per_series = breaks if breaks is not None else [options.breaks] * s_count
+    if len(per_series) != s_count:
+        raise LengthMismatchError("breaks must give one list per series")
+    starts = tuple(resolve_breaks(b, int(n), None) if len(b) else (0,)
+                   for b, n in zip(per_series, lens, strict=True))
+    n_phases = np.fromiter((len(s) for s in starts), dtype=int, count=s_count)
+    phase_id = np.zeros((s_count, t), dtype=int)
+    position = np.broadcast_to(np.arange(t), (s_count, t)).copy()
+    for s in np.nonzero(n_phases > 1)[0]:
+        phase_id[s] = np.searchsorted(np.asarray(starts[s][1:]), np.arange(t), side="right")
+        position[s] = np.arange(t) - np.asarray(starts[s])[phase_id[s]]
+    if options.freeze is None:
+        base = in_len
+    else:
+        if (options.freeze > lens).any():
+            s = int(np.argmax(options.freeze > lens))
+            baseline_mask(options.freeze, starts[s], int(lens[s]), None)  # raises BaselineError
+        base = in_len & (position < options.freeze)
+    inp = _kernel_input(values, den, lens, phase_id, n_phases, base, [options] * s_count)
+    out = run_kernel_chunked(inp, _kernel_args(options), [f"series {i}, " for i in
+                                                          range(s_count)])
+    return BatchResult(out, CHUNK_SERIES, values, den, lens, (axis,) * s_count, starts, base,
+                       _options_with_breaks(options, per_series))
+
+
+def compute(spec: Mapping) -> dict:
+    """JSON in, JSON out: chart one series described by `spec` (see spc/README.md)."""
+    values, den, dates, options = parse_spec(spec)
+    return compute_chart(values, den, dates, options).to_dict()
+
+
+def compute_batch(specs: Sequence[Mapping], on_error: str = "raise") -> list[dict]:
+    """Chart many JSON specs through the batch kernel; results equal `compute(spec)` exactly.
+
+    Specs sharing chart, limits, rules, screen_mr and rule lengths are computed together.
+    `on_error="return"` puts `{"error": {"type": ..., "message": ...}}` in place of a failing
+    spec's result instead of raising.
+    """
+    if on_error not in ("raise", "return"):
+        raise InvalidOptionError("on_error must be 'raise' or 'return'")
+    results: list[dict | None] = [None] * len(specs)
+    groups: dict[tuple, list[tuple[int, PreparedSeries]]] = {}
+    for i, spec in enumerate(specs):
+        try:
+            values, den, dates, options = parse_spec(spec)
+            prepared = prepare_series(values, den, dates, options)
+        except SpecError as exc:
+            if on_error == "raise":
+                raise type(exc)(f"spec {i}: {exc}") from exc
+            results[i] = error_dict(exc)
+            continue
+        groups.setdefault(options.kernel_key, []).append((i, prepared))
+    for members in groups.values():
+        while members:
+            try:
+                batch = run_prepared([p for _, p in members], members[0][1].options,
+                                     [f"spec {i}: " for i, _ in members])
+            except SeriesTooShortError as exc:
+                bad = exc.series_index
+                if on_error == "raise":
+                    raise
+                results[members[bad][0]] = error_dict(exc)
+                del members[bad]
+                continue
+            for k, (i, _) in enumerate(members):
+                results[i] = batch.series(k).to_dict()
+            break
+    return results
+
+
+def parse_spec(spec: Mapping):
+    """Split a JSON spec into values, denominators, dates and `ChartOptions`."""
+    if not isinstance(spec, Mapping):
+        raise InvalidOptionError(f"a spec must be an object, got {type(spec).__name__}")
+    unknown = set(spec) - SPEC_KEYS
+    if unknown:
+        raise InvalidOptionError(f"unknown spec keys: {sorted(unknown)}")
+    if "values" not in spec or not isinstance(spec["values"], list | tuple):
+        raise InvalidOptionError("spec needs 'values': a list of numbers / nulls")
+    for key in ("denominators", "dates"):
+        if spec.get(key) is not None and not isinstance(spec[key], list | tuple):
+            raise InvalidOptionError(f"'{key}' must be a list")
+    return spec["values"], spec.get("denominators"), spec.get("dates"), options_from_spec(spec)
+
+
+def error_dict(exc: Exception) -> dict:
+    return {"error": {"type": type(exc).__name__, "message": str(exc)}}
+
+
+def run_prepared(series: list[PreparedSeries], options: ChartOptions,
+                 labels: list[str]) -> BatchResult:
+    """Stack prepared series (same kernel options) and run the kernel."""
+    s_count = len(series)
+    lens = np.fromiter((len(p.values) for p in series), dtype=int, count=s_count)
+    t = int(lens.max())
+    values = np.full((s_count, t), np.nan)
+    base = np.zeros((s_count, t), dtype=bool)
+    phase_id = np.zeros((s_count, t), dtype=int)
+    has_den = any(p.denominators is not None for p in series)
+    den = np.full((s_count, t), np.nan) if has_den else None
+    for s, p in enumerate(series):
+        n = lens[s]
+        values[s, :n] = p.values
+        base[s, :n] = p.baseline
+        if len(p.phase_starts) > 1:
+            phase_id[s, :n] = np.searchsorted(np.asarray(p.phase_starts[1:]), np.arange(n),
+                                              side="right")
+            phase_id[s, n:] = len(p.phase_starts) - 1
+        if p.denominators is not None:
+            den[s, :n] = p.denominators
+    n_phases = np.fromiter((len(p.phase_starts) for p in series), dtype=int, count=s_count)
+    opts = [p.options for p in series]
+    inp = _kernel_input(values, den, lens, phase_id, n_phases, base, opts)
+    out = run_kernel_chunked(inp, _kernel_args(options), labels)
+    return BatchResult(out, CHUNK_SERIES, values, den, lens, tuple(p.dates for p in series),
+                       tuple(p.phase_starts for p in series), base, tuple(opts))
+
+
+def _options_with_breaks(options: ChartOptions, breaks: Sequence) -> tuple[ChartOptions, ...]:
+    """Each series' options with its own breaks, so its result echoes them."""
+    cache: dict[tuple, ChartOptions] = {}
+    out = []
+    for b in breaks:
+        key = tuple(int(v) for v in b)
+        if key not in cache:
+            cache[key] = options if key == options.breaks else replace(options, breaks=key)
+        out.append(cache[key])
+    return tuple(out)
+
+
+def _kernel_args(o: ChartOptions) -> tuple:
+    return (o.chart, o.limits, o.rules, o.screen_mr, o.shift_length, o.trend_length)
+
+
+def _kernel_input(values, den, lens, phase_id, n_phases, base, opts: list[ChartOptions]):
+    def per_series(fn, dtype=float):
+        return np.fromiter((fn(o) for o in opts), dtype=dtype, count=len(opts))
+
+    return KernelInput(
+        values=values,
+        denominators=den,
+        lengths=lens,
+        phase_id=phase_id,
+        n_phases=n_phases,
+        baseline=base,
+        multiply=per_series(lambda o: o.multiply),
+        improvement=per_series(lambda o: IMPROVEMENT_SIGN[o.improvement], int),
+        recent_n=per_series(lambda o: o.recent_n, int),
+        target_value=per_series(lambda o: o.target.value if o.target and o.target.value
+                                is not None else np.nan),
+        target_reduction=per_series(lambda o: o.target.reduction if o.target and
+                                    o.target.reduction is not None else np.nan),
+    )
+
+
+def build_chart_result(batch: BatchResult, i: int) -> ChartResult:
+    """Slice series `i` out of a batch into a `ChartResult`."""
+    a = batch.chunks[i // batch.chunk_size]
+    j = i % batch.chunk_size
+    n = int(batch.lengths[i])
+    options = batch.options[i]
+    dates = batch.dates[i]
+    starts = batch.phase_starts[i]
+    sl = (j, slice(0, n))
+    own = (i, slice(0, n))
+    value = batch.values[own]
+    missing = np.isnan(a.rate[sl])
+    phase_of_point = np.searchsorted(np.asarray(starts[1:], dtype=int), np.arange(n),
+                                     side="right")
+    points = ChartPoints(
+        date=dates,
+        value=value,
+        denominator=None if batch.denominators is None else batch.denominators[own],
+        rate=a.rate[sl],
+        centre=a.centre[sl],
+        lower=a.lower[sl],
+        upper=a.upper[sl],
+        lower_2sigma=a.lower_2sigma[sl],
+        upper_2sigma=a.upper_2sigma[sl],
+        lower_1sigma=a.lower_1sigma[sl],
+        upper_1sigma=a.upper_1sigma[sl],
+        phase=phase_of_point,
+        baseline=batch.baseline[own],
+        missing=missing,
+        rule_flags=a.flags[sl],
+        classification=classification_names(a.classification[sl]),
+    )
+    ends = [*starts[1:], n]
+    phases = []
+    warnings = []
+    for k, start in enumerate(starts):
+        r = int(a.row_index[j, k])
+        runs = None
+        if a.row_runs is not None:
+            rr = a.row_runs
+            has = int(rr.n_useful[r]) > 0
+            runs = RunsAnalysis(
+                n_useful=int(rr.n_useful[r]),
+                longest_run=int(rr.longest_run[r]) if has else None,
+                longest_run_max=int(rr.longest_run_max[r]) if has else None,
+                crossings=int(rr.crossings[r]) if has else None,
+                crossings_min=int(rr.crossings_min[r]) if has else None,
+                signal=bool(rr.signal[r]),
+            )
+        phases.append(Phase(
+            index=k, start=start, end=ends[k] - 1,
+            baseline_points=int(a.row_baseline_points[r]),
+            limits=ControlLimits(optional_float(a.row_centre[r]),
+                                 optional_float(a.row_mean_moving_range[r]),
+                                 optional_float(a.row_sigma_z[r])),
+            runs=runs,
+        ))
+        size = ends[k] - start
+        if size < SHORT_PHASE_WARNING:
+            warnings.append(f"phase {k + 1} has {size} points: fewer than "
+                            f"{SHORT_PHASE_WARNING} gives trial limits (NHSRplotthedots)")
+        if int(a.row_baseline_points[r]) < MDC_MIN_BASELINE:
+            warnings.append(f"phase {k + 1} baseline has {int(a.row_baseline_points[r])} "
+                            f"points: Making Data Count asks for at least {MDC_MIN_BASELINE}")
+    latest = int(a.latest[j])
+    latest = None if latest < 0 else latest
+    latest_date = date_or_none(dates, latest)
+    target = None
+    if options.target is not None:
+        met = int(a.target_met[j])
+        target = TargetResult(
+            value=optional_float(a.target[j]),
+            kind=options.target.kind,
+            reduction=options.target.reduction,
+            deadline=options.target.deadline,
+            met=None if met < 0 else bool(met),
+            deadline_passed=deadline_passed(options.target.deadline, latest_date),
+        )
+    since = int(a.sustained_since[j]) if a.sustained[j] else None
+    side = int(a.sustained_side[j])
+    summary = Summary(
+        latest_index=latest,
+        latest_date=latest_date,
+        baseline_centre=optional_float(a.baseline_centre[j]),
+        current_centre=optional_float(a.current_centre[j]),
+        recent_n=options.recent_n,
+        recent_value=optional_float(a.recent_value[j]),
+        percent_change=optional_float(a.percent_change[j]),
+        variation_icon=variation_icon(int(a.variation_code[j]),
+                                      IMPROVEMENT_SIGN[options.improvement]),
+        assurance_icon=assurance_name(int(a.assurance_code[j])),
+        sustained_signal=bool(a.sustained[j]),
+        sustained_since_index=since,
+        sustained_since_date=date_or_none(dates, since),
+        sustained_side={1: "above", -1: "below"}.get(side) if a.sustained[j] else None,
+        target=target,
+        warnings=tuple(warnings),
+    )
+    return ChartResult(options, points, tuple(phases), summary)

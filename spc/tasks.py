@@ -1,0 +1,62 @@
+"""Thin, idempotent Celery tasks: ids in, one service call, the stored result overwritten."""
+
+import logging
+
+from celery import chord, shared_task
+from django.db import DatabaseError, InterfaceError
+
+from wards.models import Ward
+
+from . import services
+
+logger = logging.getLogger(__name__)
+
+# A lost database connection (a PostgreSQL restart) is transient: retry with backoff.
+TRANSIENT = (DatabaseError, InterfaceError)
+RETRY = {
+    "autoretry_for": TRANSIENT,
+    "retry_backoff": 2,
+    "retry_backoff_max": 120,
+    "retry_jitter": True,
+    "max_retries": 6,
+    "acks_late": True,
+}
+
+
+@shared_task(**RETRY)
+def charts_refresh_task(ward_ids: list[int]) -> str:
+    """After a data change: these wards' charts, then the trust, region and national ones."""
+    summary = services.charts_refresh(ward_ids=ward_ids)
+    logger.info("Refreshed charts of %d wards: %s", len(ward_ids), summary)
+    return str(summary)
+
+
+@shared_task(**RETRY)
+def charts_refresh_stale_task() -> str:
+    """Beat, every few minutes: recompute anything stale (recovers lost enqueues)."""
+    summary = services.charts_refresh_stale()
+    if summary.computed or summary.failed:
+        logger.info("Staleness check: %s", summary)
+    return str(summary)
+
+
+@shared_task(**RETRY)
+def ward_charts_recompute_task(ward_ids: list[int], force: bool = False) -> str:
+    return str(services.ward_charts_recompute(ward_ids=ward_ids, force=force))
+
+
+@shared_task(**RETRY)
+def aggregate_charts_recompute_task(_results=None, force: bool = False) -> str:
+    from .selectors import all_aggregate_scopes
+
+    return str(services.aggregate_charts_recompute(scopes=all_aggregate_scopes(), force=force))
+
+
+@shared_task(**RETRY)
+def charts_recompute_all_task(force: bool = False, chunk: int = 20) -> None:
+    """Beat, nightly (and the bench): every ward chart in parallel chunks across workers,
+    then, when all are done, every trust, region and national chart."""
+    ward_ids = list(Ward.objects.order_by("trust_id", "pk").values_list("pk", flat=True))
+    chunks = [ward_ids[i : i + chunk] for i in range(0, len(ward_ids), chunk)]
+    header = [ward_charts_recompute_task.si(ids, force) for ids in chunks]
+    chord(header)(aggregate_charts_recompute_task.s(force=force))
