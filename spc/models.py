@@ -25,7 +25,10 @@ class ChartSetting(models.Model):
     baseline_start = models.DateField(
         null=True,
         blank=True,
-        help_text="Monday of the first baseline week. Blank: the week the ward joined.",
+        help_text=(
+            "Monday of the first baseline week; the chart starts here. "
+            "Blank: the week the ward joined."
+        ),
     )
     baseline_weeks = models.PositiveSmallIntegerField(
         null=True,

@@ -19,7 +19,14 @@ from wards.models import Ward
 
 from . import selectors
 from .models import ChartResult, ChartSetting, PhaseBreak, Scope
-from .specs import ChartConfig, WeeklySeries, engine_spec, spec_hash, target_lines
+from .specs import (
+    ChartConfig,
+    WeeklySeries,
+    engine_spec,
+    spec_hash,
+    start_at,
+    target_lines,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -113,8 +120,8 @@ def _payload(result: dict, series: WeeklySeries, config: ChartConfig, spec: dict
         "contributors": None if series.contributors is None else series.contributors.tolist(),
         "chart_type_setting": config.chart_type,
         "baseline": {
-            "start": spec["freeze"][0] if "freeze" in spec else spec["dates"][0],
-            "weeks": config.baseline_weeks,
+            "start": spec["dates"][0] if spec["dates"] else None,
+            "weeks": spec.get("freeze", len(spec["dates"])),
         },
         "breaks": [{"date": d.isoformat(), "reason": r} for d, r in config.breaks],
         "targets": target_lines(config, summary.get("baseline_centre")),
@@ -144,6 +151,7 @@ def _store(
     now = timezone.now()
     to_update, to_create = [], []
     for key, series, config in items:
+        series = start_at(series, config.baseline_start)
         spec = engine_spec(series, config)
         digest = spec_hash(spec, {"config": repr(config)})
         row = existing.get(key)

@@ -45,11 +45,24 @@ class TargetLine:
 class ChartConfig:
     chart_type: str = "auto"  # auto, u, c, run, i, up
     improvement: str = "decrease"
-    baseline_start: datetime.date | None = None
+    baseline_start: datetime.date | None = None  # the chart starts here; None = joining week
     baseline_weeks: int = DEFAULT_BASELINE_WEEKS
     breaks: tuple[tuple[datetime.date, str], ...] = ()
     targets: tuple[TargetLine, ...] = ()  # the first is the one the assurance icon judges
     extra: dict = field(default_factory=dict)
+
+
+def start_at(series: WeeklySeries, start: datetime.date | None) -> WeeklySeries:
+    """The series from `start` (a QI lead's baseline start): earlier weeks are not charted."""
+    if start is None or not series.weeks or start <= series.weeks[0]:
+        return series
+    keep = np.array([w >= start for w in series.weeks], dtype=bool)
+    return WeeklySeries(
+        tuple(w for w in series.weeks if w >= start),
+        series.counts[keep],
+        series.bed_days[keep],
+        None if series.contributors is None else series.contributors[keep],
+    )
 
 
 def rate_points(series: WeeklySeries) -> np.ndarray:
@@ -104,11 +117,10 @@ def engine_spec(series: WeeklySeries, config: ChartConfig) -> dict:
     else:
         spec["values"] = _none_for_nan(series.counts)
 
-    if weeks:
-        start = config.baseline_start or weeks[0]
-        end = start + datetime.timedelta(weeks=config.baseline_weeks - 1)
-        if start <= weeks[-1] and end < weeks[-1]:  # a baseline of the whole series is no freeze
-            spec["freeze"] = [start.isoformat(), end.isoformat()]
+    if config.baseline_weeks < len(weeks):
+        # The first N points of each phase (NHSRplotthedots fix_after_n_points, per rebase
+        # group): after a rebase the new phase gets its own baseline.
+        spec["freeze"] = config.baseline_weeks
     breaks = [d.isoformat() for d, _ in config.breaks if weeks and weeks[0] < d <= weeks[-1]]
     if breaks:
         spec["breaks"] = breaks

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from measures import demo
 from measures.models import ChangeIdea, Enrolment, Measure, Programme, WeeklyCount, WeeklyReturn
+from spc.services import charts_recompute_all
 from wards.models import Membership, Region, Trust, Ward
 
 DEMO_PASSWORD = "mhsip-demo-2026"
@@ -40,11 +41,14 @@ class Command(BaseCommand):
             wards = self._organisations()
             self._users(wards)
             created = self._returns(wards, until)
+        # Bulk inserts bypass the save hooks, so compute the charts here (unchanged ones are
+        # skipped by their input hash).
+        charts = charts_recompute_all()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {Ward.objects.count()} wards, "
                 f"{WeeklyReturn.objects.count()} weekly returns ({created} new), "
-                f"latest week w/c {until:%d %b %Y}."
+                f"latest week w/c {until:%d %b %Y}; charts: {charts}."
             )
         )
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
