@@ -26,11 +26,18 @@ def week_axis(first: datetime.date, last: datetime.date) -> tuple[datetime.date,
 
 
 def ward_start_weeks(ward_ids) -> dict[int, datetime.date]:
-    """The week each ward joined the programme (its earliest enrolment), else its opening."""
+    """The week each ward's charts start: when it joined the programme (its earliest
+    enrolment), else its first return; never before the ward opened."""
     joined = dict(
         Enrolment.objects.filter(ward_id__in=ward_ids)
         .values("ward_id")
         .annotate(first=Min("joined_on"))
+        .values_list("ward_id", "first")
+    )
+    first_return = dict(
+        WeeklyReturn.objects.filter(ward_id__in=ward_ids)
+        .values("ward_id")
+        .annotate(first=Min("week_start"))
         .values_list("ward_id", "first")
     )
     starts = {}
@@ -40,7 +47,7 @@ def ward_start_weeks(ward_ids) -> dict[int, datetime.date]:
         opened = monday_of(active_from)
         if opened < active_from:
             opened += datetime.timedelta(weeks=1)  # the first full week the ward was open
-        starts[ward_id] = max(joined.get(ward_id, opened), opened)
+        starts[ward_id] = max(joined.get(ward_id) or first_return.get(ward_id) or opened, opened)
     return starts
 
 

@@ -43,7 +43,7 @@ class ChartPoints:
     @property
     def rules(self) -> tuple[tuple[str, ...], ...]:
         """Names of the rules that fire on each point."""
-        return tuple(rule_names(int(f)) for f in self.rule_flags)
+        return tuple(map(rule_names, self.rule_flags.tolist()))
 
 
 @dataclass(frozen=True)
@@ -139,7 +139,7 @@ def chart_to_dict(result: ChartResult) -> dict:
     points["phase"] = p.phase.tolist()
     points["baseline"] = p.baseline.tolist()
     points["missing"] = p.missing.tolist()
-    points["rules"] = [list(r) for r in p.rules]
+    points["rules"] = list(map(list, p.rules))
     points["classification"] = list(p.classification)
     s = result.summary
     summary = {k: getattr(s, k) for k in Summary.__dataclass_fields__ if k != "target"}
@@ -210,7 +210,10 @@ def date_or_none(dates: np.ndarray | None, index: int | None) -> str | None:
 
 
 def classification_names(codes: np.ndarray) -> tuple[str | None, ...]:
-    return tuple(CLASSIFICATIONS.get(int(c)) for c in codes)
+    return tuple(map(_CLASSIFICATION_BY_CODE.__getitem__, codes.tolist()))
+
+
+_CLASSIFICATION_BY_CODE = {-1: None, **CLASSIFICATIONS}
 
 
 def assurance_name(code: int) -> str | None:

@@ -227,4 +227,10 @@ def _limit_table(n_max: int) -> tuple[np.ndarray, np.ndarray]:
 
 def rule_names(flags: int) -> tuple[str, ...]:
     """Names of the rules set in a bit mask, in a fixed order."""
-    return tuple(name for bit, name in RULE_NAMES.items() if flags & bit)
+    return _RULE_NAME_TABLE[flags]
+
+
+_RULE_NAME_TABLE = tuple(
+    tuple(name for bit, name in RULE_NAMES.items() if flags & bit)
+    for flags in range(2 * max(RULE_NAMES))
+)

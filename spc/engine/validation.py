@@ -30,6 +30,8 @@ from spc.engine.options import (
     parse_iso_date,
 )
 
+_PLAIN_TYPES = frozenset({int, float, type(None)})
+
 
 @dataclass(frozen=True)
 class PreparedSeries:
@@ -46,6 +48,11 @@ class PreparedSeries:
 
 def to_float_array(items: Sequence, what: str) -> np.ndarray:
     """Convert numbers / None to float64 with NaN for None; reject text, booleans and inf."""
+    if set(map(type, items)) <= _PLAIN_TYPES:
+        out = np.array(items, dtype=float)  # None becomes NaN
+        if np.isinf(out).any():
+            raise InvalidValueError(f"{what}[{int(np.argmax(np.isinf(out)))}] is infinite")
+        return out
     out = np.empty(len(items), dtype=float)
     for i, item in enumerate(items):
         if item is None:

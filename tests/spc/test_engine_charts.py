@@ -309,3 +309,26 @@ def test_batch_on_error_return():
     assert out[0]["points"]["centre"][0] == 2.0
     assert out[1]["error"]["type"] == "NegativeCountError"
     assert out[2]["error"]["type"] == "SeriesTooShortError"
+
+
+def test_engine_imports_without_django():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = "import sys, spc.engine; assert 'django' not in sys.modules"
+    root = Path(__file__).resolve().parents[2]
+    subprocess.run([sys.executable, "-c", code], cwd=root, check=True)
+
+
+def test_command_line_reads_csv(tmp_path):
+    import io
+
+    from spc.engine.cli import main
+
+    out = io.StringIO()
+    csv_text = "date,value,denominator\n2024-01-01,3,300\n2024-01-08,,310\n2024-01-15,5,290\n"
+    assert main(["--chart", "u", "--multiply", "1000"], io.StringIO(csv_text), out) == 0
+    result = json.loads(out.getvalue())
+    assert result["points"]["missing"] == [False, True, False]
+    assert result["points"]["centre"][0] == pytest.approx(8 / 590 * 1000)

@@ -1,5 +1,3 @@
-import sys
-
 from django.core.management.base import BaseCommand, CommandError
 
 from spc import services
@@ -45,5 +43,6 @@ class Command(BaseCommand):
     def _progress(self, done: int, total: int) -> None:
         width = 30
         filled = width * done // total
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} trusts")
-        sys.stderr.flush()
+        bar = f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} trusts"
+        self.stderr.write(bar, ending="")
+        self.stderr.flush()
