@@ -182,9 +182,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_TIMEZONE = TIME_ZONE
 # Redis redelivers a task whose worker died (acks_late) after this many seconds unacked.
-CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = envint(
-    "CELERY_VISIBILITY_TIMEOUT", "3600"
-)
+CELERY_BROKER_TRANSPORT_OPTIONS |= {
+    "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", "3600"),
+    # How often a worker sweeps for such orphaned tasks (kombu's default is ~100 s).
+    "unacked_restore_interval": envint("CELERY_UNACKED_RESTORE_INTERVAL", "30"),
+    "unacked_restore_throttle": 1,
+}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_BEAT_SCHEDULE = {
     "charts-refresh-stale": {
@@ -204,6 +207,9 @@ REST_FRAMEWORK = {
 
 # Making Data Count recommends 15-20 points for a baseline; the programme uses 20 weeks.
 MHSIP_DEFAULT_BASELINE_WEEKS = envint("MHSIP_DEFAULT_BASELINE_WEEKS", "20")
+# A weekly count above this many per 1,000 occupied bed days (beds × 7 when bed days are blank)
+# is probably a typing slip: the return form and the importer ask for confirmation.
+MHSIP_IMPLAUSIBLE_PER_1000_BED_DAYS = envint("MHSIP_IMPLAUSIBLE_PER_1000_BED_DAYS", "500")
 
 LOGGING = {
     "version": 1,

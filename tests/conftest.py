@@ -105,44 +105,26 @@ def outsider(outside_ward):
 
 
 @pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker):
-    """A real Celery worker process, pointed at pytest's test database (not the real one).
-
-    Yields the queue name it consumes, so tests route their tasks to it and no other worker."""
-    import subprocess
-    import sys
-    import time
-    import uuid
-
+def services_stack(django_db_setup, django_db_blocker):
+    """A Redis server and a real Celery worker of our own, the worker pointed at pytest's test
+    database. Owning them lets fault tests stop Redis or kill the worker mid-task."""
     from django.conf import settings
 
+    from mhsip.celery import app
+    from tests.processes import RedisProcess, ServicesStack, WorkerProcess
+
+    redis = RedisProcess()
+    redis.start()
     db = settings.DATABASES["default"]
     url = "postgres://{USER}:{PASSWORD}@{HOST}:{PORT}/{NAME}".format(
         **{key: db.get(key) or "" for key in ("USER", "PASSWORD", "HOST", "PORT", "NAME")}
     )
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    env = os.environ | {"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "mhsip.settings"}
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "mhsip", "worker", "--pool=solo", "-Q", queue,
-         "--without-mingle", "--without-gossip", "--loglevel=WARNING"],
-        env=env,
-    )  # fmt: skip
-    from mhsip.celery import app
-
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        replies = app.control.ping(timeout=0.5) or []
-        if replies:
-            break
-        if process.poll() is not None:
-            pytest.fail(f"the Celery worker exited with code {process.returncode}")
-    else:
-        process.kill()
-        pytest.fail("the Celery worker did not answer a ping within 60 s")
-    yield queue
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    # Before this process first uses the broker, so its connection pool is made for ours.
+    app.conf.broker_url = redis.url
+    app.conf.result_backend = redis.url
+    worker = WorkerProcess(database_url=url, redis_url=redis.url)
+    app.conf.task_default_queue = worker.queue
+    worker.start()
+    yield ServicesStack(redis=redis, worker=worker)
+    worker.stop()
+    redis.stop()

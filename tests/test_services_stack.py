@@ -28,7 +28,7 @@ def test_it_runs_on_postgresql_and_a_redis_broker(settings):
     assert settings.CELERY_TASK_ALWAYS_EAGER is False
 
 
-def test_it_has_a_worker_read_what_the_web_app_saved(celery_worker_process, ward, staff):
+def test_it_has_a_worker_read_what_the_web_app_saved(services_stack, ward, staff):
     weekly_return_record(
         ward=ward,
         week_start=datetime.date(2024, 1, 1),
@@ -36,7 +36,7 @@ def test_it_has_a_worker_read_what_the_web_app_saved(celery_worker_process, ward
         counts={"seclusion": 2},
         occupied_bed_days=130,
     )
-    answer = healthcheck_task.apply_async(queue=celery_worker_process).get(timeout=30)
+    answer = healthcheck_task.delay().get(timeout=30)
     assert answer == {"database": "postgresql", "weekly_returns": 1}
 
 

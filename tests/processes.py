@@ -1,0 +1,110 @@
+"""Real Redis and Celery worker processes for the `services` tests."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+
+import pytest
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until(condition, timeout: float, what: str, interval: float = 0.2):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(interval)
+    pytest.fail(f"timed out after {timeout:g} s waiting for {what}")
+
+
+class RedisProcess:
+    def __init__(self):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "",
+             "--appendonly", "no", "--dir", tempfile.gettempdir()],
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        wait_until(self.is_up, 15, "redis-server to accept connections")
+
+    def is_up(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.2) as sock:
+                sock.sendall(b"PING\r\n")
+                return sock.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+class WorkerProcess:
+    def __init__(self, *, database_url: str, redis_url: str):
+        self.queue = f"test-{uuid.uuid4().hex[:8]}"
+        self.env = os.environ | {
+            "DATABASE_URL": database_url,
+            "REDIS_URL": redis_url,
+            "DJANGO_SETTINGS_MODULE": "mhsip.settings",
+            # Redeliver a dead worker's unacknowledged task after seconds, not an hour.
+            "CELERY_VISIBILITY_TIMEOUT": "5",
+            "CELERY_UNACKED_RESTORE_INTERVAL": "1",
+        }
+        self.env.pop("PYTHONDONTWRITEBYTECODE", None)
+        self.process = None
+
+    def start(self):
+        from mhsip.celery import app
+
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "mhsip", "worker",
+             # Threads, not solo: the worker still answers inspect() while busy.
+             "--pool=threads", "--concurrency=1",
+             "-Q", self.queue, "-n", f"{self.queue}-{uuid.uuid4().hex[:4]}@%h",
+             "--without-mingle", "--without-gossip", "--loglevel=WARNING"],
+            env=self.env,
+        )  # fmt: skip
+
+        def answers():
+            if self.process.poll() is not None:
+                pytest.fail(f"the Celery worker exited with code {self.process.returncode}")
+            return app.control.ping(timeout=0.5)
+
+        wait_until(answers, 60, "the Celery worker to answer a ping", interval=0)
+
+    def kill(self):
+        """SIGKILL: no chance to acknowledge or requeue, as when a machine dies."""
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+@dataclass
+class ServicesStack:
+    redis: RedisProcess
+    worker: WorkerProcess
