@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from measures.models import Measure
 from spc.engine import compute_batch
-from wards.models import Ward
+from wards.models import Trust, Ward
 
 from . import selectors
 from .models import ChartResult, ChartSetting, PhaseBreak, Scope
@@ -74,12 +74,9 @@ def _enqueue_pending() -> None:
         return  # an earlier callback of the same commit queued them already
     from .tasks import charts_refresh_task
 
-    try:
-        charts_refresh_task.delay(ward_ids)
-    except Exception:
-        # The data are saved and the charts marked stale: the periodic staleness check
-        # recomputes them once the broker is back. Saving must not fail for this.
-        logger.exception("Could not queue a chart refresh for wards %s", ward_ids)
+    # The data are saved and the charts marked stale: if the broker is down, the periodic
+    # staleness check recomputes them once it is back. Saving must not fail for this.
+    _enqueue_safely(charts_refresh_task, ward_ids)
 
 
 @dataclass
@@ -370,3 +367,28 @@ def phase_break_delete(*, phase_break: PhaseBreak) -> None:
     ward_id = phase_break.setting.ward_id
     phase_break.delete()
     charts_refresh_on_commit(ward_ids=[ward_id])
+
+
+def ward_changed(*, ward: Ward, old_trust_id: int | None = None) -> None:
+    """A ward edited (moved to another trust, closed, beds changed): its charts and those
+    containing it now and before the move are recomputed after commit."""
+    charts_refresh_on_commit(ward_ids=[ward.pk])
+    if old_trust_id and old_trust_id != ward.trust_id:
+        old_scopes = Q(scope=Scope.TRUST, scope_id=old_trust_id) | Q(
+            scope=Scope.REGION, scope_id__in=Trust.objects.filter(pk=old_trust_id).values("region")
+        )
+        ChartResult.objects.filter(old_scopes).update(dirty_version=F("dirty_version") + 1)
+        from .tasks import charts_refresh_stale_task
+
+        transaction.on_commit(lambda: _enqueue_safely(charts_refresh_stale_task))
+
+
+def _enqueue_safely(task, *args) -> None:
+    try:
+        task.delay(*args)
+    except Exception:
+        logger.exception(
+            "Could not queue a chart refresh (%s %s); the staleness check will recover it",
+            task.name,
+            args,
+        )

@@ -24,6 +24,13 @@ class WardAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "code", "trust__name", "trust__ods_code"]
     list_select_related = ["trust"]
 
+    def save_model(self, request, obj, form, change):
+        from spc.services import ward_changed
+
+        old_trust_id = form.initial.get("trust") if change else None
+        super().save_model(request, obj, form, change)
+        ward_changed(ward=obj, old_trust_id=old_trust_id)
+
 
 @admin.register(Membership)
 class MembershipAdmin(SimpleHistoryAdmin):

@@ -245,3 +245,22 @@ def test_it_recomputes_a_closed_ward_only_up_to_its_closing(trust, enrolled):
     services.charts_refresh(ward_ids=[closed.pk], today=TODAY)
     dates = result(Scope.WARD, closed.pk).payload["engine"]["points"]["date"]
     assert dates[-1] == "2024-03-04"
+
+
+def test_it_refreshes_the_old_and_new_trust_when_a_ward_moves(
+    ward, other_ward, enrolled, django_capture_on_commit_callbacks
+):
+    from spc.services import ward_changed
+    from tests.factories import TrustFactory
+
+    fill(ward)
+    services.charts_refresh(ward_ids=[ward.pk], today=TODAY)
+    old_trust = ward.trust
+    ward.trust = TrustFactory(name="New Trust", ods_code="RZZ", region=old_trust.region)
+    ward.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        ward_changed(ward=ward, old_trust_id=old_trust.pk)
+    old = result(Scope.TRUST, old_trust.pk)
+    assert not old.is_stale
+    assert old.payload["status"] == "insufficient"  # its only data left with the ward
+    assert result(Scope.TRUST, ward.trust_id).payload["status"] == "ok"
