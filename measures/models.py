@@ -264,3 +264,24 @@ class ChangeIdea(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.ward.name}, from {self.started_on:%d %b %Y})"
+
+
+class ReturnImport(models.Model):
+    """An uploaded file of weekly returns, kept between its preview and its commit.
+
+    Only the user who uploaded it can see it; it is re-read and re-checked at commit, so
+    nothing the browser sends back is trusted. Deleted once committed (or after a day)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(max_length=255)
+    content = models.BinaryField()
+    snap_to_monday = models.BooleanField(
+        default=False, help_text="Move dates that are not Mondays to the Monday of their week."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.filename} ({self.user}, {self.created_at:%d %b %Y %H:%M})"

@@ -1,5 +1,8 @@
 """Reads that span relations or feed pages. All ward scoping goes through wards.access."""
 
+import datetime
+from dataclasses import dataclass
+
 from django.db.models import Count, Max, Q, QuerySet
 
 from wards.access import wards_visible_to
@@ -22,3 +25,103 @@ def ward_list_for_user(user) -> QuerySet[Ward]:
         )
         .order_by("trust__region__name", "trust__name", "name")
     )
+
+
+@dataclass(frozen=True)
+class ReturnChange:
+    when: datetime.datetime
+    who: str
+    what: str
+    old: str
+    new: str
+    reason: str
+
+
+def _shown(value) -> str:
+    return "blank" if value is None or value == "" else str(value)
+
+
+def weekly_return_history(weekly_return: WeeklyReturn) -> list[ReturnChange]:
+    """Every change to a return and its counts (who, when, old → new, reason), newest first."""
+    from .models import Measure, WeeklyCount
+
+    status_labels = dict(WeeklyReturn.Status.choices)
+    changes = []
+    previous = None
+    records = weekly_return.history.select_related("history_user").order_by(
+        "history_date", "history_id"
+    )
+    for record in records:
+        who = str(record.history_user or "unknown")
+        reason = record.history_change_reason or ""
+        if previous is None:
+            changes.append(
+                ReturnChange(
+                    record.history_date, who, "Return", "none",
+                    f"started ({status_labels.get(record.status, record.status).lower()})",
+                    reason,
+                )
+            )  # fmt: skip
+            if record.occupied_bed_days is not None:
+                changes.append(
+                    ReturnChange(
+                        record.history_date, who, "Occupied bed days", "blank",
+                        str(record.occupied_bed_days), reason,
+                    )
+                )  # fmt: skip
+        else:
+            for field, label in RETURN_FIELDS:
+                old, new = getattr(previous, field), getattr(record, field)
+                if old != new:
+                    if field == "status":
+                        old, new = status_labels.get(old, old), status_labels.get(new, new)
+                    changes.append(
+                        ReturnChange(record.history_date, who, label, _shown(old), _shown(new),
+                                     reason)
+                    )  # fmt: skip
+        previous = record
+
+    names = dict(Measure.objects.values_list("pk", "name"))
+    last_count = {}
+    count_records = (
+        WeeklyCount.history.filter(weekly_return_id=weekly_return.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    for record in count_records:
+        old = last_count.get(record.id)
+        new = None if record.history_type == "-" else record.count
+        last_count[record.id] = new
+        if old == new:
+            continue
+        changes.append(
+            ReturnChange(
+                record.history_date,
+                str(record.history_user or "unknown"),
+                names.get(record.measure_id, "A measure"),
+                _shown(old),
+                _shown(new),
+                record.history_change_reason or "",
+            )
+        )
+    changes.sort(key=lambda c: c.when, reverse=True)
+    return changes
+
+
+RETURN_FIELDS = [
+    ("status", "Status"),
+    ("beds", "Beds open"),
+    ("occupied_bed_days", "Occupied bed days"),
+]
+
+
+def measures_for_ward(ward: Ward) -> list:
+    """The active measures a ward reports: those of the domains of its programmes (with their
+    balancing measures), or the whole active catalogue for a ward in no programme yet."""
+    from .models import Measure
+
+    domains = set(Measure.objects.filter(programmes__wards=ward).values_list("domain", flat=True))
+    measures = Measure.objects.filter(is_active=True).select_related("parent")
+    if domains:
+        measures = measures.filter(domain__in=domains)
+    return list(measures.order_by("display_order", "name"))

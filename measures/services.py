@@ -3,9 +3,11 @@
 import datetime
 from collections.abc import Mapping
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import dateformat, timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from spc.services import charts_refresh_on_commit
 from wards.models import Ward
@@ -24,6 +26,45 @@ class ConcurrentEditError(Exception):
             f"This return was changed by {who} at {when} while you were editing it. "
             "Your values are kept below: check them against the saved return and save again."
         )
+
+
+class ImplausibleCountError(ValidationError):
+    """Counts far above what the ward could plausibly have: saved only once the user confirms.
+
+    A `ValidationError`, so a caller that does not ask for confirmation refuses the save."""
+
+
+# A submitted return edited this long after its week ended needs a reason, kept in history.
+LATE_EDIT_AFTER = datetime.timedelta(weeks=4)
+
+
+def implausible_count_bound(*, beds: int, occupied_bed_days: int | None) -> float:
+    """The highest count that is plausible for one measure in one ward-week."""
+    bed_days = occupied_bed_days if occupied_bed_days else beds * 7
+    return settings.MHSIP_IMPLAUSIBLE_PER_1000_BED_DAYS * bed_days / 1000
+
+
+def implausible_count_errors(
+    *, counts: Mapping[str, int], measures: Mapping[str, Measure], bound: float
+) -> dict[str, str]:
+    return {
+        code: (
+            f"{measures[code].name}: {value} is more than expected for this ward "
+            f"(about {int(bound)} at most for its bed days). Check the count, or confirm it."
+        )
+        for code, value in counts.items()
+        if value is not None and value > bound
+    }
+
+
+def late_edit_needs_reason(weekly_return: WeeklyReturn, today: datetime.date | None = None) -> bool:
+    """A submitted return whose week ended more than 4 weeks ago is changed only with a reason."""
+    today = today or timezone.localdate()
+    return (
+        weekly_return.pk is not None
+        and weekly_return.status == WeeklyReturn.Status.SUBMITTED
+        and today > weekly_return.week_end + LATE_EDIT_AFTER
+    )
 
 
 def _validate_counts(counts: Mapping[str, object], measures: dict[str, Measure]) -> dict:
@@ -47,6 +88,18 @@ def _validate_counts(counts: Mapping[str, object], measures: dict[str, Measure])
 
 
 def _validate_return_rules(merged: dict[str, int], measures, occupied_bed_days) -> None:
+    errors = return_rule_errors(
+        counts=merged, measures=measures, occupied_bed_days=occupied_bed_days
+    )
+    if errors:
+        raise ValidationError(errors)
+
+
+def return_rule_errors(
+    *, counts: Mapping[str, int], measures: Mapping[str, Measure], occupied_bed_days
+) -> dict[str, str]:
+    """Rules across the fields of one return (its saved and new counts merged)."""
+    merged = counts
     errors = {}
     for code, value in merged.items():
         parent = measures[code].parent
@@ -60,8 +113,7 @@ def _validate_return_rules(merged: dict[str, int], measures, occupied_bed_days) 
             "Occupied bed days cannot be 0 when incidents are recorded: "
             "enter the bed days or correct the counts."
         )
-    if errors:
-        raise ValidationError(errors)
+    return errors
 
 
 @transaction.atomic
@@ -75,13 +127,19 @@ def weekly_return_record(
     beds: int | None = None,
     submit: bool = False,
     expected_version: int | None = None,
+    reason: str = "",
+    confirm_implausible: bool = False,
 ) -> WeeklyReturn:
     """Create or update one ward-week return and its counts.
 
     `counts` maps measure codes to a count, or to None for *missing* (the row is removed: a
     blank is never a zero). Codes not named keep their saved value. `expected_version` is the
-    version the caller read; if the return moved on since, `ConcurrentEditError` is raised and
-    nothing is written.
+    version the caller read (0: the caller saw no return yet); if the return moved on since,
+    `ConcurrentEditError` is raised and nothing is written.
+
+    Changing a submitted return more than 4 weeks after its week ended needs a `reason`, kept
+    in the history. Counts above the plausible bound for the ward raise `ImplausibleCountError`
+    unless `confirm_implausible`.
     """
     measures = {m.code: m for m in Measure.objects.select_related("parent")}
     clean_counts = _validate_counts(counts, measures)
@@ -95,9 +153,12 @@ def weekly_return_record(
     if weekly_return is None:
         weekly_return = WeeklyReturn(ward=ward, week_start=week_start, beds=beds or ward.beds)
         saved = {}
+        late = False
     else:
         if expected_version is not None and weekly_return.version != expected_version:
             raise ConcurrentEditError(weekly_return)
+        late = late_edit_needs_reason(weekly_return)
+        before = (weekly_return.beds, weekly_return.occupied_bed_days)
         if beds:
             weekly_return.beds = beds
         saved = {c.measure.code: c for c in weekly_return.counts.select_related("measure")}
@@ -106,6 +167,26 @@ def weekly_return_record(
     merged.update(clean_counts)
     merged = {code: value for code, value in merged.items() if value is not None}
     _validate_return_rules(merged, measures, occupied_bed_days)
+
+    changed_counts = {
+        code: value
+        for code, value in clean_counts.items()
+        if value != (saved[code].count if code in saved else None)
+    }
+    reason = (reason or "").strip()
+    if late and not reason:
+        unchanged = (
+            not changed_counts
+            and before == (weekly_return.beds, occupied_bed_days)
+            and (not submit or weekly_return.status == WeeklyReturn.Status.SUBMITTED)
+        )
+        if not unchanged:
+            raise ValidationError(
+                {
+                    "reason": "This return was submitted and its week ended more than 4 weeks "
+                    "ago: say why you are changing it."
+                }
+            )
 
     if ward.active_to and week_start > ward.active_to:
         raise ValidationError(
@@ -128,19 +209,160 @@ def weekly_return_record(
     if weekly_return.pk:
         weekly_return.version += 1
     weekly_return.full_clean(validate_unique=weekly_return.pk is None)
+    if not confirm_implausible:
+        bound = implausible_count_bound(
+            beds=weekly_return.beds, occupied_bed_days=occupied_bed_days
+        )
+        implausible = implausible_count_errors(
+            counts=changed_counts, measures=measures, bound=bound
+        )
+        if implausible:
+            raise ImplausibleCountError(implausible)
+    if reason:
+        weekly_return._change_reason = reason
     weekly_return.save()
 
     for code, value in clean_counts.items():
         row = saved.get(code)
+        if row is not None and reason:
+            row._change_reason = reason
         if value is None:
             if row is not None:
                 row.delete()
         elif row is None:
-            WeeklyCount.objects.create(
-                weekly_return=weekly_return, measure=measures[code], count=value
-            )
+            row = WeeklyCount(weekly_return=weekly_return, measure=measures[code], count=value)
+            if reason:
+                row._change_reason = reason
+            row.save()
         elif row.count != value:
             row.count = value
             row.save(update_fields=["count"])
     charts_refresh_on_commit(ward_ids=[ward.pk])
     return weekly_return
+
+
+class ImportRefused(ValidationError):
+    """The file has row errors (or unconfirmed implausible counts): nothing was written."""
+
+    def __init__(self, plan):
+        self.plan = plan
+        problems = plan.errors or plan.warnings
+        super().__init__(f"{len(problems)} problem(s) in the file: nothing was imported.")
+
+
+@transaction.atomic
+def weekly_returns_import_commit(*, user, parsed, source: str, confirm_implausible: bool = False):
+    """Write every row of an imported file, or nothing: one transaction, re-checked here.
+
+    `parsed` is an `importing.ParsedFile`. Re-uploading a file already imported changes
+    nothing (every row is unchanged). History records (who, when, "Imported from <file>") are
+    written in bulk, as are the returns and counts. Returns the `ImportPlan` written."""
+    # importing.py uses this module's validation rules, so it is imported here, not on top.
+    from .importing import returns_import_plan
+
+    plan = returns_import_plan(user=user, parsed=parsed, lock=True)
+    if plan.errors or (plan.warnings and not confirm_implausible):
+        raise ImportRefused(plan)
+
+    now = timezone.now()
+    reason = f"Imported from {source}"[:100]
+    measure_ids = dict(Measure.objects.values_list("code", "id"))
+    history = {"default_user": user, "default_change_reason": reason, "default_date": now}
+
+    def stamp(weekly_return, row):
+        if row.status == WeeklyReturn.Status.SUBMITTED and (
+            weekly_return.status != WeeklyReturn.Status.SUBMITTED or not weekly_return.pk
+        ):
+            weekly_return.submitted_by = user
+            weekly_return.submitted_at = now
+        weekly_return.status = row.status
+        weekly_return.beds = row.beds
+        weekly_return.occupied_bed_days = row.occupied_bed_days
+        weekly_return.updated_by = user
+        weekly_return.updated_at = now
+
+    creates = plan.rows_for("create")
+    updates = plan.rows_for("update")
+    new_returns = []
+    for row in creates:
+        weekly_return = WeeklyReturn(ward=row.ward, week_start=row.week_start)
+        stamp(weekly_return, row)
+        new_returns.append(weekly_return)
+    bulk_create_with_history(new_returns, WeeklyReturn, batch_size=2000, **history)
+
+    changed_returns = []
+    for row in updates:
+        weekly_return = row.existing
+        stamp(weekly_return, row)
+        weekly_return.version += 1
+        changed_returns.append(weekly_return)
+    bulk_update_with_history(
+        changed_returns,
+        WeeklyReturn,
+        fields=[
+            "beds",
+            "occupied_bed_days",
+            "status",
+            "submitted_by",
+            "submitted_at",
+            "updated_by",
+            "updated_at",
+            "version",
+        ],
+        batch_size=2000,
+        **history,
+    )
+
+    new_counts, changed_counts, removed_counts = [], [], []
+    for row, weekly_return in [
+        *zip(creates, new_returns, strict=True),
+        *zip(updates, changed_returns, strict=True),
+    ]:
+        for code, value in row.counts.items():
+            saved = row.saved_counts.get(code)
+            if saved is None:
+                if value is not None:
+                    new_counts.append(
+                        WeeklyCount(
+                            weekly_return_id=weekly_return.pk,
+                            measure_id=measure_ids[code],
+                            count=value,
+                        )
+                    )
+                continue
+            count = WeeklyCount(
+                id=saved[0],
+                weekly_return_id=weekly_return.pk,
+                measure_id=measure_ids[code],
+                count=saved[1] if value is None else value,
+            )
+            (removed_counts if value is None else changed_counts).append(count)
+    bulk_create_with_history(new_counts, WeeklyCount, batch_size=5000, **history)
+    bulk_update_with_history(
+        changed_counts, WeeklyCount, fields=["count"], batch_size=5000, **history
+    )
+    if removed_counts:
+        # A blank cell removes a saved count (missing, not zero). simple_history has no bulk
+        # delete, so the "-" history rows are written here and the rows deleted in one query.
+        HistoricalCount = WeeklyCount.history.model
+        HistoricalCount.objects.bulk_create(
+            [
+                HistoricalCount(
+                    id=c.id,
+                    weekly_return_id=c.weekly_return_id,
+                    measure_id=c.measure_id,
+                    count=c.count,
+                    history_date=now,
+                    history_user=user,
+                    history_change_reason=reason,
+                    history_type="-",
+                )
+                for c in removed_counts
+            ],
+            batch_size=5000,
+        )
+        ids = [c.id for c in removed_counts]
+        for start in range(0, len(ids), 5000):
+            # _raw_delete: a plain delete() would write each history row again, one by one.
+            WeeklyCount.objects.filter(pk__in=ids[start : start + 5000])._raw_delete("default")
+    return plan

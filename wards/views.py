@@ -2,10 +2,13 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from measures.completeness import ward_weeks
 from measures.selectors import ward_list_for_user
 
+from .access import regions_visible_to, trusts_managed_by, trusts_visible_to
 from .models import Membership
 
 
@@ -16,10 +19,17 @@ def home(request):
         .select_related("ward__trust", "trust", "region")
         .order_by("role")
     )
+    user = request.user
     return render(
         request,
         "wards/home.html",
-        {"memberships": memberships, "wards": ward_list_for_user(request.user)},
+        {
+            "memberships": memberships,
+            "wards": ward_weeks(ward_list_for_user(user), today=timezone.localdate()),
+            "trusts": trusts_visible_to(user).order_by("name"),
+            "regions": regions_visible_to(user),
+            "can_import": trusts_managed_by(user).exists(),
+        },
     )
 
 

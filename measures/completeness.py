@@ -1,0 +1,133 @@
+"""Which weeks each ward owes a return for, and which it has returned.
+
+A week is *due* from the Monday the ward joined its (first) programme, and while the ward is
+open, up to the last week that has ended. A ward in no programme owes nothing yet. The week in
+progress is shown on the ward home but is never overdue.
+"""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Min
+
+from wards.models import Ward
+
+from .demo import latest_complete_week, monday_of
+from .models import WeeklyReturn
+
+WEEK = datetime.timedelta(weeks=1)
+NOT_STARTED = "not_started"
+NOT_DUE = "not_due"
+STATUS_LABELS = {
+    WeeklyReturn.Status.SUBMITTED: "Submitted",
+    WeeklyReturn.Status.DRAFT: "Draft",
+    NOT_STARTED: "Not started",
+    NOT_DUE: "Not due",
+}
+
+
+@dataclass(frozen=True)
+class WeekStatus:
+    week_start: datetime.date
+    status: str  # submitted / draft / not_started / not_due
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def week_end(self) -> datetime.date:
+        return self.week_start + datetime.timedelta(days=6)
+
+
+@dataclass
+class WardWeeks:
+    ward: Ward
+    first_due: datetime.date | None
+    this_week: WeekStatus | None
+    weeks: list[WeekStatus]  # oldest first
+
+    @property
+    def overdue(self) -> list[WeekStatus]:
+        """Due weeks not yet submitted, most recent first."""
+        return [w for w in reversed(self.weeks) if w.status in (NOT_STARTED, "draft")]
+
+    @property
+    def due(self) -> int:
+        return sum(w.status != NOT_DUE for w in self.weeks)
+
+    @property
+    def submitted(self) -> int:
+        return sum(w.status == WeeklyReturn.Status.SUBMITTED for w in self.weeks)
+
+    @property
+    def percent_complete(self) -> int | None:
+        return round(100 * self.submitted / self.due) if self.due else None
+
+
+def first_due_week(ward: Ward, joined_on: datetime.date | None) -> datetime.date | None:
+    if joined_on is None:
+        return None
+    opened = monday_of(ward.active_from)
+    if opened < ward.active_from:
+        opened += WEEK  # a week the ward was open for only part of is not owed
+    return max(monday_of(joined_on), opened)
+
+
+def _is_due(ward: Ward, first_due, week: datetime.date) -> bool:
+    return (
+        first_due is not None
+        and week >= first_due
+        and (ward.active_to is None or week <= ward.active_to)
+    )
+
+
+def ward_weeks(
+    wards: Iterable[Ward],
+    *,
+    today: datetime.date,
+    since: datetime.date | None = None,
+) -> list[WardWeeks]:
+    """Each ward's status for every week from `since` (default: its first due week) to the
+    last complete week, plus the week in progress. Two queries for any number of wards."""
+    wards = list(wards)
+    last = latest_complete_week(today)
+    current = monday_of(today)
+    joined = dict(
+        Ward.objects.filter(pk__in=[w.pk for w in wards])
+        .annotate(joined=Min("enrolments__joined_on"))
+        .values_list("pk", "joined")
+    )
+    first_due = {w.pk: first_due_week(w, joined.get(w.pk)) for w in wards}
+    starts = [since] if since else [d for d in first_due.values() if d]
+    earliest = min(starts, default=current)
+    statuses = {
+        (ward_id, week): status
+        for ward_id, week, status in WeeklyReturn.objects.filter(
+            ward__in=wards, week_start__gte=earliest
+        ).values_list("ward_id", "week_start", "status")
+    }
+    result = []
+    for ward in wards:
+        due_from = first_due[ward.pk]
+        start = since or due_from
+        weeks = []
+        if start is not None:
+            week = start
+            while week <= last:
+                status = statuses.get((ward.pk, week))
+                if status is None:
+                    status = NOT_STARTED if _is_due(ward, due_from, week) else NOT_DUE
+                weeks.append(WeekStatus(week, status))
+                week += WEEK
+        this_week = None
+        if ward.is_active_on(current) or ward.is_active_on(current + datetime.timedelta(days=6)):
+            this_week = WeekStatus(current, statuses.get((ward.pk, current), NOT_STARTED))
+        result.append(WardWeeks(ward=ward, first_due=due_from, this_week=this_week, weeks=weeks))
+    return result
+
+
+def completeness_weeks(today: datetime.date, count: int = 26) -> list[datetime.date]:
+    last = latest_complete_week(today)
+    return [last - WEEK * (count - 1 - i) for i in range(count)]

@@ -1,0 +1,91 @@
+"""Export of weekly returns in the import format (so an export can be edited and re-imported)."""
+
+import csv
+import io
+
+from django.db.models import QuerySet
+from django.http import HttpResponse
+
+from wards.models import Ward
+
+from .importing import template_columns
+from .models import Measure, WeeklyCount, WeeklyReturn
+
+__all__ = ["csv_response", "returns_export_rows", "template_columns", "xlsx_response"]
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def returns_export_rows(*, wards: QuerySet[Ward]) -> list[list]:
+    """The header and one row per return of the wards; a missing count is a blank cell."""
+    columns = template_columns()
+    codes = columns[7:]
+    returns = list(
+        WeeklyReturn.objects.filter(ward__in=wards)
+        .select_related("ward__trust")
+        .order_by("ward__trust__ods_code", "ward__name", "week_start")
+    )
+    counts = {}
+    for return_id, code, count in WeeklyCount.objects.filter(
+        weekly_return__ward__in=wards
+    ).values_list("weekly_return_id", "measure__code", "count"):
+        counts.setdefault(return_id, {})[code] = count
+    rows = [columns]
+    for r in returns:
+        saved = counts.get(r.pk, {})
+        rows.append(
+            [
+                r.ward.trust.ods_code, r.ward.name, r.ward.code, r.week_start, r.beds,
+                r.occupied_bed_days, r.status, *[saved.get(code) for code in codes],
+            ]
+        )  # fmt: skip
+    return rows
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    text = str(value)
+    # A cell starting with = + - @ is run as a formula when the CSV is opened in Excel.
+    if text[:1] in ("=", "+", "-", "@"):
+        return "'" + text
+    return text
+
+
+def csv_response(rows, filename: str) -> HttpResponse:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([_cell(v) for v in row])
+    # The BOM makes Excel read the file as UTF-8; the importer skips it.
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def xlsx_response(rows, filename: str, wards: QuerySet[Ward] | None = None) -> HttpResponse:
+    import openpyxl
+
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("returns")
+    for row in rows:
+        sheet.append(row)
+    measures = workbook.create_sheet("measures")
+    measures.append(["code", "name", "unit", "definition", "includes", "excludes", "parent"])
+    for m in Measure.objects.filter(is_active=True).select_related("parent"):
+        measures.append(
+            [m.code, m.name, m.unit, m.definition, m.includes, m.excludes,
+             m.parent.code if m.parent else ""]
+        )  # fmt: skip
+    if wards is not None:
+        sheet_wards = workbook.create_sheet("wards")
+        sheet_wards.append(["trust_ods", "ward_name", "ward_code", "beds"])
+        for ward in wards.select_related("trust").order_by("trust__ods_code", "name"):
+            sheet_wards.append([ward.trust.ods_code, ward.name, ward.code, ward.beds])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,63 @@
+import datetime
+
+from django.urls import path, register_converter
+
+from . import views
+
+
+class IsoDateConverter:
+    regex = r"\d{4}-\d{2}-\d{2}"
+
+    def to_python(self, value):
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(value) from None  # Django turns this into a 404
+
+    def to_url(self, value):
+        return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+register_converter(IsoDateConverter, "isodate")
+
+app_name = "measures"
+urlpatterns = [
+    path("wards/<int:ward_id>/returns/", views.ward_returns, name="ward-returns"),
+    path(
+        "wards/<int:ward_id>/returns/<isodate:week_start>/",
+        views.weekly_entry,
+        name="weekly-entry",
+    ),
+    path(
+        "wards/<int:ward_id>/returns.<str:file_format>",
+        views.ward_export,
+        name="ward-export",
+    ),
+    path(
+        "trusts/<int:trust_id>/returns.<str:file_format>",
+        views.trust_export,
+        name="trust-export",
+    ),
+    path(
+        "trusts/<int:trust_id>/completeness/",
+        views.trust_completeness,
+        name="trust-completeness",
+    ),
+    path(
+        "regions/<int:region_id>/completeness/",
+        views.region_completeness,
+        name="region-completeness",
+    ),
+    path("imports/", views.return_import, name="import"),
+    path(
+        "imports/template.<str:file_format>",
+        views.return_import_template,
+        name="import-template",
+    ),
+    path("imports/<int:upload_id>/", views.return_import_preview, name="import-preview"),
+    path(
+        "imports/<int:upload_id>/cancel/",
+        views.return_import_cancel,
+        name="import-cancel",
+    ),
+]

@@ -1,0 +1,101 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from measures.completeness import completeness_weeks, first_due_week, ward_weeks
+from measures.demo import monday_of
+from measures.models import Enrolment, Programme, WeeklyReturn
+from measures.services import weekly_return_record
+from tests.factories import WardFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+WEEKS = completeness_weeks(TODAY)
+
+
+def enrol(ward, joined_on):
+    Enrolment.objects.create(
+        programme=Programme.objects.first(), ward=ward, joined_on=monday_of(joined_on)
+    )
+
+
+def test_it_gives_the_last_26_complete_weeks():
+    assert len(WEEKS) == 26
+    assert WEEKS[-1] == monday_of(TODAY) - datetime.timedelta(weeks=1)
+    assert all(week.isoweekday() == 1 for week in WEEKS)
+
+
+def test_it_starts_due_weeks_at_the_later_of_joining_and_the_first_full_open_week(ward):
+    ward.active_from = datetime.date(2024, 1, 3)  # a Wednesday
+    assert first_due_week(ward, datetime.date(2023, 6, 5)) == datetime.date(2024, 1, 8)
+    assert first_due_week(ward, datetime.date(2024, 3, 4)) == datetime.date(2024, 3, 4)
+    assert first_due_week(ward, None) is None
+
+
+def test_it_grids_submitted_draft_missing_and_not_due(ward, staff):
+    enrol(ward, WEEKS[10])
+    weekly_return_record(
+        ward=ward, week_start=WEEKS[12], user=staff, counts={}, occupied_bed_days=100, submit=True
+    )
+    weekly_return_record(
+        ward=ward, week_start=WEEKS[13], user=staff, counts={}, occupied_bed_days=None
+    )
+    (row,) = ward_weeks([ward], today=TODAY, since=WEEKS[0])
+    statuses = [w.status for w in row.weeks]
+    assert statuses[:10] == ["not_due"] * 10
+    assert statuses[10:14] == ["not_started", "not_started", "submitted", "draft"]
+    assert row.due == 16
+    assert row.submitted == 1
+    assert row.percent_complete == 6
+
+
+def test_it_stops_due_weeks_when_a_ward_closes(ward):
+    enrol(ward, WEEKS[0])
+    ward.active_to = WEEKS[4] + datetime.timedelta(days=2)
+    (row,) = ward_weeks([ward], today=TODAY, since=WEEKS[0])
+    assert row.due == 5
+    assert row.this_week is None
+
+
+def test_it_shows_the_trust_grid_to_its_qi_lead(client, qi_lead, ward, other_ward, staff):
+    enrol(ward, WEEKS[0])
+    weekly_return_record(
+        ward=ward, week_start=WEEKS[-1], user=staff, counts={}, occupied_bed_days=100, submit=True
+    )
+    client.force_login(qi_lead)
+    response = client.get(reverse("measures:trust-completeness", args=[ward.trust_id]))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Oak Ward" in content and "Elm Ward" in content
+    assert "4%" in content  # 1 of 26
+    assert content.count("mhsip-cell--submitted") == 2  # the key and the one week
+
+
+def test_it_shows_the_region_grid_to_its_facilitator(client, facilitator, ward, region):
+    WardFactory(trust__region=region, name="Birch Ward")
+    client.force_login(facilitator)
+    response = client.get(reverse("measures:region-completeness", args=[region.pk]))
+    assert response.status_code == 200
+    assert [group for group, _ in response.context["groups"]] == sorted(
+        t.name for t in region.trusts.all()
+    )
+    assert (
+        client.get(reverse("measures:trust-completeness", args=[ward.trust_id])).status_code == 200
+    )
+
+
+def test_it_hides_completeness_outside_the_users_scope(
+    client, staff, qi_lead, outsider, ward, region, outside_ward
+):
+    client.force_login(staff)  # ward staff see their wards, not trust pages
+    assert (
+        client.get(reverse("measures:trust-completeness", args=[ward.trust_id])).status_code == 404
+    )
+    client.force_login(qi_lead)
+    assert client.get(reverse("measures:region-completeness", args=[region.pk])).status_code == 404
+    other = outside_ward.trust_id
+    assert client.get(reverse("measures:trust-completeness", args=[other])).status_code == 404
+    assert WeeklyReturn.objects.count() == 0
