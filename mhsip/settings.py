@@ -59,11 +59,15 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI / ReDoc as local static files: no CDN
     "simple_history",
     "axes",
     "wards",
     "measures",
     "spc",
+    "tokens",
 ]
 
 MIDDLEWARE = [
@@ -98,6 +102,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "wards.context_processors.navigation",
             ],
         },
     },
@@ -200,9 +205,61 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+
+
+def envrate(name: str, default: str) -> str:
+    """A DRF throttle rate such as 120/min (requests per second, minute, hour or day)."""
+    value = os.environ.get(name, default).strip()
+    number, _, period = value.partition("/")
+    if not number.isdigit() or period[:1] not in ("s", "m", "h", "d"):
+        raise ImproperlyConfigured(f"{name} must be a rate like 120/min or 5000/day, not {value!r}")
+    return value
+
+
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "tokens.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "tokens.permissions.ReadOnlyTokenCannotWrite",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["tokens.throttling.TokenRateThrottle"],
+    # Per token; browser sessions are not throttled. The counters live in the default cache.
+    "DEFAULT_THROTTLE_RATES": {
+        "token": envrate("API_TOKEN_RATE", "120/min"),
+        "token_bulk": envrate("API_TOKEN_BULK_RATE", "60/hour"),
+    },
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "mhsip.api.Pagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "mhsip.api.exception_handler",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DATETIME_FORMAT": "iso-8601",
+    "DATE_FORMAT": "iso-8601",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "MHSIP measurement API",
+    "DESCRIPTION": (
+        "Weekly ward returns, SPC chart results and regional comparisons of the Mental Health "
+        "Safety Improvement Programme. The same rules as the web pages: same validation, same "
+        "permissions. Authenticate with a personal API token from your profile page "
+        "(`Authorization: Bearer <key>`) or a signed-in browser session. Dates are ISO 8601; "
+        "rates say their unit. Objects outside your memberships are 404; writes you may not "
+        "make are 403."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ReturnStatusEnum": "measures.models.WeeklyReturn.Status",
+        "ScopeEnum": "spc.models.Scope",
+    },
 }
 
 # Making Data Count recommends 15-20 points for a baseline; the programme uses 20 weeks.

@@ -22,6 +22,7 @@ from .models import ChartResult, ChartSetting, PhaseBreak, Scope
 from .specs import (
     ChartConfig,
     WeeklySeries,
+    chart_unit,
     engine_spec,
     spec_hash,
     start_at,
@@ -103,6 +104,9 @@ class RecomputeSummary:
         )
 
 
+# Bump when the stored payload's shape changes, so every chart is rebuilt in the new shape.
+PAYLOAD_VERSION = 2
+
 # Engine errors that mean "not enough data yet", a normal state for a new ward, not a fault.
 INSUFFICIENT = {"EmptySeriesError", "SeriesTooShortError", "BaselineError"}
 
@@ -111,6 +115,7 @@ def _payload(result: dict, series: WeeklySeries, config: ChartConfig, spec: dict
     summary = result.get("summary") or {}
     return {
         "status": "ok",
+        "unit": chart_unit(series, spec["chart"]),
         "engine": result,
         "counts": [None if c != c else int(c) for c in series.counts],
         "bed_days": [None if b != b else int(b) for b in series.bed_days],
@@ -150,7 +155,7 @@ def _store(
     for key, series, config in items:
         series = start_at(series, config.baseline_start)
         spec = engine_spec(series, config)
-        digest = spec_hash(spec, {"config": repr(config)})
+        digest = spec_hash(spec, {"config": repr(config), "payload": PAYLOAD_VERSION})
         row = existing.get(key)
         if row is None:
             row = ChartResult(scope=key[0], scope_id=key[1], measure_id=key[2], dirty_version=1)

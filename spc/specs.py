@@ -88,6 +88,20 @@ def _none_for_nan(values: np.ndarray) -> list:
     return [None if np.isnan(v) else (int(v) if v.is_integer() else float(v)) for v in values]
 
 
+RATE_UNIT = "per 1,000 OBD"
+COUNT_UNIT = "a week"
+
+
+def uses_rates(series: WeeklySeries, chart: str) -> bool:
+    """u charts chart rates; run and XmR charts chart the weekly rate where bed days exist."""
+    return chart in ("u", "up") or (chart in ("run", "i") and bool(rate_points(series).any()))
+
+
+def chart_unit(series: WeeklySeries, chart: str) -> str:
+    """What the plotted value is: a rate per 1,000 occupied bed days, or a weekly count."""
+    return RATE_UNIT if uses_rates(series, chart) else COUNT_UNIT
+
+
 def engine_spec(series: WeeklySeries, config: ChartConfig) -> dict:
     """The JSON spec the engine charts (spc/README.md)."""
     chart = choose_chart(config.chart_type, series)
@@ -100,10 +114,7 @@ def engine_spec(series: WeeklySeries, config: ChartConfig) -> dict:
         "limits": "mdc",
         "recent_n": RECENT_WEEKS,
     }
-    uses_rates = chart in ("u", "up") or (
-        chart in ("run", "i") and bool(rate_points(series).any())
-    )
-    if uses_rates:
+    if uses_rates(series, chart):
         usable = rate_points(series)
         counts = np.where(usable, series.counts, np.nan)
         bed_days = np.where(usable, series.bed_days, np.nan)

@@ -1,13 +1,26 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from measures.change_ideas import ChangeIdeaForm, change_idea_create
 from measures.models import Measure
-from wards.access import get_managed_ward_for_user
+from wards.access import (
+    get_editable_ward_for_user,
+    get_managed_ward_for_user,
+    get_region_for_user,
+    get_trust_for_user,
+    get_ward_for_user,
+    trusts_managed_by,
+    wards_editable_by,
+)
+from wards.models import Ward
 
-from . import services
+from . import dashboards, exporting, services
 from .forms import ChartSettingForm, PhaseBreakForm
 from .models import ChartResult, ChartSetting, PhaseBreak, Scope
 
@@ -83,3 +96,140 @@ def phase_break_delete(request, ward_id, measure_code, break_id):
     services.phase_break_delete(phase_break=phase_break)
     messages.success(request, "Phase break removed.")
     return redirect("spc:chart-settings", ward_id=ward.pk, measure_code=measure_code)
+
+
+def _ward_dashboard_page(request, ward, idea_form, status=200):
+    ideas = dashboards.ward_change_ideas(ward)
+    panels = dashboards.chart_panels(Scope.WARD, ward.pk, dashboards.ideas_for_chart(ideas))
+    return render(
+        request,
+        "spc/ward_dashboard.html",
+        {
+            "ward": ward,
+            "panels": panels,
+            "domains": _by_domain(panels),
+            "ideas": ideas,
+            "idea_form": idea_form,
+            "can_edit": wards_editable_by(request.user).filter(pk=ward.pk).exists(),
+            "can_manage": trusts_managed_by(request.user).filter(pk=ward.trust_id).exists(),
+        },
+        status=status,
+    )
+
+
+def _by_domain(panels):
+    groups = {}
+    for panel in panels:
+        groups.setdefault(panel.measure.get_domain_display(), []).append(panel)
+    return list(groups.items())
+
+
+@login_required
+def ward_dashboard(request, ward_id):
+    ward = get_ward_for_user(request.user, ward_id)
+    return _ward_dashboard_page(request, ward, ChangeIdeaForm())
+
+
+@login_required
+@require_POST
+def change_idea_add(request, ward_id):
+    ward = get_editable_ward_for_user(request.user, ward_id)
+    form = ChangeIdeaForm(request.POST)
+    if form.is_valid():
+        try:
+            change_idea_create(ward=ward, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Change idea added: it now shows on every chart.")
+            return redirect(f"{reverse('spc:ward-dashboard', args=[ward.pk])}#change-ideas")
+    return _ward_dashboard_page(request, ward, form, status=400)
+
+
+def _scope_object(user, scope, scope_id):
+    """The object a chart belongs to, through the access rules (404 when out of scope)."""
+    if scope == Scope.WARD:
+        return get_ward_for_user(user, scope_id)
+    if scope == Scope.TRUST:
+        return get_trust_for_user(user, scope_id)
+    if scope == Scope.REGION:
+        return get_region_for_user(user, scope_id)
+    if scope == Scope.NATIONAL and scope_id == 0:
+        return None  # the national aggregate holds no ward-level data
+    raise Http404("No such chart.")
+
+
+@login_required
+def chart_csv(request, scope, scope_id, measure_code):
+    """The data behind one chart, as the engine computed it."""
+    _scope_object(request.user, scope, scope_id)
+    measure = get_object_or_404(Measure, code=measure_code)
+    result = get_object_or_404(ChartResult, scope=scope, scope_id=scope_id, measure=measure)
+    if result.payload.get("status") != "ok":
+        raise Http404("This chart has too little data yet.")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{scope}-{scope_id}-{measure.code}.csv"'
+    )
+    exporting.chart_csv(response, result.payload)
+    return response
+
+
+@login_required
+def trust_matrix(request, trust_id):
+    trust = get_trust_for_user(request.user, trust_id)
+    ward_type = request.GET.get("type") or None
+    if ward_type and ward_type not in Ward.Type.values:
+        ward_type = None
+    measures, rows = dashboards.trust_matrix(trust, ward_type)
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{trust.ods_code}-matrix.xlsx"'
+        exporting.matrix_xlsx(response, trust, measures, rows)
+        return response
+    return render(
+        request,
+        "spc/trust_matrix.html",
+        {
+            "trust": trust,
+            "measures": measures,
+            "rows": rows,
+            "ward_types": Ward.Type.choices,
+            "ward_type": ward_type,
+        },
+    )
+
+
+PERIODS = {12: "12 weeks", 26: "26 weeks", 52: "52 weeks"}
+
+
+@login_required
+def region_compare(request, region_id):
+    region = get_region_for_user(request.user, region_id)
+    measures = dashboards.active_measures()
+    measure = next(
+        (m for m in measures if m.code == request.GET.get("measure")),
+        next(m for m in measures if m.code == "physical_restraint"),
+    )
+    weeks = int(request.GET["weeks"]) if request.GET.get("weeks") in ("12", "26", "52") else 26
+    unit = "wards" if request.GET.get("unit") == "wards" else "trusts"
+    today = timezone.localdate()
+    first, last = dashboards.period_weeks(today, weeks)
+    return render(
+        request,
+        "spc/region_compare.html",
+        {
+            "region": region,
+            "measures": measures,
+            "measure": measure,
+            "weeks": weeks,
+            "periods": PERIODS,
+            "unit": unit,
+            "first": first,
+            "last": last,
+            "rows": dashboards.region_comparison(region, measure, today, weeks),
+            "funnel": None,  # wired to spc.funnel once it lands
+        },
+    )

@@ -1,0 +1,58 @@
+"""Change ideas / PDSA cycles on a ward: recorded by ward staff and QI leads, drawn on charts."""
+
+from django import forms
+from django.db import transaction
+from django.utils import timezone
+
+from wards.models import Ward
+
+from .models import ChangeIdea
+from .text import clean_free_text
+
+
+class ChangeIdeaForm(forms.ModelForm):
+    class Meta:
+        model = ChangeIdea
+        fields = ["title", "started_on", "driver_area", "stage", "notes"]
+        widgets = {
+            "started_on": forms.DateInput(attrs={"type": "date"}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {"title": "Change idea", "started_on": "Started on"}
+        help_texts = {
+            "title": "For example: Safewards calm-down methods.",
+            "notes": "About the change, never about a patient: no names or NHS numbers.",
+        }
+
+    def clean_title(self):
+        return clean_free_text(self.cleaned_data["title"])
+
+    def clean_driver_area(self):
+        return clean_free_text(self.cleaned_data["driver_area"])
+
+    def clean_notes(self):
+        return clean_free_text(self.cleaned_data["notes"])
+
+    def clean_started_on(self):
+        value = self.cleaned_data["started_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError("A change idea cannot start in the future.")
+        return value
+
+
+@transaction.atomic
+def change_idea_create(
+    *, ward: Ward, user, title: str, started_on, driver_area="", stage="plan", notes=""
+) -> ChangeIdea:
+    idea = ChangeIdea(
+        ward=ward,
+        title=clean_free_text(title),
+        started_on=started_on,
+        driver_area=clean_free_text(driver_area),
+        stage=stage,
+        notes=clean_free_text(notes),
+        created_by=user,
+    )
+    idea.full_clean()
+    idea.save()
+    return idea
