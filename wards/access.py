@@ -22,7 +22,10 @@ def is_admin(user) -> bool:
         return False
     if user.is_superuser:
         return True
-    return Membership.objects.filter(user=user, role=Role.ADMIN).exists()
+    # Asked several times per page; remembered on the request's user object.
+    if not hasattr(user, "_mhsip_is_admin"):
+        user._mhsip_is_admin = Membership.objects.filter(user=user, role=Role.ADMIN).exists()
+    return user._mhsip_is_admin
 
 
 def _scope_ids(user, role, field):
