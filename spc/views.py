@@ -20,7 +20,7 @@ from wards.access import (
 )
 from wards.models import Ward
 
-from . import dashboards, exporting, services
+from . import dashboards, exporting, presentation, services
 from .forms import ChartSettingForm, PhaseBreakForm
 from .models import ChartResult, ChartSetting, PhaseBreak, Scope
 
@@ -217,6 +217,12 @@ def region_compare(request, region_id):
     unit = "wards" if request.GET.get("unit") == "wards" else "trusts"
     today = timezone.localdate()
     first, last = dashboards.period_weeks(today, weeks)
+    funnel = presentation.funnel_figure(
+        dashboards.funnel_units(region, measure, first, last, unit),
+        measure.name,
+        unit[:-1],
+        measure.improvement,
+    )
     return render(
         request,
         "spc/region_compare.html",
@@ -230,6 +236,6 @@ def region_compare(request, region_id):
             "first": first,
             "last": last,
             "rows": dashboards.region_comparison(region, measure, today, weeks),
-            "funnel": None,  # wired to spc.funnel once it lands
+            "funnel": funnel,
         },
     )
