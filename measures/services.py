@@ -5,9 +5,8 @@ from collections.abc import Mapping
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.utils import dateformat, timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from spc.services import charts_refresh_on_commit
 from wards.models import Ward
@@ -267,7 +266,6 @@ def weekly_returns_import_commit(*, user, parsed, source: str, confirm_implausib
     now = timezone.now()
     reason = f"Imported from {source}"[:100]
     measure_ids = dict(Measure.objects.values_list("code", "id"))
-    history = {"default_user": user, "default_change_reason": reason, "default_date": now}
 
     def stamp(weekly_return, row):
         if row.status == WeeklyReturn.Status.SUBMITTED and (
@@ -285,35 +283,58 @@ def weekly_returns_import_commit(*, user, parsed, source: str, confirm_implausib
     updates = plan.rows_for("update")
     new_returns = []
     for row in creates:
-        weekly_return = WeeklyReturn(ward=row.ward, week_start=row.week_start)
+        weekly_return = WeeklyReturn(
+            ward=row.ward, week_start=row.week_start, created_at=now, version=1
+        )
         stamp(weekly_return, row)
         new_returns.append(weekly_return)
-    bulk_create_with_history(new_returns, WeeklyReturn, batch_size=2000, **history)
-
     changed_returns = []
     for row in updates:
         weekly_return = row.existing
         stamp(weekly_return, row)
         weekly_return.version += 1
         changed_returns.append(weekly_return)
-    bulk_update_with_history(
-        changed_returns,
-        WeeklyReturn,
-        fields=[
-            "beds",
-            "occupied_bed_days",
-            "status",
-            "submitted_by",
-            "submitted_at",
-            "updated_by",
-            "updated_at",
-            "version",
+
+    # A 50,000-row file is 50,000 returns and ~650,000 counts, each with a history row.
+    # bulk_create / bulk_update (and simple_history's bulk_*_with_history on top of them)
+    # spend about a minute building model instances and SQL for that; the plain multi-row
+    # INSERTs and prepared UPDATEs below take seconds. The history rows are the ones
+    # simple_history would write (same table, same fields, user, date and reason).
+    return_fields = [
+        "ward", "week_start", "beds", "occupied_bed_days", "status", "version",
+        "submitted_by", "submitted_at", "updated_by", "created_at", "updated_at",
+    ]  # fmt: skip
+    _insert_rows(WeeklyReturn, return_fields, _prepared_rows(new_returns, return_fields))
+    if new_returns:
+        ids = {
+            key[1:]: key[0]
+            for key in WeeklyReturn.objects.filter(
+                ward_id__in={r.ward_id for r in new_returns},
+                week_start__range=(
+                    min(r.week_start for r in new_returns),
+                    max(r.week_start for r in new_returns),
+                ),
+            ).values_list("id", "ward_id", "week_start")
+        }
+        for weekly_return in new_returns:
+            weekly_return.pk = ids[(weekly_return.ward_id, weekly_return.week_start)]
+    _update_rows(WeeklyReturn, return_fields[2:], changed_returns)
+    tracked = [f.attname for f in WeeklyReturn.history.model.tracked_fields]
+    when = connection.ops.adapt_datetimefield_value(now)
+    _insert_rows(
+        WeeklyReturn.history.model,
+        [*tracked, "history_date", "history_change_reason", "history_type", "history_user"],
+        [
+            (*values, when, reason, kind, user.pk)
+            for kind, returns in (("+", new_returns), ("~", changed_returns))
+            for values in _prepared_rows(returns, tracked)
         ],
-        batch_size=2000,
-        **history,
     )
 
-    new_counts, changed_counts, removed_counts = [], [], []
+    # Counts: ~13 per row, so ~650,000 rows (and as many history rows) for 50,000 rows of a
+    # file. Model instances and bulk_create take about a minute for that; plain multi-row
+    # INSERTs take seconds. The history rows are what simple_history itself would write.
+    new_pairs, changed, removed = [], [], []
     for row, weekly_return in [
         *zip(creates, new_returns, strict=True),
         *zip(updates, changed_returns, strict=True),
@@ -322,47 +343,107 @@ def weekly_returns_import_commit(*, user, parsed, source: str, confirm_implausib
             saved = row.saved_counts.get(code)
             if saved is None:
                 if value is not None:
-                    new_counts.append(
-                        WeeklyCount(
-                            weekly_return_id=weekly_return.pk,
-                            measure_id=measure_ids[code],
-                            count=value,
-                        )
-                    )
-                continue
-            count = WeeklyCount(
-                id=saved[0],
-                weekly_return_id=weekly_return.pk,
-                measure_id=measure_ids[code],
-                count=saved[1] if value is None else value,
-            )
-            (removed_counts if value is None else changed_counts).append(count)
-    bulk_create_with_history(new_counts, WeeklyCount, batch_size=5000, **history)
-    bulk_update_with_history(
-        changed_counts, WeeklyCount, fields=["count"], batch_size=5000, **history
-    )
-    if removed_counts:
-        # A blank cell removes a saved count (missing, not zero). simple_history has no bulk
-        # delete, so the "-" history rows are written here and the rows deleted in one query.
-        HistoricalCount = WeeklyCount.history.model
-        HistoricalCount.objects.bulk_create(
-            [
-                HistoricalCount(
-                    id=c.id,
-                    weekly_return_id=c.weekly_return_id,
-                    measure_id=c.measure_id,
-                    count=c.count,
-                    history_date=now,
-                    history_user=user,
-                    history_change_reason=reason,
-                    history_type="-",
-                )
-                for c in removed_counts
-            ],
-            batch_size=5000,
-        )
-        ids = [c.id for c in removed_counts]
-        for start in range(0, len(ids), 5000):
-            # _raw_delete: a plain delete() would write each history row again, one by one.
-            WeeklyCount.objects.filter(pk__in=ids[start : start + 5000])._raw_delete("default")
+                    new_pairs.append((weekly_return.pk, measure_ids[code], value))
+            elif value is None:
+                removed.append((saved[0], weekly_return.pk, measure_ids[code], saved[1]))
+            else:
+                changed.append((saved[0], weekly_return.pk, measure_ids[code], value))
+    _insert_rows(WeeklyCount, ["weekly_return", "measure", "count"], new_pairs)
+    added = _counts_of_pairs(new_pairs)
+    _update_rows(WeeklyCount, ["count"], [WeeklyCount(id=i, count=c) for i, _, _, c in changed])
+    for start in range(0, len(removed), 500):
+        # _raw_delete: delete() would also write each history row again, one at a time.
+        ids = [r[0] for r in removed[start : start + 500]]
+        WeeklyCount.objects.filter(pk__in=ids)._raw_delete(connection.alias)
+    _insert_rows(
+        WeeklyCount.history.model,
+        [
+            "id", "weekly_return", "measure", "count",
+            "history_date", "history_change_reason", "history_type", "history_user",
+        ],
+        [
+            (*count, when, reason, kind, user.pk)
+            for kind, counts in (("+", added), ("~", changed), ("-", removed))
+            for count in counts
+        ],
+    )  # fmt: skip
+    # One refresh for the whole file, of the wards it changed (bulk writes skip the per-row
+    # service): ward charts first, then their trust, region and national charts.
+    charts_refresh_on_commit(ward_ids={r.ward.pk for r in plan.rows if r.action != "unchanged"})
     return plan
+
+
+def _insert_rows(model, fields: list[str], rows: list[tuple]) -> None:
+    """INSERT many rows in multi-row statements, without building model instances."""
+    if not rows:
+        return
+    ops = connection.ops
+    table = ops.quote_name(model._meta.db_table)
+    columns = ", ".join(ops.quote_name(model._meta.get_field(f).column) for f in fields)
+    placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    batch = max(1, min(1000, (connection.features.max_query_params or 100_000) // len(fields)))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), batch):
+            chunk = rows[start : start + batch]
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES " + ", ".join([placeholder] * len(chunk)),
+                [value for row in chunk for value in row],
+            )
+
+
+def _prepared_rows(objs, fields: list[str]) -> list[tuple]:
+    """The database values of the instances' fields (by name or attname), as save() sends them."""
+    if not objs:
+        return []
+    meta = objs[0]._meta
+    ops = connection.ops
+
+    def converter(field):
+        # Field.get_db_prep_save is general and slow; these values are already typed.
+        if isinstance(field, models.DateTimeField):
+            return ops.adapt_datetimefield_value
+        if isinstance(field, models.DateField):
+            return ops.adapt_datefield_value
+        return None
+
+    prepare = [(meta.get_field(name).attname, converter(meta.get_field(name))) for name in fields]
+    return [
+        tuple(
+            getattr(obj, attname) if convert is None else convert(getattr(obj, attname))
+            for attname, convert in prepare
+        )
+        for obj in objs
+    ]
+
+
+def _update_rows(model, fields: list[str], objs) -> None:
+    """UPDATE the fields of each object by primary key, one prepared statement for all."""
+    if not objs:
+        return
+    ops = connection.ops
+    meta = model._meta
+    model_fields = [meta.get_field(f) for f in fields]
+    assignments = ", ".join(f"{ops.quote_name(f.column)} = %s" for f in model_fields)
+    sql = (
+        f"UPDATE {ops.quote_name(meta.db_table)} SET {assignments} "
+        f"WHERE {ops.quote_name(meta.pk.column)} = %s"
+    )
+    params = [
+        [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in model_fields] + [obj.pk]
+        for obj in objs
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+def _counts_of_pairs(pairs: list[tuple[int, int, int]]) -> list[tuple[int, int, int, int]]:
+    """(id, return id, measure id, count) of the counts just inserted for these pairs."""
+    wanted = {(return_id, measure_id) for return_id, measure_id, _ in pairs}
+    return_ids = sorted({return_id for return_id, _, _ in pairs})
+    found = []
+    for start in range(0, len(return_ids), 500):
+        rows = WeeklyCount.objects.filter(
+            weekly_return_id__in=return_ids[start : start + 500]
+        ).values_list("id", "weekly_return_id", "measure_id", "count")
+        found.extend(r for r in rows if (r[1], r[2]) in wanted)
+    return found
