@@ -264,3 +264,20 @@ def test_it_refreshes_the_old_and_new_trust_when_a_ward_moves(
     assert not old.is_stale
     assert old.payload["status"] == "insufficient"  # its only data left with the ward
     assert result(Scope.TRUST, ward.trust_id).payload["status"] == "ok"
+
+
+def test_it_queues_one_refresh_for_an_imported_file(ward, other_ward, qi_lead, monkeypatch):
+    from measures.importing import parse_returns_file
+    from measures.services import weekly_returns_import_commit
+
+    queued = []
+    monkeypatch.setattr("spc.tasks.charts_refresh_task.delay", queued.append)
+    lines = ["trust_ods,ward_name,week_start,status,beds,occupied_bed_days,seclusion"]
+    for w in (ward, other_ward):
+        for week in weeks(20):
+            lines.append(f"RX4,{w.name},{week},submitted,{w.beds},70,1")
+    parsed = parse_returns_file(content="\n".join(lines).encode(), filename="returns.csv")
+    with transaction.atomic():
+        weekly_returns_import_commit(user=qi_lead, parsed=parsed, source="returns.csv")
+    services._enqueue_pending()
+    assert queued == [sorted([ward.pk, other_ward.pk])]
