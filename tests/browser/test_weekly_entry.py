@@ -1,0 +1,128 @@
+"""A ward staff member enters an overdue week with the keyboard only, in real Chromium."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from measures.demo import monday_of
+from measures.models import Enrolment, Measure, Programme, WeeklyCount, WeeklyReturn
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+LAST_WEEK = monday_of(timezone.localdate()) - datetime.timedelta(weeks=1)
+
+
+def day_month_year(day: datetime.date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+@pytest.fixture(autouse=True)
+def _catalogue():
+    # Transactional tests flush every table between tests, the migrated catalogue included.
+    from measures.catalogue import sync_catalogue
+
+    sync_catalogue(Measure, Programme)
+
+
+@pytest.fixture
+def enrolled_ward(ward):
+    Enrolment.objects.create(
+        programme=Programme.objects.get(name="Restrictive practice: national aim"),
+        ward=ward,
+        joined_on=LAST_WEEK - datetime.timedelta(weeks=2),
+    )
+    return ward
+
+
+def sign_in(page, live_server, username):
+    page.goto(live_server.url)
+    page.keyboard.type(username)
+    page.keyboard.press("Tab")
+    page.keyboard.type("correct-horse-battery")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def test_it_enters_an_overdue_week_by_keyboard_fixes_an_error_and_submits(
+    live_server, page, screenshot, staff, enrolled_ward
+):
+    page.set_viewport_size({"width": 768, "height": 1000})  # a tablet on the ward
+    sign_in(page, live_server, "staff")
+    overdue = page.get_by_role("link", name=f"w/c {day_month_year(LAST_WEEK)}")
+    assert overdue.is_visible()
+    screenshot("ward-home")
+    overdue.click()
+    page.wait_for_url(f"**/returns/{LAST_WEEK:%Y-%m-%d}/")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Week commencing")
+    # The page is usable at 768 px: nothing overflows sideways.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 768
+    screenshot("weekly-entry")
+
+    # The cursor starts in occupied bed days; Tab walks count → "none" → "what counts" → next.
+    assert page.evaluate("document.activeElement.id") == "id_occupied_bed_days"
+    page.keyboard.type("120")
+    page.keyboard.press("Tab")
+    page.keyboard.type("2")  # physical restraint
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "id_m_prone_restraint"
+    page.keyboard.type("3")  # more prone restraints than restraints: refused
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    page.keyboard.type("1")  # rapid tranquillisation
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "id_m_seclusion"
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")  # no seclusion this week: a real zero
+    assert page.input_value("#id_m_seclusion") == "0"
+    page.keyboard.press("Enter")
+
+    summary = page.locator(".nhsuk-error-summary")
+    summary.wait_for()
+    assert "cannot be more than physical restraint" in summary.inner_text()
+    assert page.evaluate("document.activeElement.classList.contains('nhsuk-error-summary')")
+    # Nothing typed is lost.
+    assert page.input_value("#id_occupied_bed_days") == "120"
+    assert page.input_value("#id_m_physical_restraint") == "2"
+    assert page.input_value("#id_m_prone_restraint") == "3"
+    assert page.input_value("#id_m_rapid_tranquillisation") == "1"
+    assert page.is_checked("#id_none_seclusion")
+    assert page.locator("#id_m_prone_restraint-error").is_visible()
+    screenshot("weekly-entry-error")
+    assert not WeeklyReturn.objects.exists()
+
+    page.keyboard.press("Tab")  # the link in the error summary
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "id_m_prone_restraint"
+    page.keyboard.press("Control+A")
+    page.keyboard.type("1")
+    page.keyboard.press("Enter")
+
+    page.get_by_text("return submitted").wait_for()
+    assert page.locator(".nhsuk-tag", has_text="Submitted").first.is_visible()
+    history = page.locator(".mhsip-history")
+    assert "Prone restraint" in history.inner_text()
+    assert "blank → 1" in history.inner_text()
+    assert "started (submitted)" in history.inner_text()
+    screenshot("weekly-entry-submitted")
+
+    weekly_return = WeeklyReturn.objects.get()
+    assert weekly_return.status == WeeklyReturn.Status.SUBMITTED
+    assert weekly_return.occupied_bed_days == 120
+    assert dict(WeeklyCount.objects.values_list("measure__code", "count")) == {
+        "physical_restraint": 2,
+        "prone_restraint": 1,
+        "rapid_tranquillisation": 1,
+        "seclusion": 0,
+    }  # the blanks stay missing
+
+
+def test_it_keeps_another_ward_out_of_reach(live_server, page, staff, enrolled_ward, other_ward):
+    sign_in(page, live_server, "staff")
+    response = page.goto(f"{live_server.url}/wards/{other_ward.pk}/returns/{LAST_WEEK}/")
+    assert response.status == 404
