@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("spc.urls")),
     path("admin/", admin.site.urls),
     path("", include("measures.urls")),
+    path("", include("mhsip.api_urls")),  # /api/v1/, /api/schema/, /api/docs/, /profile/tokens/
 ]

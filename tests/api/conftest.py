@@ -1,0 +1,56 @@
+"""API clients for the personas of tests/conftest.py: by token (as integrations do) or session."""
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from measures.demo import monday_of
+from measures.models import Measure, WeeklyCount, WeeklyReturn
+from tokens.services import api_token_create
+
+TODAY = timezone.localdate()
+LAST_WEEK = monday_of(TODAY) - datetime.timedelta(weeks=1)
+
+
+def weeks_back(n: int) -> datetime.date:
+    return LAST_WEEK - datetime.timedelta(weeks=n)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counters():
+    # Throttle counters live in the (local-memory) default cache; ids repeat between tests.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def token_client(user, *, read_only=False, scheme="Token") -> APIClient:
+    _, key = api_token_create(user=user, name=f"test {user.username} {read_only}",
+                              read_only=read_only)  # fmt: skip
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"{scheme} {key}")
+    return client
+
+
+@pytest.fixture
+def api():
+    """api(user) -> an APIClient authenticated with a fresh token of that user."""
+    return token_client
+
+
+def make_return(ward, week=None, *, counts=None, bed_days=None, status="submitted"):
+    weekly_return = WeeklyReturn.objects.create(
+        ward=ward,
+        week_start=week or LAST_WEEK,
+        beds=ward.beds,
+        occupied_bed_days=ward.beds * 6 if bed_days is None else bed_days,
+        status=status,
+    )
+    for code, value in (counts if counts is not None else {"physical_restraint": 2}).items():
+        WeeklyCount.objects.create(
+            weekly_return=weekly_return, measure=Measure.objects.get(code=code), count=value
+        )
+    return weekly_return
