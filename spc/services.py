@@ -14,6 +14,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from measures.models import Measure
+from mhsip.bulk import update_rows
 from spc.engine import compute_batch
 from wards.models import Trust, Ward
 
@@ -143,7 +144,8 @@ def _store(
     keys = [key for key, _, _ in items]
     existing = {
         key_of(r): r
-        for r in ChartResult.objects.filter(
+        # The old payload is only overwritten, never read: do not load and decode it.
+        for r in ChartResult.objects.defer("payload").filter(
             scope__in={k[0] for k in keys},
             scope_id__in={k[1] for k in keys},
             measure_id__in={k[2] for k in keys},
@@ -194,7 +196,7 @@ def _store(
     fields = ["payload", "input_hash", "computed_at", "computed_version", "stale_since", "error",
               "error_at"]  # fmt: skip
     ChartResult.objects.bulk_create(to_create, batch_size=500, ignore_conflicts=True)
-    ChartResult.objects.bulk_update(to_update, fields, batch_size=500)
+    update_rows(ChartResult, fields, to_update)
 
 
 def ward_charts_recompute(
@@ -226,9 +228,12 @@ def ward_charts_recompute(
 
 
 def aggregate_charts_recompute(
-    *, scopes: list[tuple[str, int]], today=None, force: bool = False
+    *, scopes: list[tuple[str, int]], today=None, force: bool = False, only_stale: bool = False
 ) -> RecomputeSummary:
-    """Recompute the trust, region or national charts named by (scope, id)."""
+    """Recompute the trust, region or national charts named by (scope, id).
+
+    `only_stale` skips a scope whose charts all exist and are fresh: when a burst of saves
+    queues many refreshes of the national chart, the first one that runs does the work."""
     today = today or timezone.localdate()
     summary = RecomputeSummary()
     measures = list(Measure.objects.filter(is_active=True))
@@ -239,6 +244,13 @@ def aggregate_charts_recompute(
                 "pk", "dirty_version"
             )
         )
+        if only_stale and len(versions) >= len(measures):
+            fresh = ChartResult.objects.filter(
+                pk__in=list(versions), computed_version__gte=F("dirty_version")
+            ).count()
+            if fresh == len(versions):
+                summary.unchanged += len(versions)
+                continue
         series = selectors.aggregate_series(scope, scope_id, [m.pk for m in measures], today)
         items = [
             ((scope, scope_id, m.pk), series[m.pk], selectors.aggregate_config(m, programmes))

@@ -7,7 +7,7 @@ from django.db import DatabaseError, InterfaceError
 
 from wards.models import Ward
 
-from . import services
+from . import selectors, services
 
 logger = logging.getLogger(__name__)
 
@@ -25,9 +25,20 @@ RETRY = {
 
 @shared_task(**RETRY)
 def charts_refresh_task(ward_ids: list[int]) -> str:
-    """After a data change: these wards' charts, then the trust, region and national ones."""
-    summary = services.charts_refresh(ward_ids=ward_ids)
+    """After a data change: these wards' charts now, then (a task of its own, so the ward
+    is fresh without waiting for the national sums) the trust, region and national ones."""
+    summary = services.ward_charts_recompute(ward_ids=ward_ids)
     logger.info("Refreshed charts of %d wards: %s", len(ward_ids), summary)
+    aggregate_charts_refresh_task.delay(selectors.scopes_containing(ward_ids))
+    return str(summary)
+
+
+@shared_task(**RETRY)
+def aggregate_charts_refresh_task(scopes: list[tuple[str, int]]) -> str:
+    summary = services.aggregate_charts_recompute(
+        scopes=[tuple(s) for s in scopes], only_stale=True
+    )
+    logger.info("Refreshed %d aggregate scopes: %s", len(scopes), summary)
     return str(summary)
 
 

@@ -281,3 +281,19 @@ def test_it_queues_one_refresh_for_an_imported_file(ward, other_ward, qi_lead, m
         weekly_returns_import_commit(user=qi_lead, parsed=parsed, source="returns.csv")
     services._enqueue_pending()
     assert queued == [sorted([ward.pk, other_ward.pk])]
+
+
+def test_it_skips_fresh_aggregates_when_a_burst_queued_many_refreshes(ward, enrolled, monkeypatch):
+    fill(ward)
+    services.charts_refresh(ward_ids=[ward.pk], today=TODAY)
+    scopes = services.selectors.scopes_containing([ward.pk])
+
+    def no_reads(*args, **kwargs):
+        raise AssertionError("a fresh scope's data must not be read again")
+
+    monkeypatch.setattr(services.selectors, "aggregate_series", no_reads)
+    summary = services.aggregate_charts_recompute(scopes=scopes, today=TODAY, only_stale=True)
+    assert summary.computed == 0 and summary.unchanged == 3 * Measure.objects.count()
+    services.charts_mark_stale(ward_ids=[ward.pk])
+    with pytest.raises(AssertionError, match="must not be read again"):
+        services.aggregate_charts_recompute(scopes=scopes, today=TODAY, only_stale=True)
