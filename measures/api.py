@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from mhsip.api import (
+    MAX_ID,
     NON_FIELD,
     ErrorSerializer,
     IdFilter,
@@ -39,7 +40,7 @@ from wards.access import (
 
 from .change_ideas import change_idea_create
 from .importing import MAX_COUNT, ParsedFile, ParsedRow
-from .models import ChangeIdea, Measure, Programme, WeeklyCount, WeeklyReturn
+from .models import MONDAY_MESSAGE, ChangeIdea, Measure, Programme, WeeklyCount, WeeklyReturn
 from .services import (
     ConcurrentEditError,
     ImportRefused,
@@ -289,6 +290,14 @@ def _visible_return(user, return_id: int) -> WeeklyReturn:
     return weekly_return
 
 
+def _editable_ward_in_body(request):
+    """The body's ward when it names one the user may not change: 404 / 403 come before any
+    complaint about the other fields, as on the web pages."""
+    ward_id = request.data.get("ward") if isinstance(request.data, dict) else None
+    if isinstance(ward_id, int) and not isinstance(ward_id, bool) and 1 <= ward_id <= MAX_ID:
+        get_editable_ward_for_user(request.user, ward_id)
+
+
 def _reason(value: str) -> str:
     try:
         return clean_free_text(value)
@@ -448,6 +457,7 @@ class ReturnListApi(ListView):
         ],
     )
     def post(self, request):
+        _editable_ward_in_body(request)
         data = ReturnCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
@@ -599,7 +609,9 @@ class BulkItemInput(serializers.Serializer):
     """One ward-week, named by `ward` (id) or by `trust_ods` with `ward_code` or `ward_name`
     (as in the CSV export)."""
 
-    ward = serializers.IntegerField(min_value=1, max_value=2**31 - 1, required=False)
+    ward = serializers.IntegerField(
+        min_value=1, max_value=2**31 - 1, required=False, allow_null=True
+    )
     trust_ods = serializers.CharField(max_length=10, required=False)
     ward_code = serializers.CharField(max_length=40, required=False, allow_blank=True)
     ward_name = serializers.CharField(max_length=120, required=False, allow_blank=True)
@@ -617,6 +629,12 @@ class BulkItemInput(serializers.Serializer):
         help_text="Omitted: the saved status, or submitted for a new return.",
     )  # fmt: skip
     counts = CountsField(required=False, default=dict)
+
+    def validate_week_start(self, value):
+        # The file parser checks this for the importer; the database would refuse it too.
+        if value.isoweekday() != 1:
+            raise serializers.ValidationError(MONDAY_MESSAGE)
+        return value
 
     def validate(self, attrs):
         if attrs.get("ward") is None and not (
@@ -648,6 +666,12 @@ class BulkInput(serializers.Serializer):
 
     def validate_source(self, value):
         return _reason(value) or "API bulk upload"
+
+
+class _BulkEnvelope(BulkInput):
+    """BulkInput without validating the items, which the view checks one by one."""
+
+    items = serializers.ListField(min_length=1, max_length=BULK_MAX_ITEMS)
 
 
 class BulkItemError(serializers.Serializer):
@@ -718,12 +742,13 @@ def _bulk_refused(items: list[dict], detail: str | None = None) -> Response:
     return Response(body, status=status.HTTP_400_BAD_REQUEST)
 
 
-def _parsed_rows(user, items: list[dict]) -> tuple[list[ParsedRow], list[dict]]:
-    """The items as the importer's rows (row = item index), and errors for unknown wards."""
-    ids = {item["ward"] for item in items if item.get("ward") is not None}
+def _parsed_rows(user, items: dict[int, dict]) -> tuple[list[ParsedRow], list[dict]]:
+    """The items (by index) as the importer's rows (row = item index), and errors for
+    unknown wards."""
+    ids = {item["ward"] for item in items.values() if item.get("ward") is not None}
     wards = {w.pk: w for w in wards_visible_to(user).filter(pk__in=ids).select_related("trust")}
     rows, errors = [], []
-    for index, item in enumerate(items):
+    for index, item in items.items():
         if item.get("ward") is not None:
             ward = wards.get(item["ward"])
             if ward is None:
@@ -843,15 +868,20 @@ class ReturnBulkApi(APIView):
                 "Bulk upload is for a trust's QI lead (as the file import is): enter returns "
                 "one at a time with POST /api/v1/returns/."
             )
-        data = BulkInput(data=request.data)
-        if not data.is_valid():
-            errors = dict(data.errors)
-            items_detail = errors.pop("items", None)
-            if errors or not isinstance(items_detail, dict):
-                raise ValidationError(data.errors)
-            return _bulk_refused(_item_errors(items_detail))
+        data = _BulkEnvelope(data=request.data)
+        data.is_valid(raise_exception=True)
         values = data.validated_data
-        rows, errors = _parsed_rows(request.user, values["items"])
+        # Each item on its own, so valid items still go on to be checked against the
+        # database and the answer lists every problem of every item at once.
+        valid, errors = {}, []
+        for index, raw in enumerate(values["items"]):
+            one = BulkItemInput(data=raw)
+            if one.is_valid():
+                valid[index] = one.validated_data
+            else:
+                errors += _item_errors({index: one.errors})
+        rows, unknown = _parsed_rows(request.user, valid)
+        errors += unknown
         codes = sorted({code for row in rows for code in row.counts})
         parsed = ParsedFile(
             columns=codes, measure_codes=codes, rows=rows, errors=[], has_bed_days=True
@@ -1011,6 +1041,7 @@ class ChangeIdeaListApi(ListView):
         ],
     )
     def post(self, request):
+        _editable_ward_in_body(request)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)

@@ -6,7 +6,9 @@ Every error has the same body: an HTTP `status`, a machine-readable `code`, a se
 
 import django_filters
 from django import forms
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiResponse,
@@ -60,6 +62,10 @@ def error_body(status_code: int, code: str, detail: str, errors: dict | None = N
 def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(django_errors(exc))
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound(str(exc) or None)
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None  # a 500: Django's handler logs it and answers

@@ -1,6 +1,7 @@
 """API clients for the personas of tests/conftest.py: by token (as integrations do) or session."""
 
 import datetime
+import itertools
 
 import pytest
 from django.core.cache import cache
@@ -27,9 +28,11 @@ def _fresh_throttle_counters():
     cache.clear()
 
 
+_numbers = itertools.count()
+
+
 def token_client(user, *, read_only=False, scheme="Token") -> APIClient:
-    _, key = api_token_create(user=user, name=f"test {user.username} {read_only}",
-                              read_only=read_only)  # fmt: skip
+    _, key = api_token_create(user=user, name=f"test {next(_numbers)}", read_only=read_only)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"{scheme} {key}")
     return client
