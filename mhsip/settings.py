@@ -186,6 +186,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A down broker must not hang a web request for ~20 s: fail fast and let the caller log it.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_TIMEZONE = TIME_ZONE
+# Tests give each worker process a queue of its own; production uses Celery's default.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_DEFAULT_QUEUE", "celery")
 # Redis redelivers a task whose worker died (acks_late) after this many seconds unacked.
 CELERY_BROKER_TRANSPORT_OPTIONS |= {
     "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", "3600"),

@@ -67,6 +67,8 @@ class WorkerProcess:
             # Redeliver a dead worker's unacknowledged task after seconds, not an hour.
             "CELERY_VISIBILITY_TIMEOUT": "5",
             "CELERY_UNACKED_RESTORE_INTERVAL": "1",
+            # Tasks the worker queues itself (aggregate refreshes) stay on its own queue.
+            "CELERY_DEFAULT_QUEUE": self.queue,
         }
         self.env.pop("PYTHONDONTWRITEBYTECODE", None)
         self.process = None
