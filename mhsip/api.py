@@ -103,6 +103,7 @@ ERROR_EXAMPLES = {
     409: ("conflict", "A return for this ward and week exists already: update it instead.", {}),
     412: ("precondition_failed",
           "This return was changed by someone else since you read it (now version 4).", {}),
+    413: ("too_large", "The body is larger than 25 MB: send fewer items per request.", {}),
     428: ("precondition_required",
           "Send If-Match with the ETag of the return you read, or its version.", {}),
     429: ("throttled", "Request was throttled. Expected available in 30 seconds.", {}),
@@ -115,6 +116,7 @@ ERROR_DESCRIPTIONS = {
     404: "No such object, or one outside your memberships.",
     409: "Conflicts with an existing object.",
     412: "If-Match / version does not match: someone changed it since you read it.",
+    413: "The request body is too large.",
     428: "An update must say which version it read (If-Match or version).",
     429: "Too many requests from this token: wait for the Retry-After seconds.",
 }
