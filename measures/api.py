@@ -97,7 +97,12 @@ class MeasureDetailApi(APIView):
         responses={200: MeasureOutput, **error_responses(404)},
     )
     def get(self, request, code: str):
-        measure = Measure.objects.select_related("parent").filter(code=code).first()
+        # A NUL cannot be in a code, and PostgreSQL refuses it in a query: not found.
+        measure = (
+            None
+            if "\x00" in code
+            else Measure.objects.select_related("parent").filter(code=code).first()
+        )
         if measure is None:
             raise Http404("No such measure.")
         return Response(MeasureOutput(measure).data)

@@ -64,6 +64,7 @@ def test_it_shows_the_catalogue_to_everyone(api, outsider):
     measure = client.get("/api/v1/measures/physical_restraint/").json()
     assert measure["definition"]
     assert client.get("/api/v1/measures/nope/").status_code == 404
+    assert client.get("/api/v1/measures/a%00b/").status_code == 404  # PostgreSQL refuses NUL
 
 
 def test_it_lists_only_the_enrolments_the_user_may_see(api, staff, ward, other_ward):
