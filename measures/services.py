@@ -5,9 +5,10 @@ from collections.abc import Mapping
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.utils import dateformat, timezone
 
+from mhsip.bulk import insert_rows, prepared_rows, update_rows
 from spc.services import charts_refresh_on_commit
 from wards.models import Ward
 
@@ -304,7 +305,7 @@ def weekly_returns_import_commit(*, user, parsed, source: str, confirm_implausib
         "ward", "week_start", "beds", "occupied_bed_days", "status", "version",
         "submitted_by", "submitted_at", "updated_by", "created_at", "updated_at",
     ]  # fmt: skip
-    _insert_rows(WeeklyReturn, return_fields, _prepared_rows(new_returns, return_fields))
+    insert_rows(WeeklyReturn, return_fields, prepared_rows(new_returns, return_fields))
     if new_returns:
         ids = {
             key[1:]: key[0]
@@ -318,16 +319,16 @@ def weekly_returns_import_commit(*, user, parsed, source: str, confirm_implausib
         }
         for weekly_return in new_returns:
             weekly_return.pk = ids[(weekly_return.ward_id, weekly_return.week_start)]
-    _update_rows(WeeklyReturn, return_fields[2:], changed_returns)
+    update_rows(WeeklyReturn, return_fields[2:], changed_returns)
     tracked = [f.attname for f in WeeklyReturn.history.model.tracked_fields]
     when = connection.ops.adapt_datetimefield_value(now)
-    _insert_rows(
+    insert_rows(
         WeeklyReturn.history.model,
         [*tracked, "history_date", "history_change_reason", "history_type", "history_user"],
         [
             (*values, when, reason, kind, user.pk)
             for kind, returns in (("+", new_returns), ("~", changed_returns))
-            for values in _prepared_rows(returns, tracked)
+            for values in prepared_rows(returns, tracked)
         ],
     )
 
@@ -348,14 +349,14 @@ def weekly_returns_import_commit(*, user, parsed, source: str, confirm_implausib
                 removed.append((saved[0], weekly_return.pk, measure_ids[code], saved[1]))
             else:
                 changed.append((saved[0], weekly_return.pk, measure_ids[code], value))
-    _insert_rows(WeeklyCount, ["weekly_return", "measure", "count"], new_pairs)
+    insert_rows(WeeklyCount, ["weekly_return", "measure", "count"], new_pairs)
     added = _counts_of_pairs(new_pairs)
-    _update_rows(WeeklyCount, ["count"], [WeeklyCount(id=i, count=c) for i, _, _, c in changed])
+    update_rows(WeeklyCount, ["count"], [WeeklyCount(id=i, count=c) for i, _, _, c in changed])
     for start in range(0, len(removed), 500):
         # _raw_delete: delete() would also write each history row again, one at a time.
         ids = [r[0] for r in removed[start : start + 500]]
         WeeklyCount.objects.filter(pk__in=ids)._raw_delete(connection.alias)
-    _insert_rows(
+    insert_rows(
         WeeklyCount.history.model,
         [
             "id", "weekly_return", "measure", "count",
@@ -371,69 +372,6 @@ def weekly_returns_import_commit(*, user, parsed, source: str, confirm_implausib
     # service): ward charts first, then their trust, region and national charts.
     charts_refresh_on_commit(ward_ids={r.ward.pk for r in plan.rows if r.action != "unchanged"})
     return plan
-
-
-def _insert_rows(model, fields: list[str], rows: list[tuple]) -> None:
-    """INSERT many rows in multi-row statements, without building model instances."""
-    if not rows:
-        return
-    ops = connection.ops
-    table = ops.quote_name(model._meta.db_table)
-    columns = ", ".join(ops.quote_name(model._meta.get_field(f).column) for f in fields)
-    placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    batch = max(1, min(1000, (connection.features.max_query_params or 100_000) // len(fields)))
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), batch):
-            chunk = rows[start : start + batch]
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) VALUES " + ", ".join([placeholder] * len(chunk)),
-                [value for row in chunk for value in row],
-            )
-
-
-def _prepared_rows(objs, fields: list[str]) -> list[tuple]:
-    """The database values of the instances' fields (by name or attname), as save() sends them."""
-    if not objs:
-        return []
-    meta = objs[0]._meta
-    ops = connection.ops
-
-    def converter(field):
-        # Field.get_db_prep_save is general and slow; these values are already typed.
-        if isinstance(field, models.DateTimeField):
-            return ops.adapt_datetimefield_value
-        if isinstance(field, models.DateField):
-            return ops.adapt_datefield_value
-        return None
-
-    prepare = [(meta.get_field(name).attname, converter(meta.get_field(name))) for name in fields]
-    return [
-        tuple(
-            getattr(obj, attname) if convert is None else convert(getattr(obj, attname))
-            for attname, convert in prepare
-        )
-        for obj in objs
-    ]
-
-
-def _update_rows(model, fields: list[str], objs) -> None:
-    """UPDATE the fields of each object by primary key, one prepared statement for all."""
-    if not objs:
-        return
-    ops = connection.ops
-    meta = model._meta
-    model_fields = [meta.get_field(f) for f in fields]
-    assignments = ", ".join(f"{ops.quote_name(f.column)} = %s" for f in model_fields)
-    sql = (
-        f"UPDATE {ops.quote_name(meta.db_table)} SET {assignments} "
-        f"WHERE {ops.quote_name(meta.pk.column)} = %s"
-    )
-    params = [
-        [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in model_fields] + [obj.pk]
-        for obj in objs
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
 
 
 def _counts_of_pairs(pairs: list[tuple[int, int, int]]) -> list[tuple[int, int, int, int]]:

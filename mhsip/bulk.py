@@ -4,7 +4,7 @@ Django's bulk_update builds one CASE WHEN per field and row, which costs seconds
 hundred rows with large JSON values; a prepared UPDATE executed many times costs
 milliseconds. Both SQLite and PostgreSQL accept the SQL below."""
 
-from django.db import connection
+from django.db import connection, models
 
 
 def update_rows(model, fields: list[str], objs) -> None:
@@ -25,3 +25,46 @@ def update_rows(model, fields: list[str], objs) -> None:
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
+
+
+def insert_rows(model, fields: list[str], rows: list[tuple]) -> None:
+    """INSERT many rows in multi-row statements, without building model instances."""
+    if not rows:
+        return
+    ops = connection.ops
+    table = ops.quote_name(model._meta.db_table)
+    columns = ", ".join(ops.quote_name(model._meta.get_field(f).column) for f in fields)
+    placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    batch = max(1, min(1000, (connection.features.max_query_params or 100_000) // len(fields)))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), batch):
+            chunk = rows[start : start + batch]
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES " + ", ".join([placeholder] * len(chunk)),
+                [value for row in chunk for value in row],
+            )
+
+
+def prepared_rows(objs, fields: list[str]) -> list[tuple]:
+    """The database values of the instances' fields (by name or attname), as save() sends them."""
+    if not objs:
+        return []
+    meta = objs[0]._meta
+    ops = connection.ops
+
+    def converter(field):
+        # Field.get_db_prep_save is general and slow; these values are already typed.
+        if isinstance(field, models.DateTimeField):
+            return ops.adapt_datetimefield_value
+        if isinstance(field, models.DateField):
+            return ops.adapt_datefield_value
+        return None
+
+    prepare = [(meta.get_field(name).attname, converter(meta.get_field(name))) for name in fields]
+    return [
+        tuple(
+            getattr(obj, attname) if convert is None else convert(getattr(obj, attname))
+            for attname, convert in prepare
+        )
+        for obj in objs
+    ]
