@@ -4,6 +4,8 @@ Django's bulk_update builds one CASE WHEN per field and row, which costs seconds
 hundred rows with large JSON values; a prepared UPDATE executed many times costs
 milliseconds. Both SQLite and PostgreSQL accept the SQL below."""
 
+import io
+
 from django.db import connection, models
 
 
@@ -27,13 +29,34 @@ def update_rows(model, fields: list[str], objs) -> None:
         cursor.executemany(sql, params)
 
 
+# COPY's text format: these characters are escaped, NULL is \N.
+COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+
+
+def _copy_value(value) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    return str(value).translate(COPY_ESCAPES)
+
+
 def insert_rows(model, fields: list[str], rows: list[tuple]) -> None:
-    """INSERT many rows in multi-row statements, without building model instances."""
+    """INSERT many rows without building model instances: COPY on PostgreSQL (several times
+    faster than INSERT for hundreds of thousands of rows), multi-row INSERTs elsewhere."""
     if not rows:
         return
     ops = connection.ops
     table = ops.quote_name(model._meta.db_table)
     columns = ", ".join(ops.quote_name(model._meta.get_field(f).column) for f in fields)
+    if connection.vendor == "postgresql":
+        buffer = io.StringIO()
+        for row in rows:
+            buffer.write("\t".join(map(_copy_value, row)) + "\n")
+        buffer.seek(0)
+        with connection.cursor() as cursor:
+            cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", buffer)
+        return
     placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
     batch = max(1, min(1000, (connection.features.max_query_params or 100_000) // len(fields)))
     with connection.cursor() as cursor:
