@@ -8,7 +8,9 @@ schema, and none may be a 5xx."""
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, Phase, settings
 
@@ -39,7 +41,9 @@ def _real(name: str, value):
 
 
 @pytest.fixture
-def demo_data(db, settings_fixture_for_api, qi_lead, ward, other_ward, outside_ward):
+def demo_data(
+    db, _keep_the_test_connection, settings_fixture_for_api, qi_lead, ward, other_ward, outside_ward
+):
     programme = Programme.objects.get(name="Restrictive practice: national aim")
     returns = []
     for w in (ward, other_ward, outside_ward):
@@ -58,6 +62,17 @@ def demo_data(db, settings_fixture_for_api, qi_lead, ward, other_ward, outside_w
         idea=list(ChangeIdea.objects.values_list("pk", flat=True)),
         **{"return": [r.pk for r in returns]},
     )
+
+
+@pytest.fixture
+def _keep_the_test_connection():
+    """As Django's test client does: requests must not close the connection that holds the
+    test's transaction (with CONN_MAX_AGE, as on PostgreSQL, the request signals would)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
