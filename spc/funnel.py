@@ -71,7 +71,9 @@ def _poisson_cdf_table(mean: float, upto: int) -> np.ndarray:
     r = np.arange(upto + 1, dtype=float)
     if mean == 0:
         return np.ones(upto + 1)
-    log_pmf = r * math.log(mean) - mean - np.array([math.lgamma(k + 1) for k in r])
+    # log(r!) as a running sum of logs: vectorised, exact enough (lgamma per term is 10× slower).
+    log_factorial = np.concatenate(([0.0], np.cumsum(np.log(np.arange(1, upto + 1)))))
+    log_pmf = r * math.log(mean) - mean - log_factorial
     return np.minimum(np.cumsum(np.exp(log_pmf)), 1.0)
 
 
