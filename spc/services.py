@@ -3,7 +3,6 @@ transaction, and recompute (ward charts first, then the trust, region and nation
 that contain them)."""
 
 import logging
-import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -32,11 +31,6 @@ from .specs import (
 
 logger = logging.getLogger(__name__)
 
-# Ward ids changed in the current thread's open transactions, flushed once on commit, so an
-# import of 5,000 rows queues one refresh, not 5,000.
-_pending = threading.local()
-
-
 def key_of(row: ChartResult) -> tuple[str, int, int]:
     return (row.scope, row.scope_id, row.measure_id)
 
@@ -57,28 +51,40 @@ def charts_mark_stale(*, ward_ids: Iterable[int]) -> None:
     results.update(dirty_version=F("dirty_version") + 1)
 
 
+class RefreshOnCommit:
+    """The on-commit callback of one transaction: it collects the ward ids every data change
+    in the transaction adds, and queues one refresh for all of them when it commits. It lives
+    in the transaction's own callback list, so a rollback discards it with the data."""
+
+    def __init__(self):
+        self.ward_ids: set[int] = set()
+
+    def __call__(self) -> None:
+        from .tasks import charts_refresh_task
+
+        # The data are saved and the charts marked stale: if the broker is down, the periodic
+        # staleness check recomputes them once it is back. Saving must not fail for this.
+        _enqueue_safely(charts_refresh_task, sorted(self.ward_ids))
+
+
 def charts_refresh_on_commit(*, ward_ids: Iterable[int]) -> None:
-    """Mark charts stale now and queue one refresh when the transaction commits."""
+    """Mark charts stale now and queue one refresh when the transaction commits: an import of
+    5,000 rows, or a burst of saves in one transaction, queues one refresh, not 5,000."""
     ward_ids = set(ward_ids)
     if not ward_ids:
         return
     charts_mark_stale(ward_ids=ward_ids)
-    if not hasattr(_pending, "ward_ids"):
-        _pending.ward_ids = set()
-    _pending.ward_ids |= ward_ids
-    transaction.on_commit(_enqueue_pending)
-
-
-def _enqueue_pending() -> None:
-    ward_ids = sorted(getattr(_pending, "ward_ids", ()))
-    _pending.ward_ids = set()
-    if not ward_ids:
-        return  # an earlier callback of the same commit queued them already
-    from .tasks import charts_refresh_task
-
-    # The data are saved and the charts marked stale: if the broker is down, the periodic
-    # staleness check recomputes them once it is back. Saving must not fail for this.
-    _enqueue_safely(charts_refresh_task, ward_ids)
+    connection = transaction.get_connection()
+    pending = next(
+        (entry[1] for entry in connection.run_on_commit if isinstance(entry[1], RefreshOnCommit)),
+        None,
+    )
+    if pending is not None:
+        pending.ward_ids |= ward_ids
+        return
+    pending = RefreshOnCommit()
+    pending.ward_ids |= ward_ids  # before on_commit: outside a transaction it runs at once
+    transaction.on_commit(pending)
 
 
 @dataclass

@@ -111,7 +111,7 @@ def services_stack(django_db_setup, django_db_blocker):
     from django.conf import settings
 
     from mhsip.celery import app
-    from tests.processes import RedisProcess, ServicesStack, WorkerProcess
+    from tests.processes import RedisProcess, ServicesStack, WorkerProcess, point_app_at
 
     redis = RedisProcess()
     redis.start()
@@ -119,11 +119,8 @@ def services_stack(django_db_setup, django_db_blocker):
     url = "postgres://{USER}:{PASSWORD}@{HOST}:{PORT}/{NAME}".format(
         **{key: db.get(key) or "" for key in ("USER", "PASSWORD", "HOST", "PORT", "NAME")}
     )
-    # Before this process first uses the broker, so its connection pool is made for ours.
-    app.conf.broker_url = redis.url
-    app.conf.result_backend = redis.url
     worker = WorkerProcess(database_url=url, redis_url=redis.url)
-    app.conf.task_default_queue = worker.queue
+    point_app_at(app, redis.url, worker.queue)
     worker.start()
     yield ServicesStack(redis=redis, worker=worker)
     worker.stop()

@@ -110,3 +110,17 @@ class WorkerProcess:
 class ServicesStack:
     redis: RedisProcess
     worker: WorkerProcess
+
+
+def point_app_at(app, redis_url: str, queue: str) -> None:
+    """Send this process's tasks to our own Redis and queue, even if an earlier test already
+    made Celery's connection pools and result backend for the configured one (Celery caches
+    both; these are the attributes its own after-fork hook resets)."""
+    app.conf.broker_url = redis_url
+    app.conf.result_backend = redis_url
+    app.conf.task_default_queue = queue
+    app._pool = None
+    if "amqp" in app.__dict__:
+        app.__dict__["amqp"]._producer_pool = None
+    app._backend_cache = None
+    app._local.backend = None

@@ -169,19 +169,39 @@ def test_it_keeps_a_chart_stale_when_data_change_during_its_recompute(ward, enro
     assert not result(Scope.WARD, ward.pk).is_stale
 
 
-def test_it_queues_one_refresh_for_a_burst_of_saves(ward, other_ward, staff, qi_lead, monkeypatch):
+def test_it_queues_one_refresh_for_a_burst_of_saves(
+    ward, other_ward, qi_lead, monkeypatch, django_capture_on_commit_callbacks
+):
     queued = []
     monkeypatch.setattr("spc.tasks.charts_refresh_task.delay", queued.append)
-    with transaction.atomic():
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
         for week in weeks(10):
             for w in (ward, other_ward):
                 weekly_return_record(
                     ward=w, week_start=week, user=qi_lead, counts={"seclusion": 1},
                     occupied_bed_days=60,
                 )  # fmt: skip
-    services._enqueue_pending()  # what on_commit runs, once per callback
-    services._enqueue_pending()
+    assert len(callbacks) == 1
     assert queued == [sorted([ward.pk, other_ward.pk])]
+
+
+def test_it_forgets_the_wards_of_a_rolled_back_transaction(
+    ward, other_ward, qi_lead, monkeypatch, django_capture_on_commit_callbacks
+):
+    queued = []
+    monkeypatch.setattr("spc.tasks.charts_refresh_task.delay", queued.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            weekly_return_record(
+                ward=ward, week_start=FIRST, user=qi_lead, counts={"seclusion": 1},
+                occupied_bed_days=60,
+            )  # fmt: skip
+            raise RuntimeError("the request failed after the save")
+        weekly_return_record(
+            ward=other_ward, week_start=FIRST, user=qi_lead, counts={"seclusion": 1},
+            occupied_bed_days=60,
+        )  # fmt: skip
+    assert queued == [[other_ward.pk]]
 
 
 def test_it_saves_the_return_when_the_broker_is_down(
@@ -266,7 +286,9 @@ def test_it_refreshes_the_old_and_new_trust_when_a_ward_moves(
     assert result(Scope.TRUST, ward.trust_id).payload["status"] == "ok"
 
 
-def test_it_queues_one_refresh_for_an_imported_file(ward, other_ward, qi_lead, monkeypatch):
+def test_it_queues_one_refresh_for_an_imported_file(
+    ward, other_ward, qi_lead, monkeypatch, django_capture_on_commit_callbacks
+):
     from measures.importing import parse_returns_file
     from measures.services import weekly_returns_import_commit
 
@@ -277,9 +299,8 @@ def test_it_queues_one_refresh_for_an_imported_file(ward, other_ward, qi_lead, m
         for week in weeks(20):
             lines.append(f"RX4,{w.name},{week},submitted,{w.beds},70,1")
     parsed = parse_returns_file(content="\n".join(lines).encode(), filename="returns.csv")
-    with transaction.atomic():
+    with django_capture_on_commit_callbacks(execute=True):
         weekly_returns_import_commit(user=qi_lead, parsed=parsed, source="returns.csv")
-    services._enqueue_pending()
     assert queued == [sorted([ward.pk, other_ward.pk])]
 
 
