@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from wards import audit
 from wards import views as ward_views
 
 admin.site.site_header = "MHSIP measurement admin"
@@ -10,6 +11,7 @@ admin.site.site_title = "MHSIP admin"
 urlpatterns = [
     path("", ward_views.home, name="home"),
     path("healthz", ward_views.healthz, name="healthz"),
+    path("audit/", audit.audit_log, name="audit"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("spc.urls")),

@@ -207,6 +207,10 @@ RULES = {
     "spc:region-compare": Rule(scope_url("spc:region-compare", "region_id"), REGIONS, READ,
                                post_as_get=True),  # fmt: skip
     "spc:chart-csv": Rule(chart_csv, CHART_TARGETS, READ, post_as_get=True),
+    # The audit log (QI leads for their trust, admins for all); `?trust=` narrows it
+    "audit": Rule(
+        lambda w, p, t: (f"/audit/?trust={w.obj(t).pk}", {}), TRUSTS, MANAGE, gate=MANAGE
+    ),
     # Weekly entry, exports, completeness
     "measures:ward-returns": Rule(ward_url("measures:ward-returns"), WARDS, READ),
     "measures:weekly-entry": Rule(week_entry, WARDS, READ, WRITE),
