@@ -10,6 +10,7 @@ from wards.models import Ward
 
 from .importing import template_columns
 from .models import Measure, WeeklyCount, WeeklyReturn
+from .text import spreadsheet_safe
 
 __all__ = ["csv_response", "returns_export_rows", "template_columns", "xlsx_response"]
 
@@ -47,11 +48,7 @@ def _cell(value) -> str:
         return ""
     if hasattr(value, "isoformat"):
         return value.isoformat()
-    text = str(value)
-    # A cell starting with = + - @ is run as a formula when the CSV is opened in Excel.
-    if text[:1] in ("=", "+", "-", "@"):
-        return "'" + text
-    return text
+    return spreadsheet_safe(value) if isinstance(value, str) else str(value)
 
 
 def csv_response(rows, filename: str) -> HttpResponse:
@@ -70,20 +67,24 @@ def xlsx_response(rows, filename: str, wards: QuerySet[Ward] | None = None) -> H
 
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet("returns")
+    # openpyxl writes a string starting with = as a formula: every text cell is made safe.
     for row in rows:
-        sheet.append(row)
+        sheet.append([spreadsheet_safe(v) for v in row])
     measures = workbook.create_sheet("measures")
     measures.append(["code", "name", "unit", "definition", "includes", "excludes", "parent"])
     for m in Measure.objects.filter(is_active=True).select_related("parent"):
         measures.append(
-            [m.code, m.name, m.unit, m.definition, m.includes, m.excludes,
-             m.parent.code if m.parent else ""]
+            [spreadsheet_safe(v) for v in (m.code, m.name, m.unit, m.definition, m.includes,
+                                           m.excludes, m.parent.code if m.parent else "")]
         )  # fmt: skip
     if wards is not None:
         sheet_wards = workbook.create_sheet("wards")
         sheet_wards.append(["trust_ods", "ward_name", "ward_code", "beds"])
         for ward in wards.select_related("trust").order_by("trust__ods_code", "name"):
-            sheet_wards.append([ward.trust.ods_code, ward.name, ward.code, ward.beds])
+            sheet_wards.append(
+                [spreadsheet_safe(v) for v in (ward.trust.ods_code, ward.name, ward.code)]
+                + [ward.beds]
+            )
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)

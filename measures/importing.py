@@ -15,7 +15,6 @@ import csv
 import datetime
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 
 from django.utils import dateformat, timezone
@@ -124,15 +123,27 @@ def _csv_rows(content: bytes):
 def _xlsx_rows(content: bytes):
     import openpyxl
 
+    # A damaged workbook makes openpyxl raise almost anything (zip, XML, key, type errors),
+    # on opening or later while reading rows: each is the same clear refusal, never a 500.
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise FileRefused(
-            "The file could not be read as an Excel workbook (.xlsx). Save it again from Excel "
-            "as an Excel Workbook or as CSV UTF-8."
-        ) from None
-    sheet = workbook["returns"] if "returns" in workbook.sheetnames else workbook.worksheets[0]
-    return sheet.iter_rows(values_only=True)
+        sheet = workbook["returns"] if "returns" in workbook.sheetnames else workbook.worksheets[0]
+    except Exception:
+        raise FileRefused(XLSX_UNREADABLE) from None
+    return _xlsx_guarded(sheet.iter_rows(values_only=True))
+
+
+XLSX_UNREADABLE = (
+    "The file could not be read as an Excel workbook (.xlsx). Save it again from Excel "
+    "as an Excel Workbook or as CSV UTF-8."
+)
+
+
+def _xlsx_guarded(rows):
+    try:
+        yield from rows
+    except Exception:
+        raise FileRefused(XLSX_UNREADABLE) from None
 
 
 def _rows(content: bytes, filename: str):

@@ -35,3 +35,17 @@ def clean_free_text(text: str) -> str:
     text = (text or "").replace("\x00", "").strip()
     validate_no_patient_identifiers(text)
     return text
+
+
+# A spreadsheet runs a cell starting with one of these as a formula ("CSV injection", OWASP):
+# =HYPERLINK(...) in a ward name would become a live link or worse in Excel.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """Text a spreadsheet would run as a formula, prefixed with ' so it is shown as text (the
+    importer removes the ' again); numbers, dates and other text unchanged. Every CSV and .xlsx
+    export goes through this."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value

@@ -5,14 +5,7 @@ import csv
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_text(value):
-    """Spreadsheets run cells starting with = + - @ as formulas: prefix such text with '."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+from measures.text import spreadsheet_safe
 
 
 def chart_csv(stream, payload: dict) -> None:
@@ -40,17 +33,18 @@ def matrix_xlsx(stream, trust, measures, rows) -> None:
     book = Workbook()
     sheet = book.active
     sheet.title = "Summary"
-    sheet.append([safe_text(f"{trust.name} ({trust.ods_code}): latest 12 weeks vs baseline")])
+    title = f"{trust.name} ({trust.ods_code}): latest 12 weeks vs baseline"
+    sheet.append([spreadsheet_safe(title)])
     sheet["A1"].font = Font(bold=True)
     header = ["Ward"]
     for m in measures:
         header += [f"{m.name}: latest 12 weeks", f"{m.name}: % change", f"{m.name}: variation",
                    f"{m.name}: assurance"]  # fmt: skip
-    sheet.append(header)
+    sheet.append([spreadsheet_safe(h) for h in header])
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for row in rows:
-        line = [safe_text(row.label)]
+        line = [spreadsheet_safe(row.label)]
         for c in row.cells:
             line += [
                 None if c.recent_value is None else round(c.recent_value, 3),
