@@ -7,6 +7,7 @@ from wards import views as ward_views
 
 admin.site.site_header = "MHSIP measurement admin"
 admin.site.site_title = "MHSIP admin"
+handler500 = "mhsip.errors.server_error"
 
 urlpatterns = [
     path("", ward_views.home, name="home"),
