@@ -59,3 +59,15 @@ def test_it_enforces_csrf_on_sign_in(staff):
 def test_it_answers_health_checks(client):
     response = client.get(reverse("healthz"))
     assert response.json() == {"status": "ok"}
+
+
+def test_it_links_each_ward_to_its_charts(client, staff, ward):
+    client.force_login(staff)
+    page = client.get(reverse("home")).content.decode()
+    assert reverse("spc:ward-dashboard", args=[ward.pk]) in page
+
+
+def test_it_links_a_qi_lead_to_the_trust_matrix(client, qi_lead, trust):
+    client.force_login(qi_lead)
+    page = client.get(reverse("home")).content.decode()
+    assert reverse("spc:trust-matrix", args=[trust.pk]) in page
