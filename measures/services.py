@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import dateformat, timezone
 
-from mhsip.bulk import insert_rows, prepared_rows, update_rows
+from mhsip.bulk import insert_rows, insert_rows_with_ids, prepared_rows, update_rows
 from spc.services import charts_refresh_on_commit
 from wards.models import Ward
 
@@ -349,8 +349,11 @@ def weekly_returns_import_commit(*, user, parsed, source: str, confirm_implausib
                 removed.append((saved[0], weekly_return.pk, measure_ids[code], saved[1]))
             else:
                 changed.append((saved[0], weekly_return.pk, measure_ids[code], value))
-    insert_rows(WeeklyCount, ["weekly_return", "measure", "count"], new_pairs)
-    added = _counts_of_pairs(new_pairs)
+    count_fields = ["weekly_return", "measure", "count"]
+    added = insert_rows_with_ids(WeeklyCount, count_fields, new_pairs)
+    if added is None:
+        insert_rows(WeeklyCount, count_fields, new_pairs)
+        added = _counts_of_pairs(new_pairs)
     update_rows(WeeklyCount, ["count"], [WeeklyCount(id=i, count=c) for i, _, _, c in changed])
     for start in range(0, len(removed), 500):
         # _raw_delete: delete() would also write each history row again, one at a time.

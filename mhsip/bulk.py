@@ -91,3 +91,21 @@ def prepared_rows(objs, fields: list[str]) -> list[tuple]:
         )
         for obj in objs
     ]
+
+
+def insert_rows_with_ids(model, fields: list[str], rows: list[tuple]) -> list[tuple] | None:
+    """On PostgreSQL, take ids from the table's sequence first and insert the rows with them,
+    returning (id, *row) for each; elsewhere return None (the caller reads the ids back).
+    Saves reading back hundreds of thousands of new rows to learn their ids."""
+    if connection.vendor != "postgresql" or not rows:
+        return None
+    meta = model._meta
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(rows)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    with_ids = [(pk, *row) for pk, row in zip(ids, rows, strict=True)]
+    insert_rows(model, [meta.pk.name, *fields], with_ids)
+    return with_ids

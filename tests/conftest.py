@@ -121,7 +121,9 @@ def services_stack(django_db_setup, django_db_blocker):
     )
     worker = WorkerProcess(database_url=url, redis_url=redis.url)
     point_app_at(app, redis.url, worker.queue)
-    worker.start()
-    yield ServicesStack(redis=redis, worker=worker)
-    worker.stop()
-    redis.stop()
+    try:
+        worker.start()
+        yield ServicesStack(redis=redis, worker=worker)
+    finally:
+        worker.stop()
+        redis.stop()

@@ -90,7 +90,11 @@ class WorkerProcess:
                 pytest.fail(f"the Celery worker exited with code {self.process.returncode}")
             return app.control.ping(timeout=0.5)
 
-        wait_until(answers, 60, "the Celery worker to answer a ping", interval=0)
+        try:
+            wait_until(answers, 60, "the Celery worker to answer a ping", interval=0)
+        except BaseException:
+            self.stop()  # pytest.fail raises: do not leave a worker running behind the run
+            raise
 
     def kill(self):
         """SIGKILL: no chance to acknowledge or requeue, as when a machine dies."""
