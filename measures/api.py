@@ -470,19 +470,23 @@ class ReturnListApi(ListView):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         ward = get_editable_ward_for_user(request.user, values["ward"])
+        # The answer is read in the write's transaction, under its row lock: it (and its ETag)
+        # describe this write, never a later one by someone else.
         try:
-            weekly_return = _record(
-                ward=ward,
-                week_start=values["week_start"],
-                user=request.user,
-                counts=values["counts"],
-                occupied_bed_days=values["occupied_bed_days"],
-                beds=values.get("beds"),
-                submit=values["submit"],
-                expected_version=0,  # the caller saw no return for this week
-                reason=values["reason"],
-                confirm_implausible=values["confirm_implausible"],
-            )
+            with transaction.atomic():
+                weekly_return = _record(
+                    ward=ward,
+                    week_start=values["week_start"],
+                    user=request.user,
+                    counts=values["counts"],
+                    occupied_bed_days=values["occupied_bed_days"],
+                    beds=values.get("beds"),
+                    submit=values["submit"],
+                    expected_version=0,  # the caller saw no return for this week
+                    reason=values["reason"],
+                    confirm_implausible=values["confirm_implausible"],
+                )
+                weekly_return = _visible_return(request.user, weekly_return.pk)
         except ConcurrentEditError as error:
             existing = error.weekly_return
             raise api_error(
@@ -491,7 +495,6 @@ class ReturnListApi(ListView):
                 f"This ward has a return for this week already (id {existing.pk}, version "
                 f"{existing.version}): update it with PUT or PATCH /api/v1/returns/{existing.pk}/.",
             ) from None
-        weekly_return = _visible_return(request.user, weekly_return.pk)
         response = Response(
             ReturnOutput(weekly_return).data,
             status=status.HTTP_201_CREATED,
@@ -524,23 +527,25 @@ class ReturnDetailApi(APIView):
         expected = _check_precondition(request, weekly_return, values.get("version"), required=True)
         bed_days = values.get("occupied_bed_days", weekly_return.occupied_bed_days)
         try:
-            _record(
-                ward=ward,
-                week_start=weekly_return.week_start,
-                user=request.user,
-                counts=values.get("counts", {}),
-                occupied_bed_days=bed_days,
-                beds=values.get("beds"),
-                submit=values.get("submit", False),
-                expected_version=expected,
-                reason=values.get("reason", ""),
-                confirm_implausible=values.get("confirm_implausible", False),
-            )
+            # Read back under the write's row lock (see post): the answer is this write.
+            with transaction.atomic():
+                _record(
+                    ward=ward,
+                    week_start=weekly_return.week_start,
+                    user=request.user,
+                    counts=values.get("counts", {}),
+                    occupied_bed_days=bed_days,
+                    beds=values.get("beds"),
+                    submit=values.get("submit", False),
+                    expected_version=expected,
+                    reason=values.get("reason", ""),
+                    confirm_implausible=values.get("confirm_implausible", False),
+                )
+                weekly_return = _visible_return(request.user, return_id)
         except ConcurrentEditError as error:
             raise api_error(
                 status.HTTP_412_PRECONDITION_FAILED, "precondition_failed", str(error)
             ) from None
-        weekly_return = _visible_return(request.user, return_id)
         return _with_etag(Response(ReturnOutput(weekly_return).data), weekly_return)
 
     UPDATE_SCHEMA = {

@@ -5,7 +5,7 @@ from collections.abc import Mapping
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import dateformat, timezone
 
 from mhsip.bulk import insert_rows, insert_rows_with_ids, prepared_rows, update_rows
@@ -220,7 +220,18 @@ def weekly_return_record(
             raise ImplausibleCountError(implausible)
     if reason:
         weekly_return._change_reason = reason
-    weekly_return.save()
+    creating = weekly_return.pk is None
+    try:
+        with transaction.atomic():  # a savepoint: the race below leaves the rest usable
+            weekly_return.save()
+    except IntegrityError:
+        # Two people creating the same ward-week at once: the second insert waits for the
+        # first to commit, then breaks the one-return-per-week constraint. That is a
+        # concurrent edit (their values must not overwrite the other's), not a server error.
+        existing = WeeklyReturn.objects.filter(ward=ward, week_start=week_start).first()
+        if creating and existing is not None:
+            raise ConcurrentEditError(existing) from None
+        raise
 
     for code, value in clean_counts.items():
         row = saved.get(code)
