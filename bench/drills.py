@@ -87,6 +87,8 @@ def drill_postgres(args, the_cast):
     clean = [f for f in failures if f[1] == 503]
     traces = [f for f in failures if b"Traceback" in f[2] or b"OperationalError" in f[2]]
     after = [s for s in results.samples if s[1] >= 500]
+    last_error = max((s[3] for s in after), default=marks["back"])
+    ok_after = sum(1 for s in results.samples if s[3] > last_error and s[1] < 500)
     summary = load.report(results, checks)
     return {
         "drill": "postgres restart",
@@ -95,6 +97,8 @@ def drill_postgres(args, the_cast):
         "of which clean 503": len(clean),
         "no answer (connection failed)": sum(1 for f in failures if f[1] == 0),
         "answers with a stack trace": len(traces),
+        "last error, s after the restart began": round(last_error - marks["restart"], 1),
+        "answers after it, all below 500 (recovered without an app restart)": ok_after,
         "requests/s": round(summary["requests/s"], 1),
         "lost writes": checks["lost writes"],
         "acknowledged writes": checks["acknowledged writes"],

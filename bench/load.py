@@ -184,14 +184,14 @@ def stop(process: subprocess.Popen) -> None:
 
 @dataclass
 class Results:
-    samples: list = field(default_factory=list)  # (kind, status, seconds)
+    samples: list = field(default_factory=list)  # (kind, status, seconds, finished at)
     acks: list = field(default_factory=list)  # acknowledged writes
     failures: list = field(default_factory=list)  # (kind, status, first bytes of the body)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, kind, status, seconds, body=b""):
         with self.lock:
-            self.samples.append((kind, status, seconds))
+            self.samples.append((kind, status, seconds, time.monotonic()))
             if status >= 500 or status == 0:
                 self.failures.append((kind, status, body[:200]))
 
@@ -389,9 +389,9 @@ def percentile(values, p):
 
 def report(results: Results, checks: dict) -> dict:
     samples = results.samples
-    times = [s for _, _, s in samples]
+    times = [s[2] for s in samples]
     by_status = {}
-    for _, status, _ in samples:
+    for _, status, *_ in samples:
         by_status[status] = by_status.get(status, 0) + 1
     summary = {
         "requests": len(samples),
@@ -403,8 +403,8 @@ def report(results: Results, checks: dict) -> dict:
         "statuses": dict(sorted(by_status.items())),
         "kinds": {},
     }
-    for kind in sorted({k for k, _, _ in samples}):
-        ts = [s for k, _, s in samples if k == kind]
+    for kind in sorted({s[0] for s in samples}):
+        ts = [s[2] for s in samples if s[0] == kind]
         summary["kinds"][kind] = (len(ts), percentile(ts, 50) * 1000, percentile(ts, 95) * 1000,
                                   percentile(ts, 99) * 1000)  # fmt: skip
     summary |= checks
