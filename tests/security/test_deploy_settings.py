@@ -16,7 +16,13 @@ PRODUCTION = {
     "CSRF_TRUSTED_ORIGINS": "https://mhsip.example.nhs.uk",
     "DJANGO_SETTINGS_MODULE": "mhsip.settings",
 }
-BASE = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
+# The embedded default database: /healthz only runs SELECT 1, and the run's DATABASE_URL may
+# point at a database that only pytest's test copy of exists.
+BASE = {
+    k: v
+    for k, v in os.environ.items()
+    if k not in ("SECRET_KEY", "DEBUG", "DATABASE_URL", "REDIS_URL")
+}
 
 
 def run(args, **env):
