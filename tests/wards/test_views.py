@@ -71,3 +71,10 @@ def test_it_links_a_qi_lead_to_the_trust_matrix(client, qi_lead, trust):
     client.force_login(qi_lead)
     page = client.get(reverse("home")).content.decode()
     assert reverse("spc:trust-matrix", args=[trust.pk]) in page
+
+
+def test_it_links_qi_leads_but_not_ward_staff_to_the_audit_log(client, qi_lead, staff):
+    client.force_login(qi_lead)
+    assert reverse("audit") in client.get(reverse("home")).content.decode()
+    client.force_login(staff)
+    assert reverse("audit") not in client.get(reverse("home")).content.decode()
