@@ -208,10 +208,25 @@ def _store(
     for row in to_update + to_create:
         if row.computed_version >= row.dirty_version:
             row.stale_since = None
-    fields = ["payload", "input_hash", "computed_at", "computed_version", "stale_since", "error",
-              "error_at"]  # fmt: skip
     ChartResult.objects.bulk_create(to_create, batch_size=500, ignore_conflicts=True)
-    update_rows(ChartResult, fields, to_update)
+    # Write only what changed: an unchanged chart just catches up its version, a failed one
+    # keeps its last good payload (never loaded here: it is deferred).
+    new_payload = {id(row) for row, *_ in to_compute if not row.error}
+    failed = {id(row) for row, *_ in to_compute if row.error}
+    version = ["computed_version", "stale_since"]
+    update_rows(
+        ChartResult,
+        ["payload", "input_hash", "computed_at", "error", "error_at", *version],
+        [r for r in to_update if id(r) in new_payload],
+    )
+    update_rows(
+        ChartResult,
+        ["input_hash", "computed_at", "error", "error_at", *version],
+        [r for r in to_update if id(r) in failed],
+    )
+    update_rows(
+        ChartResult, version, [r for r in to_update if id(r) not in new_payload | failed]
+    )
 
 
 def ward_charts_recompute(

@@ -318,3 +318,18 @@ def test_it_skips_fresh_aggregates_when_a_burst_queued_many_refreshes(ward, enro
     services.charts_mark_stale(ward_ids=[ward.pk])
     with pytest.raises(AssertionError, match="must not be read again"):
         services.aggregate_charts_recompute(scopes=scopes, today=TODAY, only_stale=True)
+
+
+def test_it_only_catches_up_versions_of_unchanged_charts(
+    ward, enrolled, django_assert_max_num_queries
+):
+    fill(ward)
+    services.charts_refresh(ward_ids=[ward.pk], today=TODAY)
+    services.charts_mark_stale(ward_ids=[ward.pk])
+    # Unchanged inputs: no payload is loaded or rewritten, so a handful of queries, not one
+    # per chart.
+    with django_assert_max_num_queries(16):
+        summary = services.ward_charts_recompute(ward_ids=[ward.pk], today=TODAY)
+    assert summary.computed == 0
+    assert not result(Scope.WARD, ward.pk).is_stale
+    assert result(Scope.WARD, ward.pk).payload["status"] == "ok"
