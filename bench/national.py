@@ -285,6 +285,7 @@ def main() -> None:
     parser.add_argument("--saves", type=int, default=10)
     parser.add_argument("--import-rows", type=int, default=10_000)
     parser.add_argument("--page-repeats", type=int, default=30)
+    parser.add_argument("--pages-only", action="store_true", help="only time the pages")
     args = parser.parse_args()
     if connection.vendor != "postgresql" or settings.CELERY_TASK_ALWAYS_EAGER:
         raise SystemExit("Set DATABASE_URL (PostgreSQL) and REDIS_URL: see the docstring.")
@@ -292,6 +293,9 @@ def main() -> None:
     build_dataset(args.trusts, args.wards_per_trust, args.weeks)
     admin, _ = get_user_model().objects.get_or_create(username="bench-admin")
     Membership.objects.get_or_create(user=admin, role=Membership.Role.ADMIN)
+    if args.pages_only:
+        print_pages(page_times(admin, args.page_repeats))
+        return
     workers = start_workers(args.workers)
     try:
         log(f"full recompute of {expected_charts()} charts with {args.workers} workers")
@@ -315,6 +319,10 @@ def main() -> None:
     )
     print(f"| import of {rows} rows: commit | {committed:.1f} s |")
     print(f"| import of {rows} rows: commit → every chart fresh | {fresh:.1f} s |")
+    print_pages(pages)
+
+
+def print_pages(pages: dict[str, tuple[float, float]]) -> None:
     for name, (p50, p95) in pages.items():
         print(f"| {name} page, server time | p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms |")
 

@@ -131,3 +131,37 @@ def ward_weeks(
 def completeness_weeks(today: datetime.date, count: int = 26) -> list[datetime.date]:
     last = latest_complete_week(today)
     return [last - WEEK * (count - 1 - i) for i in range(count)]
+
+
+def submitted_share_by_trust(
+    wards: Iterable[Ward], *, first: datetime.date, last: datetime.date
+) -> dict[int, int | None]:
+    """Per trust, the percentage of due ward-weeks from `first` to `last` with a submitted
+    return: what `ward_weeks` would add up, in two queries and without a row per week."""
+    wards = list(
+        Ward.objects.filter(pk__in=[w.pk for w in wards]).annotate(
+            joined=Min("enrolments__joined_on")
+        )
+    )
+    spans = {}
+    for ward in wards:
+        due_from = first_due_week(ward, ward.joined)
+        if due_from is None:
+            continue
+        start = max(due_from, first)
+        end = last if ward.active_to is None else min(last, monday_of(ward.active_to))
+        if end >= start:
+            spans[ward.pk] = (ward.trust_id, start, end)
+    due, submitted = {}, {}
+    for trust_id, start, end in spans.values():
+        due[trust_id] = due.get(trust_id, 0) + (end - start).days // 7 + 1
+        submitted.setdefault(trust_id, 0)
+    for ward_id, week in WeeklyReturn.objects.filter(
+        ward_id__in=list(spans),
+        status=WeeklyReturn.Status.SUBMITTED,
+        week_start__range=(first, last),
+    ).values_list("ward_id", "week_start"):
+        trust_id, start, end = spans[ward_id]
+        if start <= week <= end:
+            submitted[trust_id] += 1
+    return {t: round(100 * submitted[t] / due[t]) for t in due}

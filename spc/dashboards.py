@@ -1,7 +1,6 @@
 """Reads that feed the dashboards: stored chart results only, never a recompute."""
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import F, Sum
@@ -197,15 +196,6 @@ def period_weeks(today: datetime.date, weeks: int) -> tuple[datetime.date, datet
     return last - datetime.timedelta(weeks=weeks - 1), last
 
 
-def _completeness_by_trust(region, first, today) -> dict[int, int | None]:
-    wards = Ward.objects.filter(trust__region=region).select_related("trust")
-    due, submitted = defaultdict(int), defaultdict(int)
-    for ward_weeks in completeness.ward_weeks(wards, today=today, since=first):
-        due[ward_weeks.ward.trust_id] += ward_weeks.due
-        submitted[ward_weeks.ward.trust_id] += ward_weeks.submitted
-    return {t: round(100 * submitted[t] / due[t]) if due[t] else None for t in due}
-
-
 def region_comparison(region, measure: Measure, today: datetime.date, weeks: int):
     """Each trust's aggregated chart of one measure on a shared y-axis, with its summary and
     how complete its returns were over the period."""
@@ -216,8 +206,10 @@ def region_comparison(region, measure: Measure, today: datetime.date, weeks: int
             scope=Scope.TRUST, scope_id__in=[t.pk for t in trusts], measure=measure
         )
     }
-    first, _ = period_weeks(today, weeks)
-    complete = _completeness_by_trust(region, first, today)
+    first, last = period_weeks(today, weeks)
+    complete = completeness.submitted_share_by_trust(
+        Ward.objects.filter(trust__region=region), first=first, last=last
+    )
     top = 0.0
     for result in results.values():
         if result.payload.get("status") == "ok":

@@ -99,3 +99,32 @@ def test_it_hides_completeness_outside_the_users_scope(
     other = outside_ward.trust_id
     assert client.get(reverse("measures:trust-completeness", args=[other])).status_code == 404
     assert WeeklyReturn.objects.count() == 0
+
+
+def test_it_sums_the_same_shares_as_the_week_grid(ward, other_ward, staff):
+    """submitted_share_by_trust agrees with adding up ward_weeks, on wards with gaps."""
+    import datetime as dt
+
+    from measures import completeness
+    from measures.models import Enrolment, Programme, WeeklyReturn
+    from tests.factories import WeeklyReturnFactory
+
+    programme = Programme.objects.first()
+    Enrolment.objects.create(programme=programme, ward=ward, joined_on=dt.date(2024, 1, 1))
+    Enrolment.objects.create(programme=programme, ward=other_ward, joined_on=dt.date(2024, 2, 5))
+    for i in (0, 1, 3, 6, 9):
+        WeeklyReturnFactory(
+            ward=ward, week_start=dt.date(2024, 1, 1) + dt.timedelta(weeks=i),
+            status=WeeklyReturn.Status.SUBMITTED, occupied_bed_days=70,
+        )  # fmt: skip
+    WeeklyReturnFactory(
+        ward=other_ward, week_start=dt.date(2024, 2, 12), occupied_bed_days=70,
+        status=WeeklyReturn.Status.SUBMITTED,
+    )  # fmt: skip
+    first, today = dt.date(2024, 1, 8), dt.date(2024, 3, 13)
+    grid = completeness.ward_weeks([ward, other_ward], today=today, since=first)
+    due = sum(w.due for w in grid)
+    submitted = sum(w.submitted for w in grid)
+    last = completeness.latest_complete_week(today)
+    shares = completeness.submitted_share_by_trust([ward, other_ward], first=first, last=last)
+    assert shares == {ward.trust_id: round(100 * submitted / due)}
