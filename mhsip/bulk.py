@@ -57,13 +57,13 @@ def insert_rows(model, fields: list[str], rows: list[tuple]) -> None:
         with connection.cursor() as cursor:
             cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", buffer)
         return
-    placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    row_marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
     batch = max(1, min(1000, (connection.features.max_query_params or 100_000) // len(fields)))
     with connection.cursor() as cursor:
         for start in range(0, len(rows), batch):
             chunk = rows[start : start + batch]
             cursor.execute(
-                f"INSERT INTO {table} ({columns}) VALUES " + ", ".join([placeholder] * len(chunk)),
+                f"INSERT INTO {table} ({columns}) VALUES " + ", ".join([row_marks] * len(chunk)),
                 [value for row in chunk for value in row],
             )
 
