@@ -60,8 +60,8 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from measures.demo import monday_of  # noqa: E402
 from measures.models import WeeklyReturn  # noqa: E402
+from mhsip.weeks import monday_of  # noqa: E402
 from spc.models import ChartResult  # noqa: E402
 from tokens.services import api_token_create  # noqa: E402
 from wards.models import Membership, Trust, Ward  # noqa: E402

@@ -33,7 +33,8 @@ from mhsip.api import (
     error_responses,
 )
 from mhsip.api_views import ListView
-from spc.services import charts_refresh_on_commit
+from mhsip.freshness import charts_stale
+from mhsip.text import clean_free_text
 from tokens.throttling import TokenBulkRateThrottle, TokenRateThrottle
 from wards.access import (
     get_editable_ward_for_user,
@@ -51,7 +52,6 @@ from .services import (
     weekly_return_record,
     weekly_returns_import_commit,
 )
-from .text import clean_free_text
 
 MAX_BEDS = 32_767  # PositiveSmallIntegerField
 MAX_BED_DAYS = MAX_BEDS * 7
@@ -612,7 +612,7 @@ def weekly_return_delete(*, weekly_return: WeeklyReturn, user, reason: str = "")
     if reason:
         weekly_return._change_reason = reason
     weekly_return.delete()
-    charts_refresh_on_commit(ward_ids=[ward_id])
+    charts_stale(ward_ids=[ward_id])
 
 
 # --- bulk upsert --------------------------------------------------------------------------
@@ -940,7 +940,7 @@ class ReturnBulkApi(APIView):
                     confirm_implausible=values["confirm_implausible"],
                 )
                 changed = {r.ward.pk for r in plan.rows if r.action != "unchanged"}
-                charts_refresh_on_commit(ward_ids=changed)
+                charts_stale(ward_ids=changed)
         except ImportRefused as refused:
             problems = errors + [
                 _bad(e.row, _item_field(e.column), e.message) for e in refused.plan.errors

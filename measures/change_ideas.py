@@ -4,10 +4,10 @@ from django import forms
 from django.db import transaction
 from django.utils import timezone
 
+from mhsip.text import clean_free_text
 from wards.models import Ward
 
 from .models import ChangeIdea
-from .text import clean_free_text
 
 
 class ChangeIdeaForm(forms.ModelForm):

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from django.db.models import Min
 
+from mhsip.weeks import latest_complete_week, monday_of
 from wards.models import Ward
 
-from .demo import latest_complete_week, monday_of
 from .models import WeeklyReturn
 
 WEEK = datetime.timedelta(weeks=1)

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mhsip.weeks import monday_of
+
 LAUNCH = datetime.date(2021, 5, 3)  # the Monday of MHSIP's launch month, May 2021
 
 REGIONS = [
@@ -91,15 +93,6 @@ class DemoWard:
     # The Monday of a change idea after which restrictive practice falls, or None.
     improves_from: datetime.date | None
     improvement_factor: float
-
-
-def monday_of(day: datetime.date) -> datetime.date:
-    return day - datetime.timedelta(days=day.weekday())
-
-
-def latest_complete_week(today: datetime.date) -> datetime.date:
-    """The Monday of the last week that has ended (Monday to Sunday) by `today`."""
-    return monday_of(today) - datetime.timedelta(weeks=1)
 
 
 def _rng(*parts) -> np.random.Generator:

@@ -6,11 +6,11 @@ import io
 from django.db.models import QuerySet
 from django.http import HttpResponse
 
+from mhsip.text import spreadsheet_safe
 from wards.models import Ward
 
 from .importing import template_columns
 from .models import Measure, WeeklyCount, WeeklyReturn
-from .text import spreadsheet_safe
 
 __all__ = ["csv_response", "returns_export_rows", "template_columns", "xlsx_response"]
 

@@ -9,7 +9,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import dateformat, timezone
 
 from mhsip.bulk import insert_rows, insert_rows_with_ids, prepared_rows, update_rows
-from spc.services import charts_refresh_on_commit
+from mhsip.freshness import charts_stale
 from wards.models import Ward
 
 from .models import Measure, WeeklyCount, WeeklyReturn
@@ -248,7 +248,7 @@ def weekly_return_record(
         elif row.count != value:
             row.count = value
             row.save(update_fields=["count"])
-    charts_refresh_on_commit(ward_ids=[ward.pk])
+    charts_stale(ward_ids=[ward.pk])
     return weekly_return
 
 
@@ -384,7 +384,7 @@ def weekly_returns_import_commit(*, user, parsed, source: str, confirm_implausib
     )  # fmt: skip
     # One refresh for the whole file, of the wards it changed (bulk writes skip the per-row
     # service): ward charts first, then their trust, region and national charts.
-    charts_refresh_on_commit(ward_ids={r.ward.pk for r in plan.rows if r.action != "unchanged"})
+    charts_stale(ward_ids={r.ward.pk for r in plan.rows if r.action != "unchanged"})
     return plan
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mhsip.weeks import monday_of
 from wards.access import (
     get_region_for_user,
     get_trust_for_user,
@@ -20,7 +21,6 @@ from wards.models import Ward
 
 from . import exporting
 from .completeness import completeness_weeks, ward_weeks
-from .demo import monday_of
 from .forms import ReturnImportForm, WeeklyReturnForm
 from .importing import FileRefused, parse_returns_file, returns_import_plan
 from .models import ReturnImport, WeeklyReturn

@@ -274,6 +274,9 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# mhsip.freshness: the chart layer's answer to "these wards' data changed".
+MHSIP_CHARTS_STALE_HANDLER = "spc.services.charts_stale_handler"
+
 # Making Data Count recommends 15-20 points for a baseline; the programme uses 20 weeks.
 MHSIP_DEFAULT_BASELINE_WEEKS = envint("MHSIP_DEFAULT_BASELINE_WEEKS", "20")
 # A weekly count above this many per 1,000 occupied bed days (beds × 7 when bed days are blank)

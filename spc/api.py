@@ -12,9 +12,9 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from measures.demo import latest_complete_week
 from measures.models import Measure, WeeklyCount, WeeklyReturn
 from mhsip.api import MAX_ID, error_responses
+from mhsip.weeks import latest_complete_week
 from wards.access import get_region_for_user, get_trust_for_user, get_ward_for_user
 from wards.models import Ward
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from django.db.models import F, Sum
 
 from measures import completeness
-from measures.demo import latest_complete_week
 from measures.models import ChangeIdea, Measure, WeeklyCount, WeeklyReturn
+from mhsip.weeks import latest_complete_week
 from wards.models import Trust, Ward
 
 from . import icons, presentation

@@ -5,7 +5,7 @@ import csv
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from measures.text import spreadsheet_safe
+from mhsip.text import spreadsheet_safe
 
 
 def chart_csv(stream, payload: dict) -> None:

@@ -3,9 +3,9 @@ import datetime
 from django import forms
 from django.utils import timezone
 
-from measures.demo import monday_of
 from measures.models import Programme
-from measures.text import clean_free_text
+from mhsip.text import clean_free_text
+from mhsip.weeks import monday_of
 
 from .models import ChartSetting
 

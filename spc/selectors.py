@@ -10,8 +10,8 @@ from collections import defaultdict
 import numpy as np
 from django.db.models import Count, Min, Q, Sum
 
-from measures.demo import latest_complete_week, monday_of
 from measures.models import Enrolment, Measure, Programme, WeeklyCount, WeeklyReturn
+from mhsip.weeks import latest_complete_week, monday_of
 from wards.models import Ward
 
 from .models import ChartSetting, Scope

@@ -416,11 +416,14 @@ def phase_break_delete(*, phase_break: PhaseBreak) -> None:
     charts_refresh_on_commit(ward_ids=[ward_id])
 
 
-def ward_changed(*, ward: Ward, old_trust_id: int | None = None) -> None:
-    """A ward edited (moved to another trust, closed, beds changed): its charts and those
-    containing it now and before the move are recomputed after commit."""
-    charts_refresh_on_commit(ward_ids=[ward.pk])
-    if old_trust_id and old_trust_id != ward.trust_id:
+def charts_stale_handler(*, ward_ids, moved_from_trust_id: int | None = None) -> None:
+    """`mhsip.freshness.charts_stale`: data of these wards changed, or a ward was edited (moved
+    to another trust, closed, beds changed): their charts and those containing them now and
+    before a move are recomputed after commit."""
+    charts_refresh_on_commit(ward_ids=ward_ids)
+    old_trust_id = moved_from_trust_id
+    moved = Ward.objects.filter(pk__in=ward_ids).exclude(trust_id=old_trust_id)
+    if old_trust_id and moved.exists():
         old_scopes = Q(scope=Scope.TRUST, scope_id=old_trust_id) | Q(
             scope=Scope.REGION, scope_id__in=Trust.objects.filter(pk=old_trust_id).values("region")
         )

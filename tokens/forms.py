@@ -1,6 +1,6 @@
 from django import forms
 
-from measures.text import clean_free_text
+from mhsip.text import clean_free_text
 
 
 class TokenForm(forms.Form):

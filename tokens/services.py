@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from measures.text import clean_free_text
+from mhsip.text import clean_free_text
 
 from .models import KEY_PREFIX, ApiToken, key_digest
 

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from mhsip.freshness import charts_stale
+
 from .models import Membership, Region, Trust, Ward
 
 
@@ -25,11 +27,9 @@ class WardAdmin(SimpleHistoryAdmin):
     list_select_related = ["trust"]
 
     def save_model(self, request, obj, form, change):
-        from spc.services import ward_changed
-
         old_trust_id = form.initial.get("trust") if change else None
         super().save_model(request, obj, form, change)
-        ward_changed(ward=obj, old_trust_id=old_trust_id)
+        charts_stale(ward_ids=[obj.pk], moved_from_trust_id=old_trust_id)
 
 
 @admin.register(Membership)

@@ -8,8 +8,8 @@ from django.core.cache import cache
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from measures.demo import monday_of
 from measures.models import Measure, WeeklyCount, WeeklyReturn
+from mhsip.weeks import monday_of
 from tokens.services import api_token_create
 
 TODAY = timezone.localdate()

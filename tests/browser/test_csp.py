@@ -6,8 +6,8 @@ import datetime
 import pytest
 
 from measures.catalogue import sync_catalogue
-from measures.demo import monday_of
 from measures.models import Enrolment, Measure, Programme, WeeklyReturn
+from mhsip.weeks import monday_of
 from spc import services
 from tests.factories import WeeklyCountFactory, WeeklyReturnFactory
 

@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from measures.demo import monday_of
 from measures.models import Enrolment, Measure, Programme, WeeklyCount, WeeklyReturn
+from mhsip.weeks import monday_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

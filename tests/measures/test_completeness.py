@@ -5,9 +5,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from measures.completeness import completeness_weeks, first_due_week, ward_weeks
-from measures.demo import monday_of
 from measures.models import Enrolment, Programme, WeeklyReturn
 from measures.services import weekly_return_record
+from mhsip.weeks import monday_of
 from tests.factories import WardFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,10 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from measures.demo import monday_of
 from measures.importing import FileRefused, parse_returns_file, returns_import_plan
 from measures.models import ReturnImport, WeeklyCount, WeeklyReturn
 from measures.services import ImportRefused, weekly_return_record, weekly_returns_import_commit
+from mhsip.weeks import monday_of
 
 pytestmark = pytest.mark.django_db
 

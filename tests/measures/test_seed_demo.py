@@ -97,9 +97,3 @@ def test_it_generates_the_same_weeks_every_time_and_a_real_reduction():
     assert np.isclose(
         restraint_rate(after) / restraint_rate(before), improver.improvement_factor, atol=0.2
     )
-
-
-def test_it_knows_the_latest_complete_week():
-    assert demo.latest_complete_week(datetime.date(2026, 11, 25)) == datetime.date(2026, 11, 16)
-    assert demo.latest_complete_week(datetime.date(2026, 11, 23)) == datetime.date(2026, 11, 16)
-    assert demo.latest_complete_week(datetime.date(2026, 11, 22)) == datetime.date(2026, 11, 9)

@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from measures.demo import monday_of
 from measures.models import Enrolment, Programme, WeeklyCount, WeeklyReturn
 from measures.services import weekly_return_record
+from mhsip.weeks import monday_of
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 
-from measures.demo import monday_of
+from mhsip.weeks import monday_of
 from tests.factories import MembershipFactory, UserFactory
 from wards.models import Membership
 

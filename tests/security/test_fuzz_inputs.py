@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
-from measures.demo import monday_of
 from measures.importing import MAX_BYTES, FileRefused, parse_returns_file, returns_import_plan
 from measures.models import WeeklyCount, WeeklyReturn
-from measures.text import spreadsheet_safe
+from mhsip.text import spreadsheet_safe
+from mhsip.weeks import monday_of
 from tests.factories import WardFactory, WeeklyCountFactory, WeeklyReturnFactory
 
 pytestmark = pytest.mark.django_db

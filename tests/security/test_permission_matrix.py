@@ -20,8 +20,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from measures.demo import monday_of
 from measures.models import ChangeIdea, Enrolment, Programme, ReturnImport, WeeklyReturn
+from mhsip.weeks import monday_of
 from spc import services as spc_services
 from spc.models import ChartSetting, PhaseBreak
 from tests.factories import UserFactory, WeeklyCountFactory, WeeklyReturnFactory

@@ -270,7 +270,7 @@ def test_it_recomputes_a_closed_ward_only_up_to_its_closing(trust, enrolled):
 def test_it_refreshes_the_old_and_new_trust_when_a_ward_moves(
     ward, other_ward, enrolled, django_capture_on_commit_callbacks
 ):
-    from spc.services import ward_changed
+    from mhsip.freshness import charts_stale
     from tests.factories import TrustFactory
 
     fill(ward)
@@ -279,7 +279,7 @@ def test_it_refreshes_the_old_and_new_trust_when_a_ward_moves(
     ward.trust = TrustFactory(name="New Trust", ods_code="RZZ", region=old_trust.region)
     ward.save()
     with django_capture_on_commit_callbacks(execute=True):
-        ward_changed(ward=ward, old_trust_id=old_trust.pk)
+        charts_stale(ward_ids=[ward.pk], moved_from_trust_id=old_trust.pk)
     old = result(Scope.TRUST, old_trust.pk)
     assert not old.is_stale
     assert old.payload["status"] == "insufficient"  # its only data left with the ward

@@ -8,9 +8,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from measures.demo import latest_complete_week
 from measures.models import Enrolment, Measure, Programme, WeeklyReturn
 from measures.services import weekly_return_record
+from mhsip.weeks import latest_complete_week
 from spc import services
 from spc.models import ChartResult, Scope
 from spc.tasks import charts_refresh_stale_task, ward_charts_recompute_task

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from measures import demo
 from measures.models import ChangeIdea, Enrolment, Measure, Programme, WeeklyCount, WeeklyReturn
+from mhsip.weeks import latest_complete_week, monday_of
 from spc.services import charts_recompute_all
 from wards.models import Membership, Region, Trust, Ward
 
@@ -36,7 +37,7 @@ class Command(BaseCommand):
                 "Refusing to load demo users with a published password while DEBUG is off. "
                 "Pass --allow-production if this really is a demo site."
             )
-        until = until or demo.latest_complete_week(timezone.localdate())
+        until = until or latest_complete_week(timezone.localdate())
         with transaction.atomic():
             wards = self._organisations()
             self._users(wards)
@@ -80,7 +81,7 @@ class Command(BaseCommand):
                     "active_to": spec.active_to,
                 },
             )
-            joined = max(demo.LAUNCH, demo.monday_of(spec.active_from))
+            joined = max(demo.LAUNCH, monday_of(spec.active_from))
             for programme in programmes:
                 Enrolment.objects.get_or_create(
                     programme=programme, ward=ward, defaults={"joined_on": joined}

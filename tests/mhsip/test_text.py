@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from measures.text import clean_free_text, is_valid_nhs_number
+from mhsip.text import clean_free_text, is_valid_nhs_number
 
 
 @pytest.mark.parametrize("number", ["9434765919", "4010232137", "9876543210"])
