@@ -38,7 +38,7 @@ from mhsip.text import clean_free_text
 from tokens.throttling import TokenBulkRateThrottle, TokenRateThrottle
 from wards.access import (
     get_editable_ward_for_user,
-    trusts_managed_by,
+    manages_any_trust,
     wards_visible_to,
 )
 
@@ -902,7 +902,7 @@ class ReturnBulkApi(APIView):
         ],
     )
     def post(self, request):
-        if not trusts_managed_by(request.user).exists():
+        if not manages_any_trust(request.user):
             raise PermissionDenied(
                 "Bulk upload is for a trust's QI lead (as the file import is): enter returns "
                 "one at a time with POST /api/v1/returns/."

@@ -14,7 +14,7 @@ from wards.access import (
     get_region_for_user,
     get_trust_for_user,
     get_ward_for_user,
-    trusts_managed_by,
+    manages_any_trust,
     wards_editable_by,
 )
 from wards.models import Ward
@@ -71,10 +71,9 @@ def _initial(weekly_return: WeeklyReturn | None, ward: Ward) -> dict:
 @require_http_methods(["GET", "POST"])
 def weekly_entry(request, ward_id, week_start):
     """The weekly return form: every measure of the ward for one week, draft or submit."""
-    ward = get_ward_for_user(request.user, ward_id)
+    ward, can_edit = get_ward_for_user(request.user, ward_id)
     if week_start.isoweekday() != 1:
         return redirect("measures:weekly-entry", ward_id=ward.pk, week_start=monday_of(week_start))
-    can_edit = wards_editable_by(request.user).filter(pk=ward.pk).exists()
     if request.method == "POST" and not can_edit:
         raise PermissionDenied("You can view this ward's data but not change it.")
     weekly_return = (
@@ -180,7 +179,7 @@ def weekly_entry(request, ward_id, week_start):
 @require_GET
 def ward_returns(request, ward_id):
     """Every week a ward owes, with its status: the way into any past week."""
-    ward = get_ward_for_user(request.user, ward_id)
+    ward, can_edit = get_ward_for_user(request.user, ward_id)
     (weeks,) = ward_weeks([ward], today=timezone.localdate())
     return render(
         request,
@@ -188,19 +187,15 @@ def ward_returns(request, ward_id):
         {
             "ward": ward,
             "weeks": weeks,
-            "can_edit": wards_editable_by(request.user).filter(pk=ward.pk).exists(),
+            "can_edit": can_edit,
         },
     )
-
-
-def _can_import(user) -> bool:
-    return trusts_managed_by(user).exists()
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def return_import(request):
-    if not _can_import(request.user):
+    if not manages_any_trust(request.user):
         raise PermissionDenied("Only a trust's QI lead (or an admin) can import returns.")
     form = ReturnImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -244,7 +239,7 @@ def _get_upload(request, upload_id) -> ReturnImport:
 @login_required
 @require_http_methods(["GET", "POST"])
 def return_import_preview(request, upload_id):
-    if not _can_import(request.user):
+    if not manages_any_trust(request.user):
         raise PermissionDenied("Only a trust's QI lead (or an admin) can import returns.")
     upload = _get_upload(request, upload_id)
     if request.method == "POST" and "snap" in request.POST:
@@ -312,14 +307,14 @@ def return_import_cancel(request, upload_id):
 @login_required
 @require_GET
 def ward_export(request, ward_id, file_format):
-    ward = get_ward_for_user(request.user, ward_id)
+    ward, _ = get_ward_for_user(request.user, ward_id)
     return _export(Ward.objects.filter(pk=ward.pk), file_format, ward.code or f"ward-{ward.pk}")
 
 
 @login_required
 @require_GET
 def trust_export(request, trust_id, file_format):
-    trust = get_trust_for_user(request.user, trust_id)
+    trust, _ = get_trust_for_user(request.user, trust_id)
     return _export(trust.wards.all(), file_format, trust.ods_code)
 
 
@@ -350,7 +345,7 @@ def _completeness(request, *, title, groups, back):
 @login_required
 @require_GET
 def trust_completeness(request, trust_id):
-    trust = get_trust_for_user(request.user, trust_id)
+    trust, _ = get_trust_for_user(request.user, trust_id)
     return _completeness(
         request,
         title=trust.name,
@@ -362,7 +357,7 @@ def trust_completeness(request, trust_id):
 @login_required
 @require_GET
 def region_completeness(request, region_id):
-    region = get_region_for_user(request.user, region_id)
+    region, _ = get_region_for_user(request.user, region_id)
     groups = [
         (trust.name, list(trust.wards.all()))
         for trust in region.trusts.prefetch_related("wards").order_by("name")

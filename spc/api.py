@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from measures.models import Measure, WeeklyCount, WeeklyReturn
 from mhsip.api import MAX_ID, error_responses
 from mhsip.weeks import latest_complete_week
-from wards.access import get_region_for_user, get_trust_for_user, get_ward_for_user
+from wards.access import get_region_for_user, get_scope_for_user, get_trust_for_user
 from wards.models import Ward
 
 from .funnel import DEFAULT_PROBS, funnel_curve_exposures, funnel_limits, funnel_points
@@ -31,16 +31,10 @@ def _scope_object(user, scope: str, scope_id: int | None):
     and name none, so every signed-in user may read them."""
     if scope == Scope.NATIONAL:
         return 0, "England (all wards in the programme)"
-    if not scope_id:
-        raise Http404(f"No such {scope}.")
+    found = get_scope_for_user(user, scope, scope_id)
     if scope == Scope.WARD:
-        ward = get_ward_for_user(user, scope_id)
-        return ward.pk, f"{ward.name}, {ward.trust.name}"
-    if scope == Scope.TRUST:
-        trust = get_trust_for_user(user, scope_id)
-        return trust.pk, trust.name
-    region = get_region_for_user(user, scope_id)
-    return region.pk, region.name
+        return found.pk, f"{found.name}, {found.trust.name}"
+    return found.pk, found.name
 
 
 def _measure(code: str) -> Measure:
@@ -370,10 +364,10 @@ class ComparisonApi(APIView):
         query.is_valid(raise_exception=True)
         q = query.validated_data
         if q["scope"] == "region":
-            scope = get_region_for_user(request.user, q["id"])
+            scope, _ = get_region_for_user(request.user, q["id"])
             wards = Ward.objects.filter(trust__region=scope)
         else:
-            scope = get_trust_for_user(request.user, q["id"])
+            scope, _ = get_trust_for_user(request.user, q["id"])
             wards = Ward.objects.filter(trust=scope)
         measure = _measure(q["measure"])
         units = comparison_data(

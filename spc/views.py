@@ -10,13 +10,13 @@ from django.views.decorators.http import require_POST
 from measures.change_ideas import ChangeIdeaForm, change_idea_create
 from measures.models import Measure
 from wards.access import (
+    can_manage_ward,
     get_editable_ward_for_user,
     get_managed_ward_for_user,
     get_region_for_user,
+    get_scope_for_user,
     get_trust_for_user,
     get_ward_for_user,
-    trusts_managed_by,
-    wards_editable_by,
 )
 from wards.models import Ward
 
@@ -98,7 +98,7 @@ def phase_break_delete(request, ward_id, measure_code, break_id):
     return redirect("spc:chart-settings", ward_id=ward.pk, measure_code=measure_code)
 
 
-def _ward_dashboard_page(request, ward, idea_form, status=200):
+def _ward_dashboard_page(request, ward, can_edit, idea_form, status=200):
     ideas = dashboards.ward_change_ideas(ward)
     panels = dashboards.chart_panels(Scope.WARD, ward.pk, dashboards.ideas_for_chart(ideas))
     return render(
@@ -110,8 +110,8 @@ def _ward_dashboard_page(request, ward, idea_form, status=200):
             "domains": _by_domain(panels),
             "ideas": ideas,
             "idea_form": idea_form,
-            "can_edit": wards_editable_by(request.user).filter(pk=ward.pk).exists(),
-            "can_manage": trusts_managed_by(request.user).filter(pk=ward.trust_id).exists(),
+            "can_edit": can_edit,
+            "can_manage": can_manage_ward(request.user, ward),
         },
         status=status,
     )
@@ -126,8 +126,8 @@ def _by_domain(panels):
 
 @login_required
 def ward_dashboard(request, ward_id):
-    ward = get_ward_for_user(request.user, ward_id)
-    return _ward_dashboard_page(request, ward, ChangeIdeaForm())
+    ward, can_edit = get_ward_for_user(request.user, ward_id)
+    return _ward_dashboard_page(request, ward, can_edit, ChangeIdeaForm())
 
 
 @login_required
@@ -143,26 +143,13 @@ def change_idea_add(request, ward_id):
         else:
             messages.success(request, "Change idea added: it now shows on every chart.")
             return redirect(f"{reverse('spc:ward-dashboard', args=[ward.pk])}#change-ideas")
-    return _ward_dashboard_page(request, ward, form, status=400)
-
-
-def _scope_object(user, scope, scope_id):
-    """The object a chart belongs to, through the access rules (404 when out of scope)."""
-    if scope == Scope.WARD:
-        return get_ward_for_user(user, scope_id)
-    if scope == Scope.TRUST:
-        return get_trust_for_user(user, scope_id)
-    if scope == Scope.REGION:
-        return get_region_for_user(user, scope_id)
-    if scope == Scope.NATIONAL and scope_id == 0:
-        return None  # the national aggregate holds no ward-level data
-    raise Http404("No such chart.")
+    return _ward_dashboard_page(request, ward, True, form, status=400)
 
 
 @login_required
 def chart_csv(request, scope, scope_id, measure_code):
     """The data behind one chart, as the engine computed it."""
-    _scope_object(request.user, scope, scope_id)
+    get_scope_for_user(request.user, scope, scope_id)
     measure = get_object_or_404(Measure, code=measure_code)
     result = get_object_or_404(ChartResult, scope=scope, scope_id=scope_id, measure=measure)
     if result.payload.get("status") != "ok":
@@ -177,7 +164,7 @@ def chart_csv(request, scope, scope_id, measure_code):
 
 @login_required
 def trust_matrix(request, trust_id):
-    trust = get_trust_for_user(request.user, trust_id)
+    trust, _ = get_trust_for_user(request.user, trust_id)
     ward_type = request.GET.get("type") or None
     if ward_type and ward_type not in Ward.Type.values:
         ward_type = None
@@ -207,7 +194,7 @@ PERIODS = {12: "12 weeks", 26: "26 weeks", 52: "52 weeks"}
 
 @login_required
 def region_compare(request, region_id):
-    region = get_region_for_user(request.user, region_id)
+    region, _ = get_region_for_user(request.user, region_id)
     measures = dashboards.active_measures()
     measure = next(
         (m for m in measures if m.code == request.GET.get("measure")),

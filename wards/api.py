@@ -100,7 +100,7 @@ class RegionDetailApi(APIView):
         responses={200: RegionOutput, **error_responses(404)},
     )
     def get(self, request, region_id: int):
-        return Response(RegionOutput(get_region_for_user(request.user, region_id)).data)
+        return Response(RegionOutput(get_region_for_user(request.user, region_id)[0]).data)
 
 
 class TrustFilter(django_filters.FilterSet):
@@ -137,7 +137,7 @@ class TrustDetailApi(APIView):
         responses={200: TrustOutput, **error_responses(404)},
     )
     def get(self, request, trust_id: int):
-        return Response(TrustOutput(get_trust_for_user(request.user, trust_id)).data)
+        return Response(TrustOutput(get_trust_for_user(request.user, trust_id)[0]).data)
 
 
 class WardFilter(django_filters.FilterSet):
@@ -196,5 +196,5 @@ class WardDetailApi(APIView):
         examples=[OpenApiExample("A ward", value=WARD_EXAMPLE, response_only=True)],
     )
     def get(self, request, ward_id: int):
-        ward = get_ward_for_user(request.user, ward_id)
+        ward, _ = get_ward_for_user(request.user, ward_id)
         return Response(WardOutput(ward, context={"request": request}).data)

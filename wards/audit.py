@@ -21,7 +21,7 @@ from measures.models import ChangeIdea, WeeklyCount, WeeklyReturn
 from spc.models import ChartSetting, PhaseBreak
 from tokens.models import ApiToken
 
-from .access import get_managed_trust_for_user, is_admin, trusts_managed_by
+from .access import get_managed_trust_for_user, is_admin, manages_any_trust, trusts_managed_by
 from .models import Membership, Trust, Ward
 
 PAGE_SIZE = 50
@@ -183,7 +183,7 @@ def _date(value):
 @require_GET
 def audit_log(request):
     user = request.user
-    if not trusts_managed_by(user).exists():
+    if not manages_any_trust(user):
         raise PermissionDenied("The audit log is for trusts' QI leads and admins.")
     trust = None
     trust_id = request.GET.get("trust", "")

@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from .access import regions_visible_to, trusts_managed_by, trusts_visible_to
+from .access import manages_any_trust, regions_visible_to, trusts_visible_to
 
 # More than this and the header links to the first few; admins reach the rest from /admin/.
 NAV_LIMIT = 5
@@ -14,7 +14,7 @@ def navigation(request):
         return {
             "trusts": list(trusts_visible_to(user).order_by("name")[:NAV_LIMIT]),
             "regions": list(regions_visible_to(user).order_by("name")[:NAV_LIMIT]),
-            "can_audit": trusts_managed_by(user).exists(),
+            "can_audit": manages_any_trust(user),
         }
 
     return {"nav": SimpleLazyObject(build)}

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 from measures.completeness import ward_weeks
 from measures.selectors import ward_list_for_user
 
-from .access import regions_visible_to, trusts_managed_by, trusts_visible_to
+from .access import manages_any_trust, regions_visible_to, trusts_visible_to
 from .models import Membership
 
 
@@ -28,7 +28,7 @@ def home(request):
             "wards": ward_weeks(ward_list_for_user(user), today=timezone.localdate()),
             "trusts": trusts_visible_to(user).order_by("name"),
             "regions": regions_visible_to(user),
-            "can_import": trusts_managed_by(user).exists(),
+            "can_import": manages_any_trust(user),
         },
     )
 
