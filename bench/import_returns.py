@@ -96,9 +96,10 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from measures.importing import parse_returns_file, returns_import_plan
+    from measures.import_commit import weekly_returns_import_commit
+    from measures.import_plan import returns_import_plan
+    from measures.importing import parse_returns_file
     from measures.models import Measure, WeeklyCount, WeeklyReturn
-    from measures.services import weekly_returns_import_commit
     from tests.factories import MembershipFactory, RegionFactory, TrustFactory, UserFactory
     from wards.models import Membership, Ward
 

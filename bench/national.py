@@ -42,9 +42,10 @@ from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from measures.demo import RATES  # noqa: E402
+from measures.import_commit import weekly_returns_import_commit  # noqa: E402
 from measures.importing import parse_returns_file  # noqa: E402
 from measures.models import Enrolment, Measure, Programme, WeeklyReturn  # noqa: E402
-from measures.services import weekly_return_record, weekly_returns_import_commit  # noqa: E402
+from measures.services import weekly_return_record  # noqa: E402
 from mhsip.weeks import latest_complete_week  # noqa: E402
 from spc.models import ChartResult, Scope  # noqa: E402
 from spc.tasks import charts_recompute_all_task  # noqa: E402

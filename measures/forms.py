@@ -1,37 +1,21 @@
+import datetime
 import re
 
 from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
 
+from . import rules
 from .models import Measure
 
-NUMBER = re.compile(r"-?\d+")
-
-
-def _whole_number(value: str, *, label: str, minimum: int = 0) -> int | None:
-    """'' -> None (missing); a whole number >= minimum; otherwise a message naming the field."""
-    text = (value or "").strip().replace("\x00", "")
-    if text == "":
-        return None
-    if not NUMBER.fullmatch(text):
-        raise forms.ValidationError(
-            f"{label} must be a whole number, like 0 or 3", code="not_whole_number"
-        )
-    number = int(text)
-    if number < minimum:
-        if minimum == 0:
-            raise forms.ValidationError(f"{label} cannot be negative", code="negative")
-        raise forms.ValidationError(f"{label} must be at least {minimum}", code="too_small")
-    if number > 100_000:
-        raise forms.ValidationError(f"{label} is too large for one week", code="too_large")
-    return number
+NUMBER = re.compile(r"-?\d{1,15}")
 
 
 class CountField(forms.CharField):
-    """A text box for a whole number (NHS.UK: inputmode numeric, not type=number)."""
+    """A text box for a whole number (NHS.UK: inputmode numeric, not type=number); its range
+    is a rule (`rules.number_error`)."""
 
-    def __init__(self, *, label, minimum=0, **kwargs):
-        self.minimum = minimum
+    def __init__(self, *, label, minimum=0, maximum=rules.MAX_COUNT, **kwargs):
+        self.minimum, self.maximum = minimum, maximum
         super().__init__(label=label, required=False, strip=True, max_length=12, **kwargs)
         # Django's CharField refuses NUL with a vague message; PostgreSQL refuses it anyway.
         self.validators = [
@@ -43,17 +27,33 @@ class CountField(forms.CharField):
 
     def clean(self, value):
         text = super().clean(value)
-        return _whole_number(text, label=self.label, minimum=self.minimum)
+        if text == "":
+            return None  # missing, never zero
+        if not NUMBER.fullmatch(text):
+            raise forms.ValidationError(
+                f"{self.label} must be a whole number, like 0 or 3", code="not_whole_number"
+            )
+        number = int(text)
+        message = rules.number_error(
+            number, label=self.label, minimum=self.minimum, maximum=self.maximum
+        )
+        if message:
+            raise forms.ValidationError(message, code="out_of_range")
+        return number
 
 
 class WeeklyReturnForm(forms.Form):
     """One ward-week: beds open, occupied bed days and a count per measure.
 
-    A blank count is *missing*; "none this week" turns a blank into a real 0."""
+    A blank count is *missing*; "none this week" turns a blank into a real 0. `clean` applies
+    every rule of a return (`measures.rules`) so all errors show in one round; the service
+    applies them again under the row lock."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
-    beds = CountField(label="Beds open", minimum=1)
-    occupied_bed_days = CountField(label="Occupied bed days")
+    beds = CountField(label="Beds open", minimum=1, maximum=rules.MAX_BEDS)
+    occupied_bed_days = CountField(
+        label="Occupied bed days", maximum=rules.MAX_BEDS * rules.DAYS_IN_WEEK
+    )
     reason = forms.CharField(
         label="Why are you changing this return?",
         required=False,
@@ -66,15 +66,16 @@ class WeeklyReturnForm(forms.Form):
         label="I have checked these counts and they are correct", required=False
     )
 
-    def __init__(self, *args, measures: list[Measure], needs_reason: bool = False, **kwargs):
+    def __init__(self, *args, measures: list[Measure], ward, week_start: datetime.date,
+                 saved: rules.SavedReturn | None, today: datetime.date, submit: bool = False,
+                 all_measures: dict | None = None, **kwargs):  # fmt: skip
         super().__init__(*args, **kwargs)
         self.measures = measures
-        self.needs_reason = needs_reason
+        self.ward, self.week_start, self.saved_return, self.today = ward, week_start, saved, today
+        self.submit = submit
+        self.all_measures = all_measures or {m.code: m for m in measures}
+        self.needs_reason = rules.is_late(saved, week_start, today)
         self.saved = {}  # field name -> value now saved, after a refused concurrent edit
-        self.fields["reason"].required = needs_reason
-        self.fields["reason"].error_messages["required"] = (
-            "Say why you are changing a return submitted more than 4 weeks after its week"
-        )
         for measure in measures:
             self.fields[f"m_{measure.code}"] = CountField(label=measure.name)
             self.fields[f"none_{measure.code}"] = forms.BooleanField(
@@ -84,29 +85,40 @@ class WeeklyReturnForm(forms.Form):
     def clean_reason(self):
         return self.cleaned_data["reason"].replace("\x00", "").strip()
 
-    def clean(self):
-        data = super().clean()
+    def _counts(self, data) -> dict:
         counts = {}
         for measure in self.measures:
-            value = data.get(f"m_{measure.code}")
-            none = data.get(f"none_{measure.code}")
-            if f"m_{measure.code}" in self.errors:
+            name = f"m_{measure.code}"
+            value, none = data.get(name), data.get(f"none_{measure.code}")
+            if name in self.errors:
                 continue
             if none and value:
-                self.add_error(
-                    f"m_{measure.code}",
-                    f"{measure.name}: you ticked 'none this week' but entered {value}. "
-                    "Clear the count or untick 'none'",
-                )
+                self.add_error(name, (
+                    f"{measure.name}: you ticked 'none this week' but entered {value}. Clear "
+                    "the count or untick 'none'"
+                ))
                 continue
             counts[measure.code] = 0 if none and value is None else value
-        data["counts"] = counts
-        beds, bed_days = data.get("beds"), data.get("occupied_bed_days")
-        if beds and bed_days is not None and bed_days > beds * 7:
-            self.add_error(
-                "occupied_bed_days",
-                f"Occupied bed days cannot be more than beds open × 7 ({beds} × 7 = {beds * 7})",
-            )
+        return counts
+
+    def clean(self):
+        data = super().clean()
+        data["counts"] = counts = self._counts(data)
+        saved = self.saved_return
+        beds = data.get("beds") or (saved.beds if saved else self.ward.beds)
+        was_submitted = saved is not None and saved.status == rules.SUBMITTED
+        errors = rules.return_errors(
+            ward=self.ward, week_start=self.week_start, today=self.today,
+            beds=None if "beds" in self.errors else beds,
+            occupied_bed_days=data.get("occupied_bed_days"),
+            status=rules.SUBMITTED if self.submit or was_submitted else rules.DRAFT,
+            counts=counts, measures=self.all_measures, saved=saved,
+            reason=data.get("reason", ""),
+        )  # fmt: skip
+        for key, message in errors.items():
+            name = self.field_for(key)
+            if name not in self.errors:
+                self.add_error(name, message)
         return data
 
     def field_for(self, key: str) -> str:

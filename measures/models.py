@@ -5,13 +5,14 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from mhsip.weeks import MONDAY_MESSAGE
 from wards.models import Ward
 
-MONDAY_MESSAGE = "The week must start on a Monday."
-BED_DAYS_MESSAGE = "Occupied bed days cannot be more than the beds open × 7."
+from . import rules
+from .rules import BED_DAYS_MESSAGE
 
 
 class Measure(models.Model):
@@ -190,22 +191,21 @@ class WeeklyReturn(models.Model):
         return self.week_start + datetime.timedelta(days=6)
 
     def clean(self):
+        # The admin's form and the services' full_clean(): the rules of measures/rules.py.
         errors = {}
-        if self.week_start:
-            if self.week_start.isoweekday() != 1:
-                errors["week_start"] = MONDAY_MESSAGE
-            elif self.week_start > timezone.localdate():
-                errors["week_start"] = "The week cannot start in the future."
-            elif self.ward_id and self.week_start + datetime.timedelta(6) < self.ward.active_from:
-                errors["week_start"] = (
-                    f"The ward opened on {dateformat.format(self.ward.active_from, 'j F Y')}; "
-                    "this week is before that."
-                )
-        beds, bed_days = self.beds, self.occupied_bed_days
-        if bed_days is not None and beds and bed_days > beds * 7:
-            errors["occupied_bed_days"] = (
-                f"{BED_DAYS_MESSAGE} This week that is {beds} × 7 = {beds * 7}."
+        if self.week_start and self.ward_id:
+            errors |= rules.week_errors(
+                ward=self.ward, week_start=self.week_start, today=timezone.localdate()
             )
+        if self.beds and self.occupied_bed_days is not None:
+            errors |= {
+                k: v
+                for k, v in rules.cross_field_errors(
+                    beds=self.beds, occupied_bed_days=self.occupied_bed_days,
+                    status=rules.DRAFT, counts={}, measures={},
+                ).items()  # fmt: skip
+                if k == "occupied_bed_days"
+            }
         if errors:
             raise ValidationError(errors)
 
@@ -278,6 +278,9 @@ class ReturnImport(models.Model):
     snap_to_monday = models.BooleanField(
         default=False, help_text="Move dates that are not Mondays to the Monday of their week."
     )
+    # "ward id:week" -> the version each ward-week had when the preview was shown (0: none):
+    # the commit refuses rows that changed since, as the return form does.
+    preview_versions = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

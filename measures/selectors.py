@@ -8,7 +8,12 @@ from django.db.models import Count, Max, Q, QuerySet
 from wards.access import wards_visible_to
 from wards.models import Ward
 
-from .models import WeeklyReturn
+from .models import Measure, WeeklyCount, WeeklyReturn
+
+
+def measures_by_code() -> dict[str, Measure]:
+    """Every measure of the catalogue by code, with its parent (the rules need both)."""
+    return {m.code: m for m in Measure.objects.select_related("parent")}
 
 
 def ward_list_for_user(user) -> QuerySet[Ward]:
@@ -43,8 +48,6 @@ def _shown(value) -> str:
 
 def weekly_return_history(weekly_return: WeeklyReturn) -> list[ReturnChange]:
     """Every change to a return and its counts (who, when, old → new, reason), newest first."""
-    from .models import Measure, WeeklyCount
-
     status_labels = dict(WeeklyReturn.Status.choices)
     changes = []
     previous = None
@@ -118,8 +121,6 @@ RETURN_FIELDS = [
 def measures_for_ward(ward: Ward) -> list:
     """The active measures a ward reports: those of the domains of its programmes (with their
     balancing measures), or the whole active catalogue for a ward in no programme yet."""
-    from .models import Measure
-
     domains = set(Measure.objects.filter(programmes__wards=ward).values_list("domain", flat=True))
     measures = Measure.objects.filter(is_active=True).select_related("parent")
     if domains:

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from mhsip.weeks import monday_of
+from mhsip.text import clean_free_text
+from mhsip.weeks import is_monday, monday_of, week_end
 from wards.access import (
     get_region_for_user,
     get_trust_for_user,
@@ -19,36 +20,24 @@ from wards.access import (
 )
 from wards.models import Ward
 
-from . import exporting
+from . import exporting, rules
 from .completeness import completeness_weeks, ward_weeks
+from .errors import ConcurrentEditError, ImplausibleCountError, ImportRefused, ReturnRefused
 from .forms import ReturnImportForm, WeeklyReturnForm
-from .importing import FileRefused, parse_returns_file, returns_import_plan
+from .import_commit import weekly_returns_import_commit
+from .import_plan import returns_import_plan
+from .importing import FileRefused, parse_returns_file
 from .models import ReturnImport, WeeklyReturn
-from .selectors import measures_for_ward, weekly_return_history
-from .services import (
-    ConcurrentEditError,
-    ImplausibleCountError,
-    ImportRefused,
-    late_edit_needs_reason,
-    weekly_return_record,
-    weekly_returns_import_commit,
-)
+from .selectors import measures_by_code, measures_for_ward, weekly_return_history
+from .services import saved_state, weekly_return_record
 
 PREVIEW_ROWS = 200
 ERROR_ROWS = 500
-
-
-def _week_problem(ward: Ward, week_start: datetime.date) -> str:
-    today = timezone.localdate()
-    if week_start > today:
-        return "This week has not started yet: you can enter it from its Monday."
-    if week_start + datetime.timedelta(days=6) < ward.active_from:
-        opened = dateformat.format(ward.active_from, "j F Y")
-        return f"{ward.name} opened on {opened}: this week is before that."
-    if ward.active_to and week_start > ward.active_to:
-        closed = dateformat.format(ward.active_to, "j F Y")
-        return f"{ward.name} closed on {closed}: this week is after that."
-    return ""
+REASON_LENGTH = 80  # with "Imported from <file>: " it fits the history's 100 characters
+LATE_IMPORT_REASON = (
+    "This file changes submitted weeks that ended more than 4 weeks ago: say why, once for the "
+    "whole file (the reason is kept in each change's history)"
+)
 
 
 def _saved_values(weekly_return: WeeklyReturn | None) -> dict:
@@ -61,10 +50,55 @@ def _saved_values(weekly_return: WeeklyReturn | None) -> dict:
     return values
 
 
-def _initial(weekly_return: WeeklyReturn | None, ward: Ward) -> dict:
+def _initial(weekly_return: WeeklyReturn | None, ward: Ward, measures) -> dict:
     if weekly_return is None:
         return {"version": 0, "beds": ward.beds}
-    return {"version": weekly_return.version, **_saved_values(weekly_return)}
+    initial = {"version": weekly_return.version, **_saved_values(weekly_return)}
+    for measure in measures:
+        if initial.get(f"m_{measure.code}") == 0:
+            initial[f"none_{measure.code}"] = True
+    return initial
+
+
+def _add_errors(form, error: ReturnRefused) -> None:
+    for key, message in error.errors.items():
+        form.add_error(form.field_for(key), message)
+
+
+def _save_return(request, form, ward, week_start):
+    """Record the form's return; None when it was refused (the form then holds why)."""
+    try:
+        return weekly_return_record(
+            ward=ward, week_start=week_start, user=request.user,
+            counts=form.cleaned_data["counts"],
+            occupied_bed_days=form.cleaned_data["occupied_bed_days"],
+            beds=form.cleaned_data["beds"], submit=form.submit,
+            expected_version=form.cleaned_data["version"],
+            reason=form.cleaned_data["reason"],
+            confirm_implausible=form.cleaned_data["confirm_implausible"],
+        )  # fmt: skip
+    except ImplausibleCountError as error:
+        _add_errors(form, error)
+        form.add_error(
+            "confirm_implausible",
+            "Check the counts marked below. If they are right, tick the box to confirm",
+        )
+        form.implausible = True
+    except ReturnRefused as error:
+        _add_errors(form, error)
+    return None
+
+
+def _saved_message(ward, week_start, form, saved_return) -> str:
+    if form.submit:
+        verb = "return submitted"
+    elif saved_return.status == WeeklyReturn.Status.SUBMITTED:
+        verb = "changes saved; the return stays submitted"
+    else:
+        verb = "return saved as a draft"
+    missing = sum(1 for value in form.cleaned_data["counts"].values() if value is None)
+    note = f" {missing} count{'s' if missing != 1 else ''} left blank (missing)." if missing else ""
+    return f"{ward.name}, week commencing {dateformat.format(week_start, 'j F Y')}: {verb}.{note}"
 
 
 @login_required
@@ -72,7 +106,7 @@ def _initial(weekly_return: WeeklyReturn | None, ward: Ward) -> dict:
 def weekly_entry(request, ward_id, week_start):
     """The weekly return form: every measure of the ward for one week, draft or submit."""
     ward, can_edit = get_ward_for_user(request.user, ward_id)
-    if week_start.isoweekday() != 1:
+    if not is_monday(week_start):
         return redirect("measures:weekly-entry", ward_id=ward.pk, week_start=monday_of(week_start))
     if request.method == "POST" and not can_edit:
         raise PermissionDenied("You can view this ward's data but not change it.")
@@ -81,98 +115,67 @@ def weekly_entry(request, ward_id, week_start):
         .filter(ward=ward, week_start=week_start)
         .first()
     )
+    today = timezone.localdate()
+    week_problem = rules.week_errors(ward=ward, week_start=week_start, today=today)
     context = {
-        "ward": ward,
-        "week_start": week_start,
-        "week_end": week_start + datetime.timedelta(days=6),
-        "weekly_return": weekly_return,
-        "can_edit": can_edit,
-        "week_problem": _week_problem(ward, week_start),
+        "ward": ward, "week_start": week_start, "week_end": week_end(week_start),
+        "weekly_return": weekly_return, "can_edit": can_edit,
+        "week_problem": week_problem.get("week_start", ""),
         "previous_week": week_start - datetime.timedelta(weeks=1),
         "next_week": week_start + datetime.timedelta(weeks=1),
-        "next_week_open": week_start + datetime.timedelta(weeks=1) <= timezone.localdate(),
-    }
-    if context["week_problem"]:
+        "next_week_open": week_start + datetime.timedelta(weeks=1) <= today,
+    }  # fmt: skip
+    if week_problem:
         return render(request, "measures/weekly_entry.html", context, status=404)
 
     measures = measures_for_ward(ward)
-    needs_reason = weekly_return is not None and late_edit_needs_reason(weekly_return)
-    form_kwargs = {"measures": measures, "needs_reason": needs_reason}
-    implausible = False
+    form_kwargs = {
+        "measures": measures, "ward": ward, "week_start": week_start, "today": today,
+        "saved": saved_state(weekly_return), "all_measures": measures_by_code(),
+        "submit": "submit" in request.POST,
+    }  # fmt: skip
     concurrent = ""
     if request.method == "POST":
         form = WeeklyReturnForm(request.POST, **form_kwargs)
         if form.is_valid():
-            submit = "submit" in request.POST
             try:
-                saved_return = weekly_return_record(
-                    ward=ward,
-                    week_start=week_start,
-                    user=request.user,
-                    counts=form.cleaned_data["counts"],
-                    occupied_bed_days=form.cleaned_data["occupied_bed_days"],
-                    beds=form.cleaned_data["beds"],
-                    submit=submit,
-                    expected_version=form.cleaned_data["version"],
-                    reason=form.cleaned_data["reason"],
-                    confirm_implausible=form.cleaned_data["confirm_implausible"],
-                )
+                saved_return = _save_return(request, form, ward, week_start)
             except ConcurrentEditError as error:
-                # Keep every typed value, but carry the new version so saving again is a
-                # deliberate overwrite of what the other person saved.
-                data = request.POST.copy()
-                data["version"] = str(error.weekly_return.version)
-                form = WeeklyReturnForm(data, **form_kwargs)
-                form.is_valid()
-                concurrent = str(error)
+                form, concurrent = _after_concurrent_edit(request, error, form_kwargs, measures)
                 weekly_return = error.weekly_return
-                now_saved = _saved_values(weekly_return)
-                form.saved = {
-                    name: now_saved.get(name)
-                    for name in ["beds", "occupied_bed_days", *(f"m_{m.code}" for m in measures)]
-                }
-            except ImplausibleCountError as error:
-                implausible = True
-                for key, problems in error.message_dict.items():
-                    for problem in problems:
-                        form.add_error(form.field_for(key), problem)
-                form.add_error(
-                    "confirm_implausible",
-                    "Check the counts marked below. If they are right, tick the box to confirm",
-                )
-            except ValidationError as error:
-                for key, problems in error.message_dict.items():
-                    for problem in problems:
-                        form.add_error(form.field_for(key), problem)
             else:
-                if submit:
-                    verb = "return submitted"
-                elif saved_return.status == WeeklyReturn.Status.SUBMITTED:
-                    verb = "changes saved; the return stays submitted"
-                else:
-                    verb = "return saved as a draft"
-                missing = sum(1 for value in form.cleaned_data["counts"].values() if value is None)
-                note = f" {missing} count{'s' if missing != 1 else ''} left blank (missing)."
-                messages.success(
-                    request,
-                    f"{ward.name}, week commencing {dateformat.format(week_start, 'j F Y')}: "
-                    f"{verb}.{note if missing else ''}",
-                )
-                return redirect("measures:weekly-entry", ward_id=ward.pk, week_start=week_start)
+                if saved_return is not None:
+                    messages.success(request, _saved_message(ward, week_start, form, saved_return))
+                    return redirect(
+                        "measures:weekly-entry", ward_id=ward.pk, week_start=week_start
+                    )
     else:
-        form = WeeklyReturnForm(initial=_initial(weekly_return, ward), **form_kwargs)
-        for measure in measures:
-            if form.initial.get(f"m_{measure.code}") == 0:
-                form.initial[f"none_{measure.code}"] = True
+        form = WeeklyReturnForm(initial=_initial(weekly_return, ward, measures), **form_kwargs)
 
     context |= {
         "form": form,
         "concurrent": concurrent,
-        "implausible": implausible,
+        "implausible": getattr(form, "implausible", False),
         "history": weekly_return_history(weekly_return) if weekly_return else [],
         "bed_days_limit": (form["beds"].value() or ward.beds),
     }
     return render(request, "measures/weekly_entry.html", context)
+
+
+def _after_concurrent_edit(request, error: ConcurrentEditError, form_kwargs, measures):
+    """Keep every typed value, but carry the new version so saving again is a deliberate
+    overwrite of what the other person saved; show what is now saved beside each field."""
+    data = request.POST.copy()
+    data["version"] = str(error.weekly_return.version)
+    form_kwargs = {**form_kwargs, "saved": saved_state(error.weekly_return)}
+    form = WeeklyReturnForm(data, **form_kwargs)
+    form.is_valid()
+    now_saved = _saved_values(error.weekly_return)
+    form.saved = {
+        name: now_saved.get(name)
+        for name in ["beds", "occupied_bed_days", *(f"m_{m.code}" for m in measures)]
+    }
+    return form, str(error)
 
 
 @login_required
@@ -257,31 +260,13 @@ def return_import_preview(request, upload_id):
         context["refused"] = str(error)
         return render(request, "measures/import_preview.html", context)
 
-    confirm_error = ""
     if request.method == "POST":
-        confirm = request.POST.get("confirm_implausible") == "on"
-        try:
-            plan = weekly_returns_import_commit(
-                user=request.user,
-                parsed=parsed,
-                source=upload.filename,
-                confirm_implausible=confirm,
-            )
-        except ImportRefused as error:
-            plan = error.plan
-            if not plan.errors:
-                confirm_error = "Check the counts listed, then tick the box to confirm them"
-        else:
-            upload.delete()
-            totals = plan.totals
-            messages.success(
-                request,
-                f"Imported {upload.filename}: {totals['create']} returns created, "
-                f"{totals['update']} updated, {totals['unchanged']} unchanged.",
-            )
+        outcome = _commit(request, upload, parsed)
+        if outcome is None:
             return redirect("measures:import")
+        plan, problems = outcome
     else:
-        plan = returns_import_plan(user=request.user, parsed=parsed)
+        plan, problems = _preview(request, upload, parsed), {}
     changed = [r for r in plan.rows if r.action != "unchanged"]
     context |= {
         "parsed": parsed,
@@ -291,10 +276,55 @@ def return_import_preview(request, upload_id):
         "more_errors": max(0, len(plan.errors) - ERROR_ROWS),
         "changed": changed[:PREVIEW_ROWS],
         "more_changed": max(0, len(changed) - PREVIEW_ROWS),
-        "confirm_error": confirm_error,
         "row_count": len(parsed.rows) + len({e.row for e in parsed.errors}),
+        "reason": request.POST.get("reason", ""),
+        **problems,
     }
     return render(request, "measures/import_preview.html", context)
+
+
+def _preview(request, upload, parsed):
+    """The plan as it stands now; its versions are kept so the commit can tell whether
+    anyone changed those weeks in between."""
+    plan = returns_import_plan(user=request.user, parsed=parsed)
+    upload.preview_versions = plan.versions()
+    upload.save(update_fields=["preview_versions"])
+    return plan
+
+
+def _commit(request, upload, parsed):
+    """Import the file; None when done, else (the plan to show, its problems)."""
+    confirm = request.POST.get("confirm_implausible") == "on"
+    try:
+        reason = clean_free_text(request.POST.get("reason", ""))[:REASON_LENGTH]
+    except ValidationError as error:
+        return _preview(request, upload, parsed), {"reason_error": error.messages[0]}
+    try:
+        plan = weekly_returns_import_commit(
+            user=request.user, parsed=parsed, source=upload.filename,
+            confirm_implausible=confirm, reason=reason,
+            expected_versions=upload.preview_versions,
+        )  # fmt: skip
+    except ImportRefused as error:
+        plan = error.plan
+        if any(e.column == "version" for e in plan.errors):
+            # Someone changed weeks of this file since the preview: show the preview as it
+            # is now (kept for the next commit) rather than asking for a new file.
+            return _preview(request, upload, parsed), {"changed_since_preview": True}
+        problems = {}
+        if plan.late_rows:
+            problems["reason_error"] = LATE_IMPORT_REASON
+        if plan.warnings and not confirm and not plan.errors:
+            problems["confirm_error"] = "Check the counts listed, then tick the box to confirm them"
+        return plan, problems
+    upload.delete()
+    totals = plan.totals
+    messages.success(
+        request,
+        f"Imported {upload.filename}: {totals['create']} returns created, "
+        f"{totals['update']} updated, {totals['unchanged']} unchanged.",
+    )
+    return None
 
 
 @login_required

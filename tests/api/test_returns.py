@@ -138,7 +138,7 @@ def test_a_null_count_removes_it_missing_not_zero(api, staff, ward):
 def test_each_role_deletes_exactly_where_it_may(request, api, ward, persona, expected):
     weekly_return = make_return(ward, status="draft")
     user = request.getfixturevalue(persona)
-    response = api(user).delete(f"/api/v1/returns/{weekly_return.pk}/")
+    response = api(user).delete(f"/api/v1/returns/{weekly_return.pk}/", HTTP_IF_MATCH='"1"')
     assert response.status_code == expected
     assert WeeklyReturn.objects.filter(pk=weekly_return.pk).exists() == (expected != 204)
 
@@ -147,7 +147,9 @@ def test_a_delete_keeps_history_and_an_old_submitted_week_needs_a_reason(api, qi
     weekly_return = make_return(ward, weeks_back(8))
     client = api(qi_lead)
     url = f"/api/v1/returns/{weekly_return.pk}/"
-    assert client.delete(url).status_code == 400
+    assert client.delete(url).status_code == 428  # a delete names the version it read
+    assert client.delete(url, HTTP_IF_MATCH="*").status_code == 428  # "any version" is not one
+    assert client.delete(url, HTTP_IF_MATCH='"1"').status_code == 400  # a late week: a reason
     assert client.delete(url, HTTP_IF_MATCH='"7"').status_code == 412
     assert client.delete(url + "?reason=Entered+twice", HTTP_IF_MATCH='"1"').status_code == 204
     deleted = WeeklyReturn.history.filter(id=weekly_return.pk, history_type="-").get()

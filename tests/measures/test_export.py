@@ -5,8 +5,9 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from measures.import_commit import weekly_returns_import_commit
 from measures.importing import parse_returns_file
-from measures.services import weekly_return_record, weekly_returns_import_commit
+from measures.services import weekly_return_record
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from measures.importing import FileRefused, parse_returns_file, returns_import_plan
+from measures.errors import ImportRefused
+from measures.import_commit import weekly_returns_import_commit
+from measures.import_plan import returns_import_plan
+from measures.importing import FileRefused, parse_returns_file
 from measures.models import ReturnImport, WeeklyCount, WeeklyReturn
-from measures.services import ImportRefused, weekly_return_record, weekly_returns_import_commit
+from measures.services import weekly_return_record
 from mhsip.weeks import monday_of
 
 pytestmark = pytest.mark.django_db
@@ -73,7 +76,7 @@ def test_it_updates_changed_rows_and_removes_blanked_counts(qi_lead, staff, ward
         ward=ward, week_start=WEEK, user=staff, counts={"seclusion": 1, "self_harm": 2,
         "awol": 4}, occupied_bed_days=130, submit=True,
     )  # fmt: skip
-    plan = commit(qi_lead, csv_bytes("RX4,Oak Ward,,2024-01-01,,130,,3,"))
+    plan = commit(qi_lead, csv_bytes("RX4,Oak Ward,,2024-01-01,,130,,3,"), reason="Datix recount")
     (row,) = plan.rows
     assert row.action == "update"
     assert row.changes == ["seclusion: 1 → 3", "self_harm: 2 → blank"]
@@ -174,7 +177,7 @@ def test_it_lists_row_errors_with_row_column_and_reason(qi_lead, ward, outside_w
     assert "is in the future" in errors[(9, "week_start")]
     assert "opened on 1 January 2015" in errors[(10, "week_start")]
     assert "20 × 7 = 140" in errors[(11, "occupied_bed_days")]
-    assert "needs the occupied bed days" in errors[(12, "occupied_bed_days")]
+    assert "a submitted return needs them" in errors[(12, "occupied_bed_days")]
     assert "not 'pending'" in errors[(13, "status")]
     assert [r.row for r in plan.rows] == [2]
     with pytest.raises(ImportRefused):

@@ -56,7 +56,7 @@ def test_it_refuses_weeks_in_the_future_and_before_the_ward_opened(ward):
     with pytest.raises(ValidationError, match="future"):
         future.full_clean()
     early = WeeklyReturnFactory.build(ward=ward, week_start=datetime.date(2010, 1, 4))
-    with pytest.raises(ValidationError, match="The ward opened on 1 January 2015"):
+    with pytest.raises(ValidationError, match="Oak Ward opened on 1 January 2015"):
         early.full_clean()
 
 

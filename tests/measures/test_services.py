@@ -3,8 +3,9 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
+from measures.errors import ConcurrentEditError
 from measures.models import WeeklyReturn
-from measures.services import ConcurrentEditError, weekly_return_record
+from measures.services import weekly_return_record
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +95,7 @@ def test_it_refuses_weeks_outside_the_ward_opening(ward, staff):
         record(ward, staff, week_start=datetime.date(2099, 1, 5))
     ward.active_to = datetime.date(2023, 12, 31)
     ward.save()
-    with pytest.raises(ValidationError, match="The ward closed on 31 December 2023"):
+    with pytest.raises(ValidationError, match="Oak Ward closed on 31 December 2023"):
         record(ward, staff)
 
 

@@ -188,7 +188,7 @@ def test_it_needs_a_reason_to_change_an_old_submitted_return(client, staff, ward
     assert "Why are you changing this return?" in page
     response = client.post(url(ward, old_week), form_data(version="1", m_seclusion="2"))
     assert response.status_code == 200
-    assert "Say why you are changing" in response.content.decode()
+    assert "say why you are changing it" in response.content.decode()
     response = client.post(
         url(ward, old_week),
         form_data(version="1", m_seclusion="2", reason="Datix incident re-graded"),
@@ -212,7 +212,7 @@ def test_it_refuses_weeks_in_the_future_or_before_the_ward_opened(client, staff,
     client.force_login(staff)
     response = client.get(url(ward, monday_of(TODAY) + datetime.timedelta(weeks=1)))
     assert response.status_code == 404
-    assert "has not started yet" in response.content.decode()
+    assert "is in the future" in response.content.decode()
     response = client.get(url(ward, datetime.date(2014, 12, 1)))
     assert response.status_code == 404
     assert "opened on 1 January 2015" in response.content.decode()

@@ -5,8 +5,9 @@ from unittest import mock
 
 import pytest
 
+from measures.errors import ConcurrentEditError
 from measures.models import WeeklyReturn
-from measures.services import ConcurrentEditError, weekly_return_record
+from measures.services import weekly_return_record
 from tests.factories import WeeklyReturnFactory
 
 pytestmark = pytest.mark.django_db

@@ -289,8 +289,8 @@ def test_it_refreshes_the_old_and_new_trust_when_a_ward_moves(
 def test_it_queues_one_refresh_for_an_imported_file(
     ward, other_ward, qi_lead, monkeypatch, django_capture_on_commit_callbacks
 ):
+    from measures.import_commit import weekly_returns_import_commit
     from measures.importing import parse_returns_file
-    from measures.services import weekly_returns_import_commit
 
     queued = []
     monkeypatch.setattr("spc.tasks.charts_refresh_task.delay", queued.append)

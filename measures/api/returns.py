@@ -1,0 +1,367 @@
+"""API v1: weekly returns, one at a time. Writes go through the same service as the web form
+(`measures.services`), with the same rules (`measures.rules`) and the same permissions."""
+
+import django_filters
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
+from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from mhsip.api import MAX_ID, IdFilter, error_responses
+from mhsip.api_views import ListView
+from wards.access import get_editable_ward_for_user, wards_visible_to
+
+from .. import rules
+from ..errors import ConcurrentEditError, ReturnRefused
+from ..models import Measure, WeeklyCount, WeeklyReturn
+from ..services import weekly_return_delete, weekly_return_record
+from .common import (
+    ETAG,
+    IF_MATCH,
+    concurrent_as_api_error,
+    editable_ward_in_body,
+    expected_version,
+    free_text,
+    refused_as_api_error,
+    with_etag,
+)
+
+TAGS_RETURNS = ["returns"]
+CountsSchema = serializers.DictField(
+    child=serializers.IntegerField(min_value=0),
+    help_text="Measure code → count. A measure not listed has no count that week (missing, "
+    "which is never the same as 0).",
+)
+
+
+class CountsField(serializers.DictField):
+    # Ranges are rules (measures.rules), checked by the service with the form's messages.
+    child = serializers.IntegerField(allow_null=True)
+    default_error_messages = {"not_a_dict": "Send counts as an object: measure code → count."}
+
+
+class ReturnOutput(serializers.ModelSerializer):
+    trust = serializers.IntegerField(source="ward.trust_id")
+    week_end = serializers.DateField(help_text="The Sunday the week ends on.")
+    counts = serializers.SerializerMethodField()
+
+    class Meta:
+        model = WeeklyReturn
+        fields = [
+            "id", "ward", "trust", "week_start", "week_end", "beds", "occupied_bed_days",
+            "status", "version", "counts", "submitted_at", "created_at", "updated_at",
+        ]  # fmt: skip
+
+    @extend_schema_field(CountsSchema)
+    def get_counts(self, weekly_return) -> dict:
+        codes = self.context.get("measure_codes") or dict(Measure.objects.values_list("id", "code"))
+        only = self.context.get("only_measure")
+        return {
+            codes[c.measure_id]: c.count
+            for c in sorted(weekly_return.counts.all(), key=lambda c: codes[c.measure_id])
+            if only is None or c.measure_id == only
+        }
+
+
+RETURN_EXAMPLE = {
+    "id": 5012, "ward": 12, "trust": 3, "week_start": "2025-03-03", "week_end": "2025-03-09",
+    "beds": 20, "occupied_bed_days": 133, "status": "submitted", "version": 2,
+    "counts": {"physical_restraint": 4, "prone_restraint": 1, "seclusion": 0},
+    "submitted_at": "2025-03-10T09:12:44Z", "created_at": "2025-03-10T09:02:10Z",
+    "updated_at": "2025-03-10T09:12:44Z",
+}  # fmt: skip
+
+
+def _visible_return(user, return_id: int) -> WeeklyReturn:
+    weekly_return = (
+        WeeklyReturn.objects.filter(pk=return_id, ward__in=wards_visible_to(user))
+        .select_related("ward")
+        .prefetch_related("counts")
+        .first()
+    )
+    if weekly_return is None:
+        raise Http404("No such return.")
+    return weekly_return
+
+
+def _record(*, creating: bool, **kwargs) -> WeeklyReturn:
+    """The service, its errors as the API's answers."""
+    try:
+        return weekly_return_record(**kwargs)
+    except ReturnRefused as error:
+        raise refused_as_api_error(error) from None
+    except ConcurrentEditError as error:
+        raise concurrent_as_api_error(error, creating=creating) from None
+
+
+class ReturnFilter(django_filters.FilterSet):
+    ward = IdFilter(field_name="ward_id", help_text="Ward id.")
+    trust = IdFilter(field_name="ward__trust_id", help_text="Trust id.")
+    region = IdFilter(field_name="ward__trust__region_id", help_text="Region id.")
+    measure = django_filters.CharFilter(
+        method="filter_measure",
+        help_text="A measure code: only returns with a count of it, showing only that count.",
+    )
+    week_start = django_filters.DateFromToRangeFilter(
+        help_text="week_start_after / week_start_before: weeks starting in this range "
+        "(inclusive, YYYY-MM-DD)."
+    )
+    status = django_filters.ChoiceFilter(choices=WeeklyReturn.Status.choices)
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", help_text="Changed at or after (ISO 8601)."
+    )
+
+    class Meta:
+        model = WeeklyReturn
+        fields = ["ward", "trust", "region", "measure", "week_start", "status", "updated_since"]
+
+    def filter_measure(self, queryset, name, value):
+        measure = Measure.objects.filter(code=value).first()
+        if measure is None:
+            raise ValidationError({"measure": [f"Unknown measure code {value!r}."]})
+        return queryset.filter(
+            Exists(WeeklyCount.objects.filter(weekly_return=OuterRef("pk"), measure=measure))
+        )
+
+
+class ReturnCreateInput(serializers.Serializer):
+    ward = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    week_start = serializers.DateField(help_text="The Monday the week starts on.")
+    beds = serializers.IntegerField(
+        required=False, allow_null=True,
+        help_text=f"Beds open that week (1 to {rules.MAX_BEDS}); omitted: the saved return's, "
+        "else the ward's.",
+    )  # fmt: skip
+    occupied_bed_days = serializers.IntegerField(
+        allow_null=True, help_text="At most beds × 7; null until known (needed to submit).",
+    )  # fmt: skip
+    counts = CountsField(
+        required=False,
+        default=dict,
+        help_text=(
+            f"Measure code → count (0 to {rules.MAX_COUNT:,}); null removes a saved count "
+            "(missing, never zero). Codes not named keep their saved value."
+        ),
+    )
+    submit = serializers.BooleanField(
+        default=False, help_text="Submit the return (charts use submitted returns only)."
+    )
+    reason = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, default="",
+        help_text="Why a submitted return is changed more than 4 weeks after its week ended "
+        "(kept in its history).",
+    )  # fmt: skip
+    confirm_implausible = serializers.BooleanField(
+        default=False, help_text="Save counts far above the ward's usual bound (after checking)."
+    )
+
+    def validate_reason(self, value):
+        return free_text(value)
+
+
+class ReturnUpdateInput(ReturnCreateInput):
+    ward = None
+    week_start = None
+    version = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, required=False,
+        help_text="The version you read (instead of If-Match).",
+    )  # fmt: skip
+
+
+class ReturnListApi(ListView):
+    """Weekly returns of the wards you can see; create one for a ward you can edit."""
+
+    OutputSerializer = ReturnOutput
+    filterset_class = ReturnFilter
+
+    def get_queryset(self):
+        return (
+            WeeklyReturn.objects.filter(ward__in=wards_visible_to(self.request.user))
+            .select_related("ward")
+            .prefetch_related("counts")
+            .order_by("ward_id", "week_start")
+        )
+
+    def get_serializer_context(self):
+        return {
+            **super().get_serializer_context(),
+            "measure_codes": dict(Measure.objects.values_list("id", "code")),
+            "only_measure": Measure.objects.filter(
+                code=self.request.query_params.get("measure") or None
+            )
+            .values_list("pk", flat=True)
+            .first(),
+        }
+
+    @extend_schema(
+        operation_id="returns_list",
+        tags=TAGS_RETURNS,
+        responses={200: ReturnOutput(many=True), **error_responses(400, 404)},
+        examples=[OpenApiExample("A return", value=RETURN_EXAMPLE, response_only=True)],
+    )
+    def get(self, request):
+        return self.list_response(request)
+
+    @extend_schema(
+        operation_id="returns_create",
+        tags=TAGS_RETURNS,
+        parameters=[ETAG],
+        request=ReturnCreateInput,
+        responses={
+            201: OpenApiResponse(ReturnOutput, description="Created."),
+            **error_responses(400, 403, 404, 409),
+        },
+        examples=[
+            OpenApiExample(
+                "A submitted week",
+                value={
+                    "ward": 12,
+                    "week_start": "2025-03-03",
+                    "occupied_bed_days": 133,
+                    "counts": {"physical_restraint": 4, "seclusion": 0},
+                    "submit": True,
+                },  # fmt: skip
+                request_only=True,
+            ),
+            OpenApiExample(
+                "Created", value=RETURN_EXAMPLE, response_only=True, status_codes=["201"]
+            ),
+        ],
+    )
+    def post(self, request):
+        editable_ward_in_body(request)
+        data = ReturnCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        ward = get_editable_ward_for_user(request.user, values["ward"])
+        # The answer is read in the write's transaction, under its row lock: it (and its ETag)
+        # describe this write, never a later one by someone else.
+        with transaction.atomic():
+            weekly_return = _record(
+                creating=True,
+                ward=ward,
+                week_start=values["week_start"],
+                user=request.user,
+                counts=values["counts"],
+                occupied_bed_days=values["occupied_bed_days"],
+                beds=values.get("beds"),
+                submit=values["submit"],
+                expected_version=0,  # the caller saw no return for this week
+                reason=values["reason"],
+                confirm_implausible=values["confirm_implausible"],
+            )
+            weekly_return = _visible_return(request.user, weekly_return.pk)
+        response = Response(
+            ReturnOutput(weekly_return).data,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": f"/api/v1/returns/{weekly_return.pk}/"},
+        )
+        return with_etag(response, weekly_return)
+
+
+class ReturnDetailApi(APIView):
+    """One weekly return. Updates need the version you read (If-Match or `version`): if it
+    changed since, the update is refused with 412 rather than overwriting someone's edit."""
+
+    @extend_schema(
+        operation_id="returns_retrieve",
+        tags=TAGS_RETURNS,
+        parameters=[ETAG],
+        responses={200: ReturnOutput, **error_responses(404)},
+        examples=[OpenApiExample("A return", value=RETURN_EXAMPLE, response_only=True)],
+    )
+    def get(self, request, return_id: int):
+        weekly_return = _visible_return(request.user, return_id)
+        return with_etag(Response(ReturnOutput(weekly_return).data), weekly_return)
+
+    def _update(self, request, return_id: int, *, partial: bool):
+        weekly_return = _visible_return(request.user, return_id)
+        ward = get_editable_ward_for_user(request.user, weekly_return.ward_id)
+        data = ReturnUpdateInput(data=request.data, partial=partial)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        expected = expected_version(request, values.get("version"), required=True)
+        bed_days = values.get("occupied_bed_days", weekly_return.occupied_bed_days)
+        # Read back under the write's row lock (see post): the answer is this write.
+        with transaction.atomic():
+            _record(
+                creating=False,
+                ward=ward,
+                week_start=weekly_return.week_start,
+                user=request.user,
+                counts=values.get("counts", {}),
+                occupied_bed_days=bed_days,
+                beds=values.get("beds"),
+                submit=values.get("submit", False),
+                expected_version=expected,
+                reason=values.get("reason", ""),
+                confirm_implausible=values.get("confirm_implausible", False),
+            )
+            weekly_return = _visible_return(request.user, return_id)
+        return with_etag(Response(ReturnOutput(weekly_return).data), weekly_return)
+
+    UPDATE_SCHEMA = {
+        "tags": TAGS_RETURNS,
+        "parameters": [IF_MATCH, ETAG],
+        "responses": {200: ReturnOutput, **error_responses(400, 403, 404, 412, 428)},
+        "examples": [
+            OpenApiExample(
+                "Correct a count",
+                value={"version": 2, "counts": {"physical_restraint": 5}, "occupied_bed_days": 133},
+                request_only=True,
+            )
+        ],
+    }
+
+    @extend_schema(operation_id="returns_update", request=ReturnUpdateInput, **UPDATE_SCHEMA)
+    def put(self, request, return_id: int):
+        return self._update(request, return_id, partial=False)
+
+    @extend_schema(operation_id="returns_partial_update", request=ReturnUpdateInput,
+                   **UPDATE_SCHEMA)  # fmt: skip
+    def patch(self, request, return_id: int):
+        return self._update(request, return_id, partial=True)
+
+    @extend_schema(
+        operation_id="returns_destroy",
+        tags=TAGS_RETURNS,
+        parameters=[
+            IF_MATCH,
+            OpenApiParameter(
+                "reason",
+                OpenApiTypes.STR,
+                description="Why it is deleted (kept in history); needed for a submitted "
+                "return whose week ended more than 4 weeks ago.",
+            ),
+        ],
+        responses={204: None, **error_responses(400, 403, 404, 412, 428)},
+    )
+    def delete(self, request, return_id: int):
+        weekly_return = _visible_return(request.user, return_id)
+        get_editable_ward_for_user(request.user, weekly_return.ward_id)
+        expected = expected_version(request, None, required=True)
+        try:
+            reason = free_text(request.query_params.get("reason", ""))[:100]
+        except serializers.ValidationError as error:
+            raise ValidationError({"reason": error.detail}) from None
+        try:
+            weekly_return_delete(weekly_return=weekly_return, user=request.user,
+                                 expected_version=expected, reason=reason)  # fmt: skip
+        except ReturnRefused as error:
+            raise refused_as_api_error(error) from None
+        except ConcurrentEditError as error:
+            raise concurrent_as_api_error(error, creating=False) from None
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+

@@ -1,0 +1,242 @@
+"""What an imported file (or a bulk API request) would change, row by row, under the same
+rules as the return form (`measures.rules`). Nothing here writes; `import_commit` writes a
+plan, all or nothing."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from wards.access import trusts_managed_by
+from wards.models import Ward
+
+from . import rules
+from .importing import ParsedFile, ParsedRow, RowError
+from .models import WeeklyCount, WeeklyReturn
+from .selectors import measures_by_code
+from .services import implausible_bound, saved_state
+
+
+@dataclass(slots=True)
+class PlannedRow:
+    row: int
+    ward: Ward
+    week_start: datetime.date
+    action: str  # create / update / unchanged
+    beds: int
+    occupied_bed_days: int | None
+    status: str
+    counts: dict[str, int | None]  # the codes to write; None removes a saved count
+    existing: WeeklyReturn | None
+    saved_counts: dict[str, tuple[int, int]]  # code -> (count id, count)
+    changes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportPlan:
+    rows: list[PlannedRow]
+    errors: list[RowError]
+    warnings: list[RowError]
+    # Rows changing a submitted week that ended more than 4 weeks ago, when no reason was
+    # given: the file (or request) needs one reason before it can be imported.
+    late_rows: list[int] = field(default_factory=list)
+
+    def rows_for(self, action: str) -> list[PlannedRow]:
+        return [r for r in self.rows if r.action == action]
+
+    @property
+    def totals(self) -> dict[str, int]:
+        totals = {"create": 0, "update": 0, "unchanged": 0}
+        for r in self.rows:
+            totals[r.action] += 1
+        return totals
+
+    def versions(self) -> dict[str, int]:
+        """The version of each ward-week as planned (0: no return yet), for the commit to
+        check that nothing changed since the preview."""
+        return {
+            version_key(r.ward.pk, r.week_start): r.existing.version if r.existing else 0
+            for r in self.rows
+        }
+
+
+def version_key(ward_id: int, week_start: datetime.date) -> str:
+    return f"{ward_id}:{week_start.isoformat()}"
+
+
+def _ward_index(user) -> dict[tuple[str, str, str], Ward]:
+    """The wards the user may import for, by (ODS code, "name" | "code", name or code)."""
+    index = {}
+    wards = Ward.objects.filter(trust__in=trusts_managed_by(user)).select_related("trust")
+    for ward in wards:
+        ods = ward.trust.ods_code.upper()
+        index[(ods, "name", ward.name.strip().casefold())] = ward
+        if ward.code:
+            index[(ods, "code", ward.code.strip().casefold())] = ward
+    return index
+
+
+def _find_ward(row: ParsedRow, wards: dict) -> tuple[Ward | None, RowError | None]:
+    known_trusts = {key[0] for key in wards}
+    if row.trust_ods not in known_trusts:
+        return None, RowError(row.row, "trust_ods", f"Unknown trust ODS code {row.trust_ods!r}, "
+                              "or not a trust you can import returns for.")  # fmt: skip
+    ward = None
+    if row.ward_code:
+        ward = wards.get((row.trust_ods, "code", row.ward_code.casefold()))
+        column, label = "ward_code", f"code {row.ward_code!r}"
+    if ward is None and row.ward_name:
+        ward = wards.get((row.trust_ods, "name", row.ward_name.casefold()))
+        column, label = "ward_name", repr(row.ward_name)
+    if ward is None:
+        return None, RowError(row.row, column, f"No ward with {label} in trust {row.trust_ods}.")
+    return ward, None
+
+
+def _match(user, rows: list[ParsedRow], errors: list[RowError], today):
+    """Each row with its ward; unknown wards, duplicate ward-weeks and weeks the ward cannot
+    report are row errors."""
+    wards = _ward_index(user)
+    matched, first_row_of = [], {}
+    for row in rows:
+        ward, error = _find_ward(row, wards)
+        if error is None and (ward.pk, row.week_start) in first_row_of:
+            error = RowError(row.row, "week_start", (
+                f"Duplicate row: row {first_row_of[ward.pk, row.week_start]} has the same ward "
+                f"and week ({ward.name}, {row.week_start:%Y-%m-%d})."
+            ))  # fmt: skip
+        if error is None:
+            first_row_of[ward.pk, row.week_start] = row.row
+            problems = rules.week_errors(ward=ward, week_start=row.week_start, today=today)
+            if problems:
+                error = RowError(row.row, "week_start", problems["week_start"])
+        if error is None:
+            matched.append((row, ward))
+        else:
+            errors.append(error)
+    return matched
+
+
+def _saved(matched, lock: bool):
+    """The saved returns of the matched ward-weeks, and their counts: two queries."""
+    existing: dict[tuple[int, datetime.date], WeeklyReturn] = {}
+    saved: dict[int, dict[str, tuple[int, int]]] = {}
+    if not matched:
+        return existing, saved
+    ward_ids = {ward.pk for _, ward in matched}
+    weeks = (min(r.week_start for r, _ in matched), max(r.week_start for r, _ in matched))
+    returns = WeeklyReturn.objects.filter(ward_id__in=ward_ids, week_start__range=weeks)
+    if lock:
+        returns = returns.select_for_update(of=("self",))
+    for weekly_return in returns.select_related("updated_by"):
+        existing[(weekly_return.ward_id, weekly_return.week_start)] = weekly_return
+    codes = {m.pk: m.code for m in measures_by_code().values()}
+    counts = WeeklyCount.objects.filter(
+        weekly_return__ward_id__in=ward_ids, weekly_return__week_start__range=weeks
+    ).values_list("id", "weekly_return_id", "measure_id", "count")
+    for count_id, return_id, measure_id, count in counts.iterator(chunk_size=10_000):
+        saved.setdefault(return_id, {})[codes[measure_id]] = (count_id, count)
+    return existing, saved
+
+
+@dataclass
+class _Planner:
+    plan: ImportPlan
+    measures: dict
+    has_bed_days: bool
+    reason: str
+    expected_versions: dict[str, int] | None
+    today: datetime.date
+
+    def version_error(self, row: ParsedRow, ward: Ward, current) -> str:
+        expected = row.expected_version
+        if self.expected_versions is not None:
+            expected = self.expected_versions.get(version_key(ward.pk, row.week_start), 0)
+        if expected is None or (current.version if current else 0) == expected:
+            return ""
+        who = (current.updated_by if current else None) or "someone else"
+        when = f" at {timezone.localtime(current.updated_at):%H:%M on %d %B %Y}" if current else ""
+        return (
+            f"This return was changed by {who}{when} since you read it (now version "
+            f"{current.version if current else 0}): check it again before importing."
+        )
+
+    def add(self, row: ParsedRow, ward: Ward, current, saved_counts) -> None:
+        state = saved_state(current, counts={c: n for c, (_, n) in saved_counts.items()})
+        beds = row.beds or (current.beds if current else ward.beds)
+        use_file = self.has_bed_days or current is None
+        bed_days = row.occupied_bed_days if use_file else current.occupied_bed_days
+        status = row.status or (current.status if current else rules.SUBMITTED)
+        errors = rules.return_errors(
+            ward=ward, week_start=row.week_start, today=self.today, beds=beds,
+            occupied_bed_days=bed_days, status=status, counts=row.counts,
+            measures=self.measures, saved=state, reason=self.reason,
+        )  # fmt: skip
+        if message := self.version_error(row, ward, current):
+            errors["version"] = message
+        if errors.pop("reason", None):
+            self.plan.late_rows.append(row.row)
+        if errors:
+            self.plan.errors.extend(RowError(row.row, c, m) for c, m in errors.items())
+            return
+        to_write, changes = _count_changes(row.counts, saved_counts)
+        bound = implausible_bound(beds=beds, occupied_bed_days=bed_days)
+        implausible = rules.implausible_counts(counts=to_write, measures=self.measures,
+                                               bound=bound)  # fmt: skip
+        self.plan.warnings.extend(RowError(row.row, c, m) for c, m in implausible.items())
+        if current is not None:
+            for name, old, new in (("beds", current.beds, beds),
+                                   ("occupied_bed_days", current.occupied_bed_days, bed_days),
+                                   ("status", current.status, status)):  # fmt: skip
+                if old != new:
+                    changes.insert(0, f"{name}: {_show(old)} → {_show(new)}")
+        action = "create" if current is None else ("update" if changes else "unchanged")
+        self.plan.rows.append(PlannedRow(
+            row=row.row, ward=ward, week_start=row.week_start, action=action, beds=beds,
+            occupied_bed_days=bed_days, status=status, counts=to_write, existing=current,
+            saved_counts=saved_counts, changes=changes,
+        ))  # fmt: skip
+
+
+def _count_changes(counts, saved_counts) -> tuple[dict, list[str]]:
+    to_write, changes = {}, []
+    for code, value in counts.items():
+        old = saved_counts[code][1] if code in saved_counts else None
+        if value != old:
+            to_write[code] = value
+            changes.append(f"{code}: {_show(old)} → {_show(value)}")
+    return to_write, changes
+
+
+def returns_import_plan(
+    *,
+    user,
+    parsed: ParsedFile,
+    lock: bool = False,
+    reason: str = "",
+    expected_versions: dict[str, int] | None = None,
+) -> ImportPlan:
+    """Match each parsed row to a ward the user may import for and compare it with the database.
+
+    Row errors: unknown trust or ward, duplicate ward-weeks, and every rule of the return form
+    (`measures.rules`), including "a submitted week never goes back to draft". Counts above
+    the plausible bound are warnings (the user confirms them). Changes to submitted weeks older
+    than 4 weeks need `reason` (one for the whole file): without it they are `late_rows`.
+    `expected_versions` (from `ImportPlan.versions()` at preview) makes any ward-week changed
+    since then a row error; a bulk item's own `expected_version` does the same for it. With
+    `lock`, the existing returns are locked for update."""
+    today = timezone.localdate()
+    plan = ImportPlan(rows=[], errors=list(parsed.errors), warnings=[])
+    matched = _match(user, parsed.rows, plan.errors, today)
+    existing, saved = _saved(matched, lock)
+    planner = _Planner(plan, measures_by_code(), parsed.has_bed_days, (reason or "").strip(),
+                       expected_versions, today)  # fmt: skip
+    for row, ward in matched:
+        current = existing.get((ward.pk, row.week_start))
+        planner.add(row, ward, current, saved.get(current.pk, {}) if current else {})
+    plan.errors.sort(key=lambda e: (e.row, e.column))
+    return plan
+
+
+def _show(value) -> str:
+    return "blank" if value is None else str(value)

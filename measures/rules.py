@@ -1,0 +1,243 @@
+"""Every rule of a weekly return and its counts, in one place.
+
+Pure functions: typed values, the ward and the saved state in; `{field: message}` out (a field
+is `week_start`, `beds`, `occupied_bed_days`, `status`, `reason` or a measure code). The return
+form, the file importer, the API (one return and bulk) and the write services all call these,
+and nothing else decides a rule; the database constraints back them up (`models.py`).
+
+Nothing here touches the database: callers pass in the ward, the measures (with their
+parents loaded) and what is saved.
+"""
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from django.utils import dateformat
+
+from mhsip.weeks import MONDAY_MESSAGE, is_monday, week_end
+
+SUBMITTED = "submitted"  # WeeklyReturn.Status values
+DRAFT = "draft"
+STATUSES = (SUBMITTED, DRAFT)
+
+DAYS_IN_WEEK = 7
+# No inpatient ward has this many beds; the column (smallint) could not hold much more.
+MAX_BEDS = 999
+# Far beyond any ward's week: a number this large is a typing slip, not a count.
+MAX_COUNT = 100_000
+# A submitted return edited this long after its week ended needs a reason, kept in history.
+LATE_EDIT_AFTER = datetime.timedelta(weeks=4)
+
+BED_DAYS_MESSAGE = "Occupied bed days cannot be more than the beds open × 7."
+LATE_REASON_MESSAGE = (
+    "This return was submitted and its week ended more than 4 weeks ago: say why you are "
+    "changing it."
+)
+DRAFT_OVER_SUBMITTED_MESSAGE = (
+    "This week's return is submitted and stays submitted: it cannot be turned back into a "
+    "draft. Leave the status blank (or 'submitted') to change its figures."
+)
+
+
+@dataclass(frozen=True)
+class SavedReturn:
+    """What is saved for a ward-week, as the rules need it."""
+
+    status: str
+    beds: int
+    occupied_bed_days: int | None
+    version: int
+    counts: Mapping[str, int] = field(default_factory=dict)
+
+
+def _day(value: datetime.date) -> str:
+    return dateformat.format(value, "j F Y")
+
+
+def monday_error(week_start: datetime.date) -> str:
+    """Weeks start on Monday (and are named by it)."""
+    return "" if is_monday(week_start) else MONDAY_MESSAGE
+
+
+def week_errors(*, ward, week_start: datetime.date, today: datetime.date) -> dict[str, str]:
+    """A week is a Monday-to-Sunday week that has started, while the ward was open."""
+    if message := monday_error(week_start):
+        return {"week_start": message}
+    if week_start > today:
+        return {
+            "week_start": f"The week of {_day(week_start)} is in the future: a week can be "
+            "entered from its Monday."
+        }
+    if week_end(week_start) < ward.active_from:
+        return {"week_start": f"{ward.name} opened on {_day(ward.active_from)}; this week is "
+                              "before that."}  # fmt: skip
+    if ward.active_to and week_start > ward.active_to:
+        return {"week_start": f"{ward.name} closed on {_day(ward.active_to)}; this week is "
+                              "after that."}  # fmt: skip
+    return {}
+
+
+def number_error(value, *, label: str, minimum: int = 0, maximum: int = MAX_COUNT) -> str:
+    """'' when `value` is a whole number in range (or None: blank, which is missing)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return f"{label}: enter a whole number, like 0 or 3."
+    if value < minimum:
+        return f"{label} cannot be negative." if minimum == 0 else (
+            f"{label} must be at least {minimum}."
+        )
+    if value > maximum:
+        return f"{label}: {value:,} is more than {maximum:,}, the most a ward can have in a week."
+    return ""
+
+
+def field_errors(*, beds, occupied_bed_days, counts: Mapping, measures: Mapping) -> dict:
+    """Each figure on its own: whole numbers in range, known measures."""
+    errors = {}
+    message = number_error(beds, label="Beds open", minimum=1, maximum=MAX_BEDS)
+    if message:
+        errors["beds"] = message
+    limit = MAX_BEDS * DAYS_IN_WEEK
+    message = number_error(occupied_bed_days, label="Occupied bed days", maximum=limit)
+    if message:
+        errors["occupied_bed_days"] = message
+    for code, value in counts.items():
+        measure = measures.get(code)
+        if measure is None:
+            errors[code] = f"Unknown measure code {code!r}."
+        elif message := number_error(value, label=measure.name):
+            errors[code] = message
+    return errors
+
+
+def merged_counts(saved: SavedReturn | None, counts: Mapping[str, int | None]) -> dict:
+    """The counts the return will hold: the saved ones, with these codes set (None removes)."""
+    merged = dict(saved.counts) if saved else {}
+    merged.update(counts)
+    return {code: value for code, value in merged.items() if value is not None}
+
+
+def cross_field_errors(*, beds: int | None, occupied_bed_days: int | None, status: str,
+                       counts: Mapping[str, int], measures: Mapping) -> dict:  # fmt: skip
+    """Rules across the figures of one return (`counts` = every count it will hold). `beds`
+    None: not known to be valid, so the capacity rule waits for it."""
+    errors = {}
+    if beds is not None and occupied_bed_days is not None and (
+        occupied_bed_days > beds * DAYS_IN_WEEK
+    ):
+        errors["occupied_bed_days"] = (
+            f"{BED_DAYS_MESSAGE} This week that is {beds} × 7 = {beds * DAYS_IN_WEEK}."
+        )
+    elif occupied_bed_days == 0 and any(counts.values()):
+        errors["occupied_bed_days"] = (
+            "Occupied bed days cannot be 0 when incidents are recorded: enter the bed days or "
+            "correct the counts."
+        )
+    elif status == SUBMITTED and occupied_bed_days is None:
+        errors["occupied_bed_days"] = (
+            "Enter the occupied bed days before submitting (a submitted return needs them)."
+        )
+    for code, value in counts.items():
+        parent = measures[code].parent
+        if parent is not None and parent.code in counts and value > counts[parent.code]:
+            errors[code] = (
+                f"{measures[code].name} ({value}) cannot be more than {parent.name.lower()} "
+                f"({counts[parent.code]}): each one is also counted there."
+            )
+    return errors
+
+
+def status_error(saved: SavedReturn | None, status: str) -> str:
+    if status not in STATUSES:
+        return f"Status is 'submitted' or 'draft', not {status!r}."
+    if saved is not None and saved.status == SUBMITTED and status == DRAFT:
+        return DRAFT_OVER_SUBMITTED_MESSAGE
+    return ""
+
+
+def is_late(saved: SavedReturn | None, week_start: datetime.date, today: datetime.date) -> bool:
+    """A submitted return whose week ended more than 4 weeks ago is changed only with a reason."""
+    return (
+        saved is not None
+        and saved.status == SUBMITTED
+        and today > week_end(week_start) + LATE_EDIT_AFTER
+    )
+
+
+def changes(saved: SavedReturn | None, *, beds, occupied_bed_days, status, counts) -> bool:
+    """Whether writing these values would change what is saved."""
+    if saved is None:
+        return True
+    if (saved.beds, saved.occupied_bed_days, saved.status) != (beds, occupied_bed_days, status):
+        return True
+    return any(saved.counts.get(code) != value for code, value in counts.items())
+
+
+def is_concurrent_edit(saved: SavedReturn | None, expected_version: int | None) -> bool:
+    """The caller read version `expected_version` (0: no return yet; None: did not say)."""
+    if expected_version is None:
+        return False
+    return (saved.version if saved else 0) != expected_version
+
+
+def return_errors(
+    *,
+    ward,
+    week_start: datetime.date,
+    today: datetime.date,
+    beds: int,
+    occupied_bed_days: int | None,
+    status: str,
+    counts: Mapping[str, int | None],
+    measures: Mapping,
+    saved: SavedReturn | None,
+    reason: str = "",
+) -> dict[str, str]:
+    """Every rule of one return in one round: the week, each figure, the figures together,
+    the status, and a reason for a late change. `counts` are the codes being written (None
+    removes a saved count); codes not named keep their saved value."""
+    errors = week_errors(ward=ward, week_start=week_start, today=today)
+    errors |= field_errors(
+        beds=beds, occupied_bed_days=occupied_bed_days, counts=counts, measures=measures
+    )
+    if message := status_error(saved, status):
+        errors["status"] = message
+    # The rules across figures use the figures that are valid on their own, so every error
+    # of a return is found in one round (never "fix these, then see the next").
+    if "occupied_bed_days" not in errors:
+        merged = merged_counts(saved, counts)
+        cross = cross_field_errors(
+            beds=None if "beds" in errors else beds,
+            occupied_bed_days=occupied_bed_days,
+            status=status,
+            counts={code: value for code, value in merged.items() if code not in errors},
+            measures=measures,
+        )
+        errors = cross | errors
+    values = {"beds": beds, "occupied_bed_days": occupied_bed_days, "status": status}
+    if (is_late(saved, week_start, today) and not (reason or "").strip()
+            and changes(saved, counts=counts, **values)):  # fmt: skip
+        errors["reason"] = LATE_REASON_MESSAGE
+    return errors
+
+
+def implausible_bound(*, beds: int, occupied_bed_days: int | None, per_1000: float) -> float:
+    """The highest count plausible for one measure in one ward-week: `per_1000` incidents per
+    1,000 occupied bed days (beds × 7 when the bed days are not known)."""
+    bed_days = occupied_bed_days if occupied_bed_days else beds * DAYS_IN_WEEK
+    return per_1000 * bed_days / 1000
+
+
+def implausible_counts(*, counts: Mapping[str, int | None], measures: Mapping,
+                       bound: float) -> dict[str, str]:  # fmt: skip
+    """Counts far above what the ward could plausibly have: saved only once confirmed."""
+    return {
+        code: (
+            f"{measures[code].name}: {value} is more than expected for this ward "
+            f"(about {int(bound)} at most for its bed days). Check the count, or confirm it."
+        )
+        for code, value in counts.items()
+        if value is not None and value > bound
+    }
