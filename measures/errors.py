@@ -39,5 +39,5 @@ class ImportRefused(ValidationError):
     def __init__(self, plan):
         self.plan = plan
         problems = plan.errors or plan.warnings
-        count = len(problems) or len(plan.late_rows)
+        count = len(problems) or int(plan.needs_reason)
         super().__init__(f"{count} problem(s) in the file: nothing was imported.")

@@ -55,7 +55,7 @@ def weekly_returns_import_commit(
     unchanged). Returns the `ImportPlan` written."""
     plan = returns_import_plan(user=user, parsed=parsed, lock=True, reason=reason,
                                expected_versions=expected_versions)  # fmt: skip
-    if plan.errors or plan.late_rows or (plan.warnings and not confirm_implausible):
+    if plan.errors or plan.needs_reason or (plan.warnings and not confirm_implausible):
         raise ImportRefused(plan)
     now = timezone.now()
     why = history_reason(source, (reason or "").strip())

@@ -37,9 +37,14 @@ class ImportPlan:
     rows: list[PlannedRow]
     errors: list[RowError]
     warnings: list[RowError]
-    # Rows changing a submitted week that ended more than 4 weeks ago, when no reason was
-    # given: the file (or request) needs one reason before it can be imported.
+    # Rows changing a submitted week that ended more than 4 weeks ago: the file (or request)
+    # needs one `reason` before it can be imported.
     late_rows: list[int] = field(default_factory=list)
+    reason: str = ""
+
+    @property
+    def needs_reason(self) -> bool:
+        return bool(self.late_rows) and not self.reason
 
     def rows_for(self, action: str) -> list[PlannedRow]:
         return [r for r in self.rows if r.action == action]
@@ -144,7 +149,6 @@ class _Planner:
     plan: ImportPlan
     measures: dict
     has_bed_days: bool
-    reason: str
     expected_versions: dict[str, int] | None
     today: datetime.date
 
@@ -170,7 +174,7 @@ class _Planner:
         errors = rules.return_errors(
             ward=ward, week_start=row.week_start, today=self.today, beds=beds,
             occupied_bed_days=bed_days, status=status, counts=row.counts,
-            measures=self.measures, saved=state, reason=self.reason,
+            measures=self.measures, saved=state,
         )  # fmt: skip
         if message := self.version_error(row, ward, current):
             errors["version"] = message
@@ -226,11 +230,11 @@ def returns_import_plan(
     since then a row error; a bulk item's own `expected_version` does the same for it. With
     `lock`, the existing returns are locked for update."""
     today = timezone.localdate()
-    plan = ImportPlan(rows=[], errors=list(parsed.errors), warnings=[])
+    reason = (reason or "").strip()
+    plan = ImportPlan(rows=[], errors=list(parsed.errors), warnings=[], reason=reason)
     matched = _match(user, parsed.rows, plan.errors, today)
     existing, saved = _saved(matched, lock)
-    planner = _Planner(plan, measures_by_code(), parsed.has_bed_days, (reason or "").strip(),
-                       expected_versions, today)  # fmt: skip
+    planner = _Planner(plan, measures_by_code(), parsed.has_bed_days, expected_versions, today)
     for row, ward in matched:
         current = existing.get((ward.pk, row.week_start))
         planner.add(row, ward, current, saved.get(current.pk, {}) if current else {})

@@ -312,7 +312,7 @@ def _commit(request, upload, parsed):
             # is now (kept for the next commit) rather than asking for a new file.
             return _preview(request, upload, parsed), {"changed_since_preview": True}
         problems = {}
-        if plan.late_rows:
+        if plan.needs_reason:
             problems["reason_error"] = LATE_IMPORT_REASON
         if plan.warnings and not confirm and not plan.errors:
             problems["confirm_error"] = "Check the counts listed, then tick the box to confirm them"

@@ -192,8 +192,9 @@ CONFIRM_HINT = " Send confirm_implausible: true to save it."
 
 def _plan_problems(plan, values) -> list[dict]:
     problems = [_bad(e.row, api_field(e.column), e.message) for e in plan.errors]
-    problems += [_bad(row, "reason", LATE_REASON_MESSAGE + " Send `reason` (one for the "
-                      "request).") for row in plan.late_rows]  # fmt: skip
+    if plan.needs_reason:
+        problems += [_bad(row, "reason", LATE_REASON_MESSAGE + " Send `reason` (one for the "
+                          "request).") for row in plan.late_rows]  # fmt: skip
     if not values["confirm_implausible"]:
         problems += [
             _bad(w.row, api_field(w.column), w.message + CONFIRM_HINT)

@@ -280,3 +280,35 @@ def test_it_serves_the_template_in_both_formats(client, qi_lead, ward):
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
     assert workbook.sheetnames == ["returns", "measures", "wards"]
     assert [c.value for c in workbook["wards"][2]][:2] == ["RX4", "Oak Ward"]
+
+
+def test_a_file_changing_late_weeks_asks_for_one_reason(client, qi_lead, ward):
+    weekly_return_record(ward=ward, week_start=WEEK, user=qi_lead, counts={"seclusion": 1},
+                         occupied_bed_days=130, submit=True)  # fmt: skip
+    client.force_login(qi_lead)
+    location = upload(client, csv_bytes("RX4,Oak Ward,,2024-01-01,,130,,3,"))["Location"]
+    preview = client.get(location).content.decode()
+    assert "Why are you changing submitted weeks that ended more than 4 weeks ago?" in preview
+    refused = client.post(location, {"commit": ""})
+    assert refused.status_code == 200
+    assert "say why, once for the whole file" in refused.content.decode()
+    assert saved(ward) == {"seclusion": 1}
+    client.post(location, {"commit": "", "reason": "Recounted from Datix"})
+    assert saved(ward) == {"seclusion": 3}
+    reason = WeeklyReturn.objects.get(ward=ward, week_start=WEEK).history.first()
+    assert reason.history_change_reason == "Imported from returns.csv: Recounted from Datix"
+
+
+def test_a_week_changed_since_the_preview_is_not_overwritten(client, qi_lead, staff, ward):
+    week = monday_of(timezone.localdate()) - datetime.timedelta(weeks=1)
+    client.force_login(qi_lead)
+    location = upload(client, csv_bytes(f"RX4,Oak Ward,,{week},,130,,3,"))["Location"]
+    assert client.get(location).context["totals"]["create"] == 1
+    weekly_return_record(ward=ward, week_start=week, user=staff, counts={"seclusion": 5},
+                         occupied_bed_days=130, submit=True)  # meanwhile, on the ward  # fmt: skip
+    response = client.post(location, {"commit": ""})
+    assert "Someone changed some of these weeks since your preview" in response.content.decode()
+    assert saved(ward, week) == {"seclusion": 5}
+    assert response.context["totals"]["update"] == 1  # the preview as it is now
+    client.post(location, {"commit": ""})  # imported after looking again
+    assert saved(ward, week) == {"seclusion": 3}
