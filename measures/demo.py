@@ -13,6 +13,8 @@ import numpy as np
 
 from mhsip.weeks import monday_of
 
+from .rules import DAYS_IN_WEEK
+
 LAUNCH = datetime.date(2021, 5, 3)  # the Monday of MHSIP's launch month, May 2021
 
 REGIONS = [
@@ -155,7 +157,7 @@ def demo_weeks(ward: DemoWard, until: datetime.date) -> list[DemoWeek]:
             week += datetime.timedelta(weeks=1)
             continue
         occupancy = min(1.0, rng.normal(0.9, 0.06))
-        obd = int(round(ward.beds * 7 * max(occupancy, 0.5)))
+        obd = int(round(ward.beds * DAYS_IN_WEEK * max(occupancy, 0.5)))
         factor = 1.0
         if ward.improves_from and week >= ward.improves_from:
             factor = ward.improvement_factor
