@@ -1,7 +1,17 @@
 from django.contrib import admin
+from django.utils import timezone
+from django.utils.timesince import timesince
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ChangeIdea, Enrolment, Measure, Programme, WeeklyCount, WeeklyReturn
+from .models import (
+    ChangeIdea,
+    Enrolment,
+    Measure,
+    Programme,
+    ReturnImport,
+    WeeklyCount,
+    WeeklyReturn,
+)
 
 
 @admin.register(Measure)
@@ -47,3 +57,24 @@ class ChangeIdeaAdmin(SimpleHistoryAdmin):
     list_filter = ["stage", "ward__trust"]
     search_fields = ["title", "ward__name"]
     autocomplete_fields = ["ward"]
+
+
+@admin.register(ReturnImport)
+class ReturnImportAdmin(admin.ModelAdmin):
+    """Uploads waiting for their commit: who, what, how old (purged after 24 hours). Their rows
+    stay private to the uploader: the admin lists them, never shows them."""
+
+    list_display = ["filename", "user", "size", "created_at", "age"]
+    fields = ["filename", "user", "size", "created_at"]
+    readonly_fields = fields
+    list_select_related = ["user"]
+
+    @admin.display(description="Age")
+    def age(self, upload):
+        return timesince(upload.created_at, timezone.now())
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -4,7 +4,10 @@ import re
 from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
 
+from mhsip.text import find_patient_identifier
+
 from . import rules
+from .importing import MAX_BYTES
 from .models import Measure
 
 NUMBER = re.compile(r"-?\d{1,15}")
@@ -162,3 +165,20 @@ class ReturnImportForm(forms.Form):
         label="Move dates that are not Mondays to the Monday of their week",
         required=False,
     )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        # Refused before anything is read into memory or stored.
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB: split it into "
+                "smaller files (at most 50,000 rows each)"
+            )
+        name = (upload.name or "upload").replace("\x00", "")[:255]
+        if find_patient_identifier(name):
+            raise forms.ValidationError(
+                "The file name looks like it holds an NHS number: rename the file (the name is "
+                "kept in the history of every change it makes)"
+            )
+        upload.clean_name = name
+        return upload

@@ -11,7 +11,7 @@ from wards.access import trusts_managed_by
 from wards.models import Ward
 
 from . import rules
-from .importing import ParsedFile, ParsedRow, RowError
+from .import_rows import ParsedFile, ParsedRow, RowError
 from .models import WeeklyCount, WeeklyReturn
 from .selectors import measures_by_code
 from .services import implausible_bound, saved_state

@@ -17,11 +17,13 @@ import io
 import re
 from dataclasses import dataclass
 
-from django.utils import dateformat
+import openpyxl
 
+from mhsip.text import find_patient_identifier
 from mhsip.weeks import is_monday, monday_of
 
 from . import rules
+from .import_rows import ParsedFile, ParsedRow, RowError, not_monday_error
 from .models import Measure
 
 MAX_ROWS = 50_000
@@ -34,45 +36,15 @@ FIXED_COLUMNS = WARD_COLUMNS + RETURN_COLUMNS
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
 EXCEL_SERIALS = range(20_000, 80_000)  # 1954 to 2119: a bare number here is an Excel date
 
+# Blank rows (the header, a few trailing ones) and columns a spreadsheet may carry past the data.
+SPARE_ROWS = 100
+SPARE_COLUMNS = 10
 XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0"
 
 
 class FileRefused(Exception):
     """The whole file cannot be read; the message says why and what to do."""
-
-
-@dataclass(frozen=True, slots=True)
-class RowError:
-    row: int  # as the spreadsheet numbers it: the header is row 1
-    column: str
-    message: str
-
-
-@dataclass(slots=True)
-class ParsedRow:
-    row: int
-    trust_ods: str
-    ward_name: str
-    ward_code: str
-    week_start: datetime.date
-    beds: int | None
-    occupied_bed_days: int | None
-    status: str | None
-    counts: dict[str, int | None]
-    snapped_from: datetime.date | None = None
-    expected_version: int | None = None  # bulk API items may say which version they read
-
-
-@dataclass
-class ParsedFile:
-    columns: list[str]
-    measure_codes: list[str]
-    rows: list[ParsedRow]
-    errors: list[RowError]
-    has_bed_days: bool = False
-    not_monday: int = 0  # rows refused because the date is not a Monday (snapping would fix)
-    snapped: int = 0
 
 
 def template_columns() -> list[str]:
@@ -119,16 +91,27 @@ def _csv_rows(content: bytes):
 
 
 def _xlsx_rows(content: bytes):
-    import openpyxl
-
     # A damaged workbook makes openpyxl raise almost anything (zip, XML, key, type errors),
     # on opening or later while reading rows: each is the same clear refusal, never a 500.
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         sheet = workbook["returns"] if "returns" in workbook.sheetnames else workbook.worksheets[0]
+        rows, columns = sheet.max_row, sheet.max_column
     except Exception:
         raise FileRefused(XLSX_UNREADABLE) from None
-    return _xlsx_guarded(sheet.iter_rows(values_only=True))
+    # A sheet can declare any size (a 1.6 KB file may claim A1:XFD1048576, and reading it
+    # would yield a billion empty cells): refuse one beyond the format's bounds at once, and
+    # never read past them.
+    most_columns = len(FIXED_COLUMNS) + Measure.objects.count() + SPARE_COLUMNS
+    if (rows or 0) > MAX_ROWS + SPARE_ROWS or (columns or 0) > most_columns:
+        raise FileRefused(
+            f"The sheet says it has {rows or 0:,} rows and {columns or 0:,} columns; a file of "
+            f"returns has at most {MAX_ROWS:,} rows and {most_columns} columns. Delete the "
+            "empty rows and columns after the data (or save the sheet as CSV UTF-8) and upload "
+            "it again."
+        )
+    return _xlsx_guarded(sheet.iter_rows(values_only=True, max_row=MAX_ROWS + SPARE_ROWS,
+                                         max_col=most_columns))  # fmt: skip
 
 
 XLSX_UNREADABLE = (
@@ -252,8 +235,6 @@ class _RowReader:
     index: dict[str, int]
     codes: list[str]
     measures: dict
-    snap_to_monday: bool
-    parsed: ParsedFile
 
     def cell(self, values, name):
         i = self.index.get(name)
@@ -275,17 +256,8 @@ class _RowReader:
             return None, None
         if is_monday(week_start):
             return week_start, None
-        monday = monday_of(week_start)
-        if self.snap_to_monday:
-            self.parsed.snapped += 1
-            return monday, week_start
-        self.parsed.not_monday += 1
-        errors.append(RowError(row, "week_start", (
-            f"{dateformat.format(week_start, 'l j F Y')} is not a Monday: weeks start on "
-            f"Monday. The Monday of that week is {dateformat.format(monday, 'j F Y')} (use "
-            "'snap to Monday')."
-        )))  # fmt: skip
-        return None, None
+        # Kept as its Monday; ParsedFile.with_snap refuses it unless the user asks to snap.
+        return monday_of(week_start), week_start
 
     def numbers(self, row: int, values, errors: list[RowError]) -> dict:
         numbers = {}
@@ -305,6 +277,7 @@ class _RowReader:
     def read(self, row: int, values) -> tuple[ParsedRow | None, list[RowError]]:
         if any("\x00" in v for v in values if isinstance(v, str)):
             return None, [RowError(row, "", "The row contains a NUL character.")]
+        _refuse_identifiers(row, values)
         errors = []
         texts = {name: _text(self.cell(values, name)) for name in WARD_COLUMNS}
         if not texts["trust_ods"]:
@@ -317,6 +290,8 @@ class _RowReader:
         if status is not None and status not in rules.STATUSES:
             errors.append(RowError(row, "status", rules.status_error(None, status)))
         if errors:
+            if snapped_from:
+                errors.append(not_monday_error(row, snapped_from, week_start))
             return None, errors
         return ParsedRow(
             row=row, trust_ods=texts["trust_ods"].upper(), ward_name=texts["ward_name"],
@@ -327,12 +302,15 @@ class _RowReader:
 
 
 def parse_returns_file(
-    *, content: bytes, filename: str, snap_to_monday: bool = False
+    *, content: bytes, filename: str, snap_to_monday: bool | None = False
 ) -> ParsedFile:
     """Read a CSV or .xlsx file of weekly returns into typed rows and row-level errors.
 
     Raises `FileRefused` when the file as a whole cannot be used (empty, unreadable, no
-    header, unknown columns, too many rows)."""
+    header, unknown columns, too many rows, or anything that looks like a patient identifier:
+    the app takes weekly totals, never details of a person). Dates that are not Mondays are
+    snapped to their Monday with `snap_to_monday`, row errors otherwise; `None` gives the file
+    as read, to keep and decide later (`ParsedFile.with_snap`)."""
     if len(content) > MAX_BYTES:
         raise FileRefused(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.")
     rows = iter(_rows(content, filename))
@@ -343,7 +321,7 @@ def parse_returns_file(
     codes = [name for name in header if name in measures]
     parsed = ParsedFile(columns=[h for h in header if h], measure_codes=codes, rows=[],
                         errors=[], has_bed_days="occupied_bed_days" in index)  # fmt: skip
-    reader = _RowReader(index, codes, measures, snap_to_monday, parsed)
+    reader = _RowReader(index, codes, measures)
     data_rows = 0
     for row_number, values in enumerate(rows, start=2):
         if not any(_text(v) for v in values):
@@ -361,4 +339,16 @@ def parse_returns_file(
         raise FileRefused(
             "The file has a header row but no data rows. Add one row per ward and week."
         )
-    return parsed
+    return parsed if snap_to_monday is None else parsed.with_snap(snap_to_monday)
+
+
+def _refuse_identifiers(row: int, values) -> None:
+    # One search over the row's cells joined: a cell-by-cell search costs seconds on 50,000
+    # rows. A unit separator between cells keeps digits of two cells from joining up.
+    joined = "\x1f".join("" if v is None else str(v) for v in values)
+    if find_patient_identifier(joined):
+        raise FileRefused(
+            f"Row {row} holds what looks like an NHS number. This app takes weekly totals, "
+            "never details of a patient: remove patient identifiers from the file and upload "
+            "it again. Nothing of this file was kept."
+        )

@@ -267,14 +267,17 @@ class ChangeIdea(models.Model):
 
 
 class ReturnImport(models.Model):
-    """An uploaded file of weekly returns, kept between its preview and its commit.
+    """An uploaded file of weekly returns between its preview and its commit.
 
-    Only the user who uploaded it can see it; it is re-read and re-checked at commit, so
-    nothing the browser sends back is trusted. Deleted once committed (or after a day)."""
+    The file itself is never kept: it is read once, at upload, and only its typed rows are
+    stored (a file refused as a whole stores nothing). Only the user who uploaded it can see
+    it; its rows are re-checked at commit, so nothing the browser sends back is trusted.
+    Deleted once committed or cancelled, and by the hourly purge 24 hours after upload."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     filename = models.CharField(max_length=255)
-    content = models.BinaryField()
+    size = models.PositiveIntegerField(default=0, help_text="Bytes of the file as uploaded.")
+    parsed = models.JSONField(default=dict, help_text="The file's typed rows (ParsedFile).")
     snap_to_monday = models.BooleanField(
         default=False, help_text="Move dates that are not Mondays to the Monday of their week."
     )

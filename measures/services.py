@@ -14,7 +14,7 @@ from wards.models import Ward
 
 from . import rules
 from .errors import ConcurrentEditError, ImplausibleCountError, ReturnRefused
-from .models import Measure, WeeklyCount, WeeklyReturn
+from .models import ReturnImport, WeeklyCount, WeeklyReturn
 from .selectors import measures_by_code
 
 
@@ -182,5 +182,13 @@ def weekly_return_delete(
     charts_stale(ward_ids=[locked.ward_id])
 
 
-def measures_for_codes(codes) -> dict[str, Measure]:
-    return {code: measure for code, measure in measures_by_code().items() if code in codes}
+# An upload not committed or cancelled within this time is deleted (with its rows).
+UPLOAD_KEPT_FOR = datetime.timedelta(hours=24)
+
+
+def return_imports_purge(*, now=None) -> int:
+    """Delete uploads older than 24 hours: beat runs it hourly, and every upload runs it too
+    (so the embedded default, without beat, purges as well). Returns how many went."""
+    cutoff = (now or timezone.now()) - UPLOAD_KEPT_FOR
+    deleted, _ = ReturnImport.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

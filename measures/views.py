@@ -26,10 +26,11 @@ from .errors import ConcurrentEditError, ImplausibleCountError, ImportRefused, R
 from .forms import ReturnImportForm, WeeklyReturnForm
 from .import_commit import weekly_returns_import_commit
 from .import_plan import returns_import_plan
-from .importing import FileRefused, parse_returns_file
+from .import_rows import ParsedFile
+from .importing import MAX_ROWS, FileRefused, parse_returns_file
 from .models import ReturnImport, WeeklyReturn
 from .selectors import measures_by_code, measures_for_ward, weekly_return_history
-from .services import saved_state, weekly_return_record
+from .services import return_imports_purge, saved_state, weekly_return_record
 
 PREVIEW_ROWS = 200
 ERROR_ROWS = 500
@@ -201,23 +202,29 @@ def return_import(request):
     if not manages_any_trust(request.user):
         raise PermissionDenied("Only a trust's QI lead (or an admin) can import returns.")
     form = ReturnImportForm(request.POST or None, request.FILES or None)
+    refused = ""
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        # Old previews of this user are of no further use (and hold file contents).
-        ReturnImport.objects.filter(
-            user=request.user, created_at__lt=timezone.now() - datetime.timedelta(days=1)
-        ).delete()
-        saved = ReturnImport.objects.create(
-            user=request.user,
-            filename=(upload.name or "upload").replace("\x00", "")[:255],
-            content=upload.read(),
-            snap_to_monday=form.cleaned_data["snap_to_monday"],
-        )
-        return redirect("measures:import-preview", upload_id=saved.pk)
+        return_imports_purge()
+        try:
+            # Read once, here: only the typed rows are kept, never the file.
+            parsed = parse_returns_file(
+                content=upload.read(), filename=upload.clean_name, snap_to_monday=None
+            )
+        except FileRefused as error:
+            refused = str(error)
+        else:
+            saved = ReturnImport.objects.create(
+                user=request.user, filename=upload.clean_name, size=upload.size,
+                parsed=parsed.to_json(), snap_to_monday=form.cleaned_data["snap_to_monday"],
+            )  # fmt: skip
+            return redirect("measures:import-preview", upload_id=saved.pk)
     return render(
         request,
         "measures/import.html",
-        {"form": form, "columns": exporting.template_columns(), "max_rows": 50_000},
+        {"form": form, "columns": exporting.template_columns(), "max_rows": MAX_ROWS,
+         "refused": refused},  # fmt: skip
+        status=400 if refused or form.errors else 200,
     )
 
 
@@ -250,16 +257,7 @@ def return_import_preview(request, upload_id):
         upload.save(update_fields=["snap_to_monday"])
         return redirect("measures:import-preview", upload_id=upload.pk)
     context = {"upload": upload, "error_rows": ERROR_ROWS, "preview_rows": PREVIEW_ROWS}
-    try:
-        parsed = parse_returns_file(
-            content=bytes(upload.content),
-            filename=upload.filename,
-            snap_to_monday=upload.snap_to_monday,
-        )
-    except FileRefused as error:
-        context["refused"] = str(error)
-        return render(request, "measures/import_preview.html", context)
-
+    parsed = ParsedFile.from_json(upload.parsed).with_snap(upload.snap_to_monday)
     if request.method == "POST":
         outcome = _commit(request, upload, parsed)
         if outcome is None:

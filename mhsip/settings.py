@@ -207,6 +207,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "spc.tasks.charts_refresh_stale_task",
         "schedule": envint("CHARTS_STALE_CHECK_SECONDS", "300"),
     },
+    "uploads-purge-hourly": {
+        "task": "measures.tasks.return_imports_purge_task",
+        "schedule": crontab(minute=15),
+    },
     "charts-recompute-nightly": {
         "task": "spc.tasks.charts_recompute_all_task",
         "schedule": crontab(hour=2, minute=30),

@@ -20,14 +20,22 @@ def is_valid_nhs_number(digits: str) -> bool:
     return check != 10 and check == int(digits[9])
 
 
+def find_patient_identifier(text: str) -> bool:
+    """Whether the text holds a valid NHS number (the one identifier check for free text,
+    file cells and names)."""
+    return any(
+        is_valid_nhs_number("".join(match.groups()))
+        for match in NHS_NUMBER_CANDIDATE.finditer(text or "")
+    )
+
+
 def validate_no_patient_identifiers(text: str) -> None:
-    for match in NHS_NUMBER_CANDIDATE.finditer(text or ""):
-        if is_valid_nhs_number("".join(match.groups())):
-            raise ValidationError(
-                "This looks like an NHS number. Do not enter anything that identifies a "
-                "patient: describe the change, not the person.",
-                code="patient_identifier",
-            )
+    if find_patient_identifier(text):
+        raise ValidationError(
+            "This looks like an NHS number. Do not enter anything that identifies a "
+            "patient: describe the change, not the person.",
+            code="patient_identifier",
+        )
 
 
 def clean_free_text(text: str) -> str:

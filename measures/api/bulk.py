@@ -18,7 +18,7 @@ from wards.access import manages_any_trust, wards_visible_to
 from ..errors import ImportRefused
 from ..import_commit import weekly_returns_import_commit
 from ..import_plan import returns_import_plan
-from ..importing import ParsedFile, ParsedRow
+from ..import_rows import ParsedFile, ParsedRow
 from ..rules import LATE_REASON_MESSAGE
 from .bulk_schema import BULK_SCHEMA, BulkItemInput, BulkItemsEnvelope
 from .common import api_field

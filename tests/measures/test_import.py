@@ -257,8 +257,11 @@ def test_it_shows_row_errors_and_offers_to_snap_dates(client, qi_lead, ward):
 
 def test_it_shows_a_refused_file(client, qi_lead):
     client.force_login(qi_lead)
-    location = upload(client, b"nonsense,columns\n1,2\n")["Location"]
-    assert "Unknown columns" in client.get(location).content.decode()
+    response = upload(client, b"nonsense,columns\n1,2\n")
+    assert response.status_code == 400
+    assert "Unknown columns" in response.content.decode()
+    assert "Nothing of the file was kept" in response.content.decode()
+    assert not ReturnImport.objects.exists()
 
 
 def test_it_keeps_each_upload_private_to_its_uploader(client, qi_lead, admin_user, ward):
@@ -312,3 +315,69 @@ def test_a_week_changed_since_the_preview_is_not_overwritten(client, qi_lead, st
     assert response.context["totals"]["update"] == 1  # the preview as it is now
     client.post(location, {"commit": ""})  # imported after looking again
     assert saved(ward, week) == {"seclusion": 3}
+
+
+def test_an_upload_over_the_limit_is_refused_before_anything_is_stored(
+    client, qi_lead, monkeypatch
+):
+    monkeypatch.setattr("measures.forms.MAX_BYTES", 1000)
+    client.force_login(qi_lead)
+    response = upload(client, csv_bytes(*["RX4,Oak Ward,,2024-01-01,,130,,2,1"] * 40))
+    assert response.status_code == 400
+    assert "larger than" in response.content.decode()
+    assert not ReturnImport.objects.exists()
+
+
+def test_a_file_or_filename_with_an_nhs_number_is_refused_and_nothing_kept(client, qi_lead, ward):
+    client.force_login(qi_lead)
+    response = upload(client, csv_bytes("RX4,Oak Ward 943 476 5919,,2024-01-01,,130,,2,1"))
+    assert response.status_code == 400
+    assert "Row 2 holds what looks like an NHS number" in response.content.decode()
+    response = upload(client, csv_bytes("RX4,Oak Ward,,2024-01-01,,130,,2,1"),
+                      name="datix 9434765919.csv")  # fmt: skip
+    assert response.status_code == 400
+    assert "The file name looks like it holds an NHS number" in response.content.decode()
+    assert not ReturnImport.objects.exists()
+
+
+def test_an_upload_keeps_its_rows_never_the_file_and_is_purged_after_a_day(
+    client, qi_lead, ward
+):
+    from measures.tasks import return_imports_purge_task
+
+    client.force_login(qi_lead)
+    upload(client, csv_bytes("RX4,Oak Ward,,2024-01-01,,130,,2,1"))
+    kept = ReturnImport.objects.get()
+    assert not hasattr(kept, "content")
+    assert kept.parsed["rows"][0]["counts"] == {"seclusion": 2, "self_harm": 1}
+    assert return_imports_purge_task() == 0
+    ReturnImport.objects.update(created_at=timezone.now() - datetime.timedelta(hours=25))
+    assert return_imports_purge_task() == 1
+    assert not ReturnImport.objects.exists()
+
+
+def xlsx_declaring(dimension: str) -> bytes:
+    import zipfile
+
+    book = openpyxl.Workbook()
+    book.active.append(["trust_ods", "ward_name", "week_start"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<dimension ref="[^"]*" ?/>', f'<dimension ref="{dimension}"/>'
+                              .encode(), data)  # fmt: skip
+                assert dimension.encode() in data
+            target.writestr(item, data)
+    return out.getvalue()
+
+
+def test_a_workbook_declaring_a_huge_sheet_is_refused_at_once(ward):
+    content = xlsx_declaring("A1:XFD1048576")
+    assert len(content) < 10_000
+    with pytest.raises(FileRefused, match="1,048,576 rows and 16,384 columns"):
+        parse(content, "huge.xlsx")

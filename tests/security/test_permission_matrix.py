@@ -20,12 +20,15 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from measures.import_rows import ParsedFile
 from measures.models import ChangeIdea, Enrolment, Programme, ReturnImport, WeeklyReturn
 from mhsip.weeks import monday_of
 from spc import services as spc_services
 from spc.models import ChartSetting, PhaseBreak
 from tests.factories import UserFactory, WeeklyCountFactory, WeeklyReturnFactory
 from tokens.services import api_token_create
+
+EMPTY_UPLOAD = ParsedFile(columns=[], measure_codes=[], rows=[], errors=[]).to_json()
 
 pytestmark = pytest.mark.django_db
 
@@ -136,7 +139,7 @@ def chart_csv(world, persona, target):
 def upload_url(name):
     def build(world, persona, target):
         owner = world.owner(persona, target)
-        upload = ReturnImport.objects.create(user=owner, filename="x.csv", content=b"trust_ods\n")
+        upload = ReturnImport.objects.create(user=owner, filename="x.csv", parsed=EMPTY_UPLOAD)
         return reverse(name, kwargs={"upload_id": upload.pk}), {}
 
     return build

@@ -1,0 +1,18 @@
+"""Thin Celery tasks of the returns layer."""
+
+import logging
+
+from celery import shared_task
+
+from .services import return_imports_purge
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(acks_late=True)
+def return_imports_purge_task() -> int:
+    """Beat, hourly: uploads never outlive their purpose (24 hours at most)."""
+    deleted = return_imports_purge()
+    if deleted:
+        logger.info("Purged %d uploads older than 24 hours", deleted)
+    return deleted
