@@ -12,14 +12,21 @@ from dataclasses import dataclass, fields
 from spc.engine.constants import DEFAULT_RECENT_N, DEFAULT_SHIFT_LENGTH, DEFAULT_TREND_LENGTH
 from spc.engine.errors import InvalidDateError, InvalidOptionError, InvalidTargetError
 
-CHARTS = ("run", "i", "mr", "c", "u", "p", "up", "pp")
+CHARTS = ("run", "i", "mr", "c", "u", "p", "up", "pp", "t", "g")
 RATE_CHARTS = frozenset({"u", "p", "up", "pp"})
+# Charts of time (t) or units (g) between events: points are events, dates may repeat, and
+# improvement is inverted (fewer incidents = longer gaps). qicharts2 qic.t(), qic.g().
+GAP_CHARTS = frozenset({"t", "g"})
+# Charts that plot value / denominator when denominators are given, as qicharts2 qic() does
+# for `qic(y, n, chart = "i")` (qic.agg(): y = sum(y) / sum(n) per subgroup).
+RATIO_CHARTS = frozenset({"run", "i", "mr"})
 COUNT_CHARTS = frozenset({"c", "u", "p", "up", "pp"})
 PROPORTION_CHARTS = frozenset({"p", "pp"})
 LIMIT_CONVENTIONS = ("mdc", "qic")
 RULE_SETS = ("mdc", "anhoej", "both")
 IMPROVEMENTS = ("increase", "decrease", "neutral")
 IMPROVEMENT_SIGN = {"increase": 1, "decrease": -1, "neutral": 0}
+SIGN_NAMES = {1: "increase", -1: "decrease", 0: "neutral"}
 
 
 @dataclass(frozen=True)
@@ -95,6 +102,13 @@ class ChartOptions:
         _check_freeze(self.freeze)
         if self.target is not None and not isinstance(self.target, TargetSpec):
             raise InvalidTargetError(f"target must be a TargetSpec, got {self.target!r}")
+
+    @property
+    def improvement_sign(self) -> int:
+        """The direction applied to the plotted values: `improvement` describes the incident
+        rate, so on t / g charts (gaps between incidents) it is inverted."""
+        sign = IMPROVEMENT_SIGN[self.improvement]
+        return -sign if self.chart in GAP_CHARTS else sign
 
     @property
     def kernel_key(self) -> tuple:
