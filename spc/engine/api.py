@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from spc.engine.assemble import build_chart_result
+from spc.engine.auto import AutoChoice, is_auto_spec, plan_auto
 from spc.engine.errors import (
     EmptySeriesError,
     InvalidOptionError,
@@ -145,7 +146,11 @@ def _phase_positions(starts, n_phases: np.ndarray, t: int) -> tuple[np.ndarray, 
 
 
 def compute(spec: Mapping) -> dict:
-    """JSON in, JSON out: chart one series described by `spec` (see spc/README.md)."""
+    """JSON in, JSON out: chart one series described by `spec` (see spc/README.md). Weekly
+    specs for the automatic choice (`"chart": "auto"`, a `period` or `events`) go through
+    `compute_auto_batch`."""
+    if is_auto_spec(spec):
+        return compute_auto_batch([spec])[0]
     values, den, dates, options = parse_spec(spec)
     return compute_chart(values, den, dates, options).to_dict()
 
@@ -155,38 +160,82 @@ def compute_batch(specs: Sequence[Mapping], on_error: str = "raise") -> list[dic
 
     Specs sharing chart, limits, rules, screen_mr and rule lengths are computed together.
     `on_error="return"` puts `{"error": {"type": ..., "message": ...}}` in place of a failing
-    spec's result instead of raising.
+    spec's result instead of raising. Automatic (weekly) specs may be mixed in.
     """
+    return _run_specs(specs, on_error, as_dict=True)
+
+
+@dataclass(frozen=True, eq=False)
+class AutoResult:
+    """A chart and, for automatic specs, the choice behind it; `to_dict()` is its JSON."""
+
+    result: ChartResult
+    choice: AutoChoice | None
+
+    def to_dict(self) -> dict:
+        out = self.result.to_dict()
+        if self.choice is not None:
+            out["auto"] = self.choice.to_dict()
+            out["summary"]["warnings"] = [*self.choice.warnings, *out["summary"]["warnings"]]
+        return out
+
+
+def compute_auto_batch(specs: Sequence[Mapping], on_error: str = "raise",
+                       as_dict: bool = True) -> list:
+    """Many automatic (weekly) specs, and plain ones, at once: each is validated and its chart
+    chosen and built (spc.engine.auto), then the series are grouped by chosen chart and kernel
+    options and each group runs through the batch kernel in one call. `as_dict=False` gives
+    `AutoResult` objects (serialise later with `.to_dict()`; errors stay dicts)."""
+    return _run_specs(specs, on_error, as_dict)
+
+
+def _prepare(spec: Mapping) -> tuple[PreparedSeries, AutoChoice | None]:
+    if is_auto_spec(spec):
+        return plan_auto(spec)
+    values, den, dates, options = parse_spec(spec)
+    return prepare_series(values, den, dates, options), None
+
+
+def _run_specs(specs: Sequence[Mapping], on_error: str, as_dict: bool) -> list:
     if on_error not in ("raise", "return"):
         raise InvalidOptionError("on_error must be 'raise' or 'return'")
-    results: list[dict | None] = [None] * len(specs)
-    groups: dict[tuple, list[tuple[int, PreparedSeries]]] = {}
+    results: list = [None] * len(specs)
+    groups: dict[tuple, list[tuple[int, PreparedSeries, AutoChoice | None]]] = {}
     for i, spec in enumerate(specs):
         try:
-            values, den, dates, options = parse_spec(spec)
-            prepared = prepare_series(values, den, dates, options)
+            prepared, choice = _prepare(spec)
         except SpecError as exc:
             if on_error == "raise":
                 raise type(exc)(f"spec {i}: {exc}") from exc
             results[i] = error_dict(exc)
             continue
-        groups.setdefault(options.kernel_key, []).append((i, prepared))
+        groups.setdefault(prepared.options.kernel_key, []).append((i, prepared, choice))
     for members in groups.values():
-        while members:
-            try:
-                batch = run_prepared([p for _, p in members], members[0][1].options,
-                                     [f"spec {i}: " for i, _ in members])
-            except SeriesTooShortError as exc:
-                bad = exc.series_index
-                if on_error == "raise":
-                    raise
-                results[members[bad][0]] = error_dict(exc)
-                del members[bad]
-                continue
-            for k, (i, _) in enumerate(members):
-                results[i] = batch.series(k).to_dict()
-            break
+        _run_group(members, results, on_error, as_dict)
     return results
+
+
+def _run_group(members: list, results: list, on_error: str, as_dict: bool) -> None:
+    """One kernel group; a series too short for its chart is taken out (its error put in
+    place) and the rest rerun."""
+    while members:
+        try:
+            batch = run_prepared([p for _, p, _ in members], members[0][1].options,
+                                 [f"spec {i}: " for i, _, _ in members])
+        except SeriesTooShortError as exc:
+            bad = exc.series_index
+            if on_error == "raise":
+                raise
+            results[members[bad][0]] = error_dict(exc)
+            del members[bad]
+            continue
+        for k, (i, _, choice) in enumerate(members):
+            if choice is None and as_dict:
+                results[i] = batch.series(k).to_dict()
+                continue
+            out = AutoResult(batch.series(k), choice)
+            results[i] = out.to_dict() if as_dict else out
+        return
 
 
 def parse_spec(spec: Mapping):

@@ -65,3 +65,7 @@ class NonPositiveTimeError(InvalidValueError):
 
 class UnusedDenominatorError(InvalidDenominatorError):
     """Denominators were given to a chart that cannot use them (c, t, g)."""
+
+
+class InvalidEventsError(SpecError):
+    """Event dates are malformed, outside the weeks, or disagree with the weekly counts."""
