@@ -46,6 +46,7 @@ class BatchResult:
     phase_starts: tuple[tuple[int, ...], ...]
     baseline: np.ndarray
     options: tuple[ChartOptions, ...]
+    has_denominators: tuple[bool, ...] | None = None
 
     def __len__(self) -> int:
         return len(self.lengths)
@@ -289,7 +290,8 @@ def run_prepared(series: list[PreparedSeries], options: ChartOptions,
     inp = _kernel_input(values, kernel_den, lens, phase_id, n_phases, base, opts)
     out = run_kernel_chunked(inp, _kernel_args(options), labels)
     return BatchResult(out, CHUNK_SERIES, values, den, lens, tuple(p.dates for p in series),
-                       tuple(p.phase_starts for p in series), base, tuple(opts))
+                       tuple(p.phase_starts for p in series), base, tuple(opts),
+                       tuple(p.denominators is not None for p in series))
 
 
 def _options_with_breaks(options: ChartOptions, breaks: Sequence) -> tuple[ChartOptions, ...]:

@@ -71,10 +71,12 @@ def _points(batch: BatchResult, a: KernelOutput, i: int, j: int, n: int) -> Char
     sl = (j, slice(0, n))
     own = (i, slice(0, n))
     starts = batch.phase_starts[i]
+    no_den = batch.denominators is None or (
+        batch.has_denominators is not None and not batch.has_denominators[i])
     return ChartPoints(
         date=batch.dates[i],
         value=batch.values[own],
-        denominator=None if batch.denominators is None else batch.denominators[own],
+        denominator=None if no_den else batch.denominators[own],
         rate=a.rate[sl],
         centre=a.centre[sl],
         lower=a.lower[sl],
@@ -204,8 +206,10 @@ def explain_icon(icon: str | None, points: ChartPoints, latest: int | None,
     better = (recent - baseline) * sign > 0
     if better == (kind == "improvement"):
         return None
-    signals = [RULE_WORDS[r] for r in rule_names(int(points.rule_flags[latest])) if r in RULE_WORDS]
-    why = signals[0] if signals else "a special-cause pattern"
+    fired = set(rule_names(int(points.rule_flags[latest])))
+    # the rule that set the point's direction (NHSRplotthedots ptd_special_cause_type order)
+    why = next((words for name, words in RULE_WORDS.items() if name in fired),
+               "a special-cause pattern")
     if gaps:
         level = (f"the recent gaps between incidents (mean {recent:.3g}) are "
                  f"{'longer' if recent > baseline else 'shorter'} than the baseline's "

@@ -3,9 +3,10 @@
 A spec with `"chart": "auto"` (or a `period` / `events` key) describes weekly data: counts
 (`values`), occupied bed days (`denominators`), Mondays (`dates`), `freeze` in weeks,
 `breaks` as dates, optional `events` (the incidents' dates). From the baseline's expected
-incidents per week the engine picks a weekly u chart, a 4-weekly u chart, a g chart of the
-(bed) days between incidents (only with event dates), or a run chart with a warning that
-there are too few events for SPC. Constants and their evidence: spc.engine.choice.
+incidents per week the engine picks a weekly u chart, a g chart of the (bed) days between
+incidents (only with event dates), or a run chart with a warning that there are too few
+events for SPC; a `period` asks for 4-weekly or monthly points. The rule, its constants and
+their evidence: spc.engine.choice.
 """
 
 from __future__ import annotations
@@ -182,7 +183,8 @@ def plan_auto(spec: Mapping, rule: ChoiceRule = DEFAULT_RULE) -> tuple[PreparedS
     expected, base_events, base_weeks = expected_per_week(
         weekly.values, weekly.baseline, weekly.phase_starts)
     gaps = baseline_gap_count(weekly)
-    decision = choose_chart(chart, period, expected, gaps, rule)
+    decision = choose_chart(chart, period, expected, gaps, rule,
+                            bed_days=weekly.bed_days is not None)
     if decision.chart in ("g", "t"):
         prepared, extra = gap_series(weekly, decision.chart, base_options, spec)
     else:

@@ -3,18 +3,19 @@ quality of rare-event charts", from bench/signal_quality.py; sources named per c
 
 Rule, from e = the baseline's expected incidents per week (incidents / present baseline
 weeks; with phases, the lowest phase):
-1. e >= WEEKLY_U_MIN_PER_WEEK: weekly u chart.
-2. event dates given, e < GAP_CHART_BELOW_PER_WEEK and at least MIN_BASELINE_GAPS gaps close
-   in the baseline (in every phase): g chart of the occupied bed days (without bed days: the
+1. e >= U_CHART_MIN_PER_POINT (2 a week): weekly u chart.
+2. event dates given, GAP_CHART_MIN_PER_WEEK <= e < 2 and at least MIN_BASELINE_GAPS gaps
+   close in every phase's baseline: g chart of the occupied bed days (without bed days: the
    days) between incidents.
-3. 4 × e >= PERIOD_U_MIN_PER_PERIOD: 4-weekly u chart.
-4. otherwise a run chart of the 4-weekly rate, with a warning that there are too few events
-   for SPC.
-A spec's own `period` ("week", "4week", "month") fixes the period: a u chart there when its
-expected incidents per period reach PERIOD_U_MIN_PER_PERIOD (weekly: WEEKLY_U_MIN_PER_WEEK),
-else a run chart. A spec's own chart (u, run, g, t, ...) is used as given.
-The choice only moves one way as e grows (run → g → 4-weekly u → weekly u), and it is a pure
-function of the spec.
+3. otherwise a weekly run chart of the rate (median, no limits), with a warning that there
+   are too few incidents for SPC.
+`"period": "auto"` therefore never aggregates: with the programme's 20-week baseline a
+4-weekly or monthly chart has only 5 baseline points, and in the benchmark it showed a false
+special-cause icon in 8-12% of stable wards at every rate. A spec's own `period` ("week",
+"4week", "month") fixes the period: a u chart there when its expected incidents per period
+reach U_CHART_MIN_PER_POINT, else a run chart at that period. A spec's own chart (u, run, g,
+t, ...) is used as given. The choice only moves one way as e grows (run -> g -> weekly u),
+and it is a pure function of the spec.
 """
 
 from __future__ import annotations
@@ -27,26 +28,26 @@ import numpy as np
 WEEKS_PER_MONTH = 365.25 / 12 / 7
 PERIOD_WEEKS = {"week": 1.0, "4week": 4.0, "month": WEEKS_PER_MONTH}
 
-# Expected incidents per week for a weekly u chart. Evidence: bench/signal_quality.py
-# (BENCHMARKS.md): below it the weekly u chart's false "special cause" icon rate at the
-# latest point exceeds 5%. Guidance agrees in kind: a c/u chart has a lower limit only above
-# 9 expected per period (c̄ − 3√c̄ > 0), and Wheeler warns that counts averaging below ~1 per
-# period ("chunky" data) make limits unreliable.
-WEEKLY_U_MIN_PER_WEEK = 3.0
-# Expected incidents per 4-weekly (or monthly) period for a u chart there. Evidence:
-# bench/signal_quality.py: the false-icon rate of 4-weekly u charts stays <= 5% from here.
-PERIOD_U_MIN_PER_PERIOD = 4.0
-# Below this many expected incidents a week, and given event dates, a g chart of the gaps
-# between incidents is preferred (Benneyan 2001, "Number-between g-type statistical quality
-# control charts for monitoring adverse events": more sensitive than count charts at low
-# rates; qicharts2 vignette: "Rare events are often better analysed as time or opportunities
-# between events"). Value from bench/signal_quality.py.
-GAP_CHART_BELOW_PER_WEEK = 1.0
+# Expected incidents per plotted point for a u chart (weekly: per week). Evidence:
+# bench/signal_quality.py (BENCHMARKS.md), weekly u charts of stable wards with a 20-week
+# baseline show a false special-cause icon at the latest point in 4.6% / 3.8% (26 / 52 weeks
+# on) at 2 a week, 7.1% / 6.9% at 1 a week, 15% at 0.3. Guidance agrees in kind: Wheeler's
+# "chunky data" warning for counts averaging about 1 or less per period, and a c/u chart has a
+# lower limit only above 9 expected per point (c-bar - 3 sqrt(c-bar) > 0).
+U_CHART_MIN_PER_POINT = 2.0
+# Lowest expected incidents a week for a g chart of the gaps between incidents (with event
+# dates). Evidence: bench/signal_quality.py, g charts' false-icon rate 3.9% / 5.3% at 1.5 a
+# week but 6.6% / 5.8% at 1 and 9.0% / 7.0% at 0.6 (baseline median and mean from too few
+# gaps). Benneyan 2001 ("Number-between g-type statistical quality control charts for
+# monitoring adverse events") and the qicharts2 vignette ("Rare events are often better
+# analysed as time or opportunities between events") recommend g / t charts for rare events;
+# with a 20-week baseline the benchmark finds them no better than a run chart below this.
+GAP_CHART_MIN_PER_WEEK = 1.5
 # Gaps that must close in the baseline for a g chart: Making Data Count's minimum baseline of
 # 12 points (NHSRplotthedots ptd_validate_spc_options(): fix_after_n_points >= 12).
 MIN_BASELINE_GAPS = 12
 
-RANK = {"run": 0, "g": 1, "t": 1, "4week": 2, "month": 2, "week": 3}
+RANK = {"run": 0, "g": 1, "t": 1, "u": 2}
 
 
 @dataclass(frozen=True)
@@ -54,11 +55,9 @@ class ChoiceRule:
     """The thresholds of the choice (defaults: the constants above). The benchmark varies
     them to find the constants; the app uses the defaults."""
 
-    weekly_u_min_per_week: float = WEEKLY_U_MIN_PER_WEEK
-    period_u_min_per_period: float = PERIOD_U_MIN_PER_PERIOD
-    gap_chart_below_per_week: float = GAP_CHART_BELOW_PER_WEEK
+    u_chart_min_per_point: float = U_CHART_MIN_PER_POINT
+    gap_chart_min_per_week: float = GAP_CHART_MIN_PER_WEEK
     min_baseline_gaps: int = MIN_BASELINE_GAPS
-    auto_period: str = "4week"
 
 
 DEFAULT_RULE = ChoiceRule()
@@ -96,51 +95,33 @@ def _few(e: float) -> str:
 
 
 def choose_chart(chart: str, period: str, e: float, baseline_gaps: int | None,
-                 rule: ChoiceRule = DEFAULT_RULE) -> Decision:
+                 rule: ChoiceRule = DEFAULT_RULE, bed_days: bool = True) -> Decision:
     """The chart and period for `chart` ("auto" or a chart), `period` ("auto" or one) and
-    e = expected incidents per week; `baseline_gaps` is None without event dates."""
+    e = expected incidents per week; `baseline_gaps` is None without event dates; `bed_days`
+    says whether gaps are measured in occupied bed days (else in days)."""
     if chart in ("g", "t"):
         return Decision(chart, "event", f"{_few(e)}: {chart} chart as asked", None)
     if chart != "auto":
         p = "week" if period == "auto" else period
-        return Decision(chart, p, f"{chart} chart as asked ({p})", e * PERIOD_WEEKS[p])
-    if period != "auto":
-        return _fixed_period(period, e, rule)
-    if e >= rule.weekly_u_min_per_week:
-        return Decision("u", "week", f"{_few(e)}: weekly u chart", e)
-    if (baseline_gaps is not None and e < rule.gap_chart_below_per_week
+        return Decision(chart, p, f"{chart} chart as asked ({PERIOD_NAMES[p]})",
+                        e * PERIOD_WEEKS[p])
+    p = "week" if period == "auto" else period
+    per = e * PERIOD_WEEKS[p]
+    if per >= rule.u_chart_min_per_point:
+        return Decision("u", p, f"{_few(e)}: {PERIOD_NAMES[p]} u chart", per)
+    if (period == "auto" and baseline_gaps is not None and e >= rule.gap_chart_min_per_week
             and baseline_gaps >= rule.min_baseline_gaps):
-        return Decision("g", "event", f"{_few(e)}: showing bed days between incidents "
-                        "(g chart), because weekly counts this low give misleading signals",
-                        None)
-    per = e * PERIOD_WEEKS[rule.auto_period]
-    if per >= rule.period_u_min_per_period:
-        return Decision("u", rule.auto_period, f"{_few(e)} ({per:.2g} per 4 weeks): "
-                        "4-weekly u chart, because weekly counts this low give misleading "
-                        "signals", per)
-    return _too_few(rule.auto_period, e, per, baseline_gaps, rule)
+        unit = "occupied bed days" if bed_days else "days"
+        return Decision("g", "event", f"{_few(e)}: showing {unit} between incidents (g chart), "
+                        "because weekly counts this low give misleading signals", None)
+    warning = (f"too few incidents for SPC: {per:.2g} expected per {PERIOD_NAMES[p]} point, "
+               f"control limits need at least {rule.u_chart_min_per_point:g}")
+    if period == "auto" and baseline_gaps is not None and baseline_gaps < rule.min_baseline_gaps:
+        warning += (f"; a chart of the gaps between incidents needs {rule.min_baseline_gaps} in "
+                    f"the baseline, which has {baseline_gaps}")
+    return Decision("run", p, f"{_few(e)}: too few incidents for SPC; {PERIOD_NAMES[p]} run "
+                    "chart of the rate without control limits", per, [warning + "; the run "
+                    "chart shows the median, without limits"])
 
 
-def _fixed_period(period: str, e: float, rule: ChoiceRule) -> Decision:
-    per = e * PERIOD_WEEKS[period]
-    need = rule.weekly_u_min_per_week if period == "week" else rule.period_u_min_per_period
-    name = {"week": "weekly", "4week": "4-weekly", "month": "monthly"}[period]
-    if per >= need:
-        return Decision("u", period, f"{_few(e)}: {name} u chart", per)
-    return Decision("run", period, f"{_few(e)}: too few incidents for SPC; {name} run chart "
-                    "without control limits", per, [_too_few_warning(per, need, name)])
-
-
-def _too_few(period: str, e: float, per: float, baseline_gaps: int | None,
-             rule: ChoiceRule) -> Decision:
-    why = _too_few_warning(per, rule.period_u_min_per_period, "4-weekly")
-    if baseline_gaps is not None and baseline_gaps < rule.min_baseline_gaps:
-        why += (f"; a chart of the gaps between incidents needs {rule.min_baseline_gaps} in "
-                f"the baseline, which has {baseline_gaps}")
-    return Decision("run", period, f"{_few(e)}: too few incidents for SPC; 4-weekly run "
-                    "chart without control limits", per, [why])
-
-
-def _too_few_warning(per: float, need: float, name: str) -> str:
-    return (f"too few incidents for SPC: {per:.2g} expected per {name} period, control "
-            f"limits need at least {need:g}; the run chart has no limits")
+PERIOD_NAMES = {"week": "weekly", "4week": "4-weekly", "month": "monthly"}
