@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from spc.engine.errors import InvalidDateError, InvalidEventsError, LengthMismatchError
-from spc.engine.options import parse_iso_date
+from spc.engine.options import parse_iso_date, parse_iso_dates
 
 DAYS_PER_WEEK = 7
 
@@ -45,8 +45,7 @@ def parse_events(events: Sequence) -> np.ndarray:
     """Event dates (ISO strings or dates) to sorted datetime64[D]; they must be in order."""
     if not isinstance(events, list | tuple):
         raise InvalidEventsError("events must be a list of ISO dates")
-    days = np.array([np.datetime64(parse_iso_date(d, f"events[{i}]"), "D")
-                     for i, d in enumerate(events)], dtype="datetime64[D]")
+    days = parse_iso_dates(events, "events")
     if len(days) > 1 and (days[1:] < days[:-1]).any():
         i = int(np.argmax(days[1:] < days[:-1])) + 1
         raise InvalidDateError(f"events must be in date order: events[{i}] = {days[i]} follows "
@@ -77,8 +76,7 @@ def between_events(events: Sequence, weeks: Sequence | None = None,
     if bed_days is not None:
         if weeks is None or len(weeks) != len(bed_days):
             raise LengthMismatchError("bed days need one Monday week per value")
-        week_days = np.array([np.datetime64(parse_iso_date(w, f"weeks[{i}]"), "D")
-                              for i, w in enumerate(weeks)], dtype="datetime64[D]")
+        week_days = parse_iso_dates(weeks, "weeks")
         gap_bed_days = bed_days_between(days, week_days, np.asarray(bed_days, dtype=float))
     return EventGaps(
         dates=tuple(str(d) for d in days[1:]),

@@ -9,6 +9,8 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
+import numpy as np
+
 from spc.engine.constants import DEFAULT_RECENT_N, DEFAULT_SHIFT_LENGTH, DEFAULT_TREND_LENGTH
 from spc.engine.errors import InvalidDateError, InvalidOptionError, InvalidTargetError
 
@@ -154,6 +156,22 @@ def parse_iso_date(text, what: str = "date") -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError as exc:
         raise InvalidDateError(f"{what} is not an ISO date (YYYY-MM-DD): {text!r}") from exc
+
+
+def parse_iso_dates(items, what: str = "dates"):
+    """Many ISO dates to datetime64[D]. Lists of `YYYY-MM-DD` strings are parsed by NumPy in
+    one call and checked by writing them back (so nothing but strict ISO passes); anything
+    else goes date by date through `parse_iso_date`, which names the bad item."""
+    items = list(items)
+    if items and all(type(d) is str and len(d) == 10 for d in items):
+        try:
+            out = np.array(items, dtype="datetime64[D]")
+        except ValueError:
+            out = None
+        if out is not None and (out.astype(str) == np.asarray(items)).all():
+            return out
+    return np.array([np.datetime64(parse_iso_date(d, f"{what}[{i}]"), "D")
+                     for i, d in enumerate(items)], dtype="datetime64[D]")
 
 
 def _check_freeze(freeze) -> None:

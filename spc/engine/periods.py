@@ -26,7 +26,7 @@ import numpy as np
 
 from spc.engine.errors import InvalidDateError, InvalidEventsError, InvalidOptionError
 from spc.engine.events import DAYS_PER_WEEK, daily_bed_days
-from spc.engine.options import parse_iso_date
+from spc.engine.options import parse_iso_dates
 
 PERIODS = ("week", "4week", "month")
 # 4-weekly periods per ISO year (NHS "13 four-week periods"); week 53 joins the 13th.
@@ -57,8 +57,7 @@ class PeriodSeries:
 
 def parse_weeks(weeks: Sequence) -> np.ndarray:
     """Monday ISO dates, strictly increasing, to datetime64[D]."""
-    out = np.array([np.datetime64(parse_iso_date(w, f"dates[{i}]"), "D")
-                    for i, w in enumerate(weeks)], dtype="datetime64[D]")
+    out = parse_iso_dates(weeks, "dates")
     # 1970-01-01 was a Thursday: Monday is day 4 of numpy's week counting from it.
     not_monday = (out.astype(int) - 4) % 7 != 0
     if not_monday.any():

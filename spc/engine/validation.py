@@ -32,6 +32,7 @@ from spc.engine.options import (
     RATIO_CHARTS,
     ChartOptions,
     parse_iso_date,
+    parse_iso_dates,
 )
 
 _PLAIN_TYPES = frozenset({int, float, type(None)})
@@ -75,8 +76,7 @@ def to_float_array(items: Sequence, what: str) -> np.ndarray:
 def parse_dates(items: Sequence, allow_ties: bool = False) -> np.ndarray:
     """ISO dates to datetime64[D]; they must be strictly increasing (one point per period), or
     with `allow_ties` non-decreasing (t / g charts: events, two of them may share a day)."""
-    dates = np.array([np.datetime64(parse_iso_date(d, f"dates[{i}]"), "D")
-                      for i, d in enumerate(items)], dtype="datetime64[D]")
+    dates = parse_iso_dates(items, "dates")
     if len(dates) > 1:
         bad = np.nonzero(dates[1:] < dates[:-1] if allow_ties else dates[1:] <= dates[:-1])[0]
         if bad.size:
