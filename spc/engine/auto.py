@@ -239,25 +239,29 @@ def period_series(weekly: WeeklyInput, chart: str, period: str,
     den = weekly.bed_days
     if den is None:
         den = np.where(weekly.present, 1.0, np.nan)
-    weeks_iso = [str(w) for w in weekly.weeks]
-    if period == "month" and weekly.events is not None:
-        agg = months_from_events(weekly.events, weekly.values, den, weeks_iso)
+    if period == "week":
+        values = np.where(weekly.present, weekly.values, np.nan)
+        den = np.where(weekly.present, den, np.nan)
+        base, dates, starts, warnings, agg = (weekly.baseline, weekly.weeks,
+                                              weekly.phase_starts, [], None)
     else:
-        agg = aggregate_weeks(weekly.values, den, weeks_iso, period)
-    n_periods = len(agg.starts)
-    week_in_base = np.bincount(agg.week_period, weights=weekly.baseline.astype(float),
-                               minlength=n_periods)
-    weeks_listed = np.bincount(agg.week_period, minlength=n_periods)
-    base = (week_in_base == weeks_listed) & ~agg.missing
-    dates = np.array(agg.starts, dtype="datetime64[D]")
-    starts, warnings = ((weekly.phase_starts, []) if period == "week" else
-                        _phase_starts_on(dates, weekly, n_periods))
+        if weekly.events is not None and period == "month":
+            agg = months_from_events(weekly.events, weekly.values, den, weekly.weeks)
+        else:
+            agg = aggregate_weeks(weekly.values, den, weekly.weeks, period)
+        n_periods = len(agg.starts)
+        week_in_base = np.bincount(agg.week_period, weights=weekly.baseline.astype(float),
+                                   minlength=n_periods)
+        weeks_listed = np.bincount(agg.week_period, minlength=n_periods)
+        base = (week_in_base == weeks_listed) & ~agg.missing
+        dates = np.array(agg.starts, dtype="datetime64[D]")
+        starts, warnings = _phase_starts_on(dates, weekly, n_periods)
+        values, den = agg.values, agg.denominators
     per = {"week": 1.0, "4week": 4.0, "month": WEEKS_PER_MONTH}[period]
     recent = max(1, round(options.recent_n / per))
     chart_options = replace(options, chart=chart, recent_n=recent)
-    prepared = PreparedSeries(agg.values, agg.denominators, dates, starts, base, chart_options)
-    return prepared, {"statistic": "rate", "warnings": tuple(warnings),
-                      "periods": None if period == "week" else agg}
+    prepared = PreparedSeries(values, den, dates, starts, base, chart_options)
+    return prepared, {"statistic": "rate", "warnings": tuple(warnings), "periods": agg}
 
 
 def gap_series(weekly: WeeklyInput, chart: str, options: ChartOptions,

@@ -158,17 +158,19 @@ def parse_iso_date(text, what: str = "date") -> dt.date:
         raise InvalidDateError(f"{what} is not an ISO date (YYYY-MM-DD): {text!r}") from exc
 
 
-def parse_iso_dates(items, what: str = "dates"):
-    """Many ISO dates to datetime64[D]. Lists of `YYYY-MM-DD` strings are parsed by NumPy in
-    one call and checked by writing them back (so nothing but strict ISO passes); anything
-    else goes date by date through `parse_iso_date`, which names the bad item."""
-    items = list(items)
-    if items and all(type(d) is str and len(d) == 10 for d in items):
+def parse_iso_dates(items, what: str = "dates") -> np.ndarray:
+    """Many ISO dates to datetime64[D]. A list of `YYYY-MM-DD` strings is parsed by NumPy in
+    one call and checked by writing it back (so nothing but strict ISO passes); anything else
+    goes date by date through `parse_iso_date`, which names the bad item."""
+    if isinstance(items, np.ndarray) and items.dtype == "datetime64[D]":
+        return items
+    text = np.asarray(items) if len(items) else None
+    if text is not None and text.dtype == "<U10":
         try:
-            out = np.array(items, dtype="datetime64[D]")
+            out = text.astype("datetime64[D]")
         except ValueError:
             out = None
-        if out is not None and (out.astype(str) == np.asarray(items)).all():
+        if out is not None and (out.astype("<U10") == text).all():
             return out
     return np.array([np.datetime64(parse_iso_date(d, f"{what}[{i}]"), "D")
                      for i, d in enumerate(items)], dtype="datetime64[D]")
