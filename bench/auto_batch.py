@@ -46,7 +46,7 @@ def workload(series: int, seed: int = 2024) -> list[dict]:
         events = [e for e in events
                   if not missing[(np.datetime64(e) - FIRST).astype(int) // 7]]
         counts[missing] = np.nan
-        spec = {"chart": "auto", "values": [None if np.isnan(v) else v for v in counts],
+        spec = {"chart": "auto", "values": [None if v != v else v for v in counts.tolist()],
                 "denominators": bed_days.tolist(), "dates": dates, "events": events,
                 "freeze": FREEZE, "improvement": "decrease", "multiply": 1000,
                 "target": {"reduction": 0.25}, "recent_n": 12}

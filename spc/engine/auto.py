@@ -137,11 +137,24 @@ def parse_weekly(spec: Mapping) -> WeeklyInput:
               else b for b in spec.get("breaks") or ()]
     starts = resolve_breaks(breaks, n, weeks, on_or_after=True)
     base = baseline_mask(spec.get("freeze"), starts, n, weeks) & present
-    events = None
-    if spec.get("events") is not None:
-        events = parse_events(spec["events"])
-        check_events(events, y, weeks)
-    return WeeklyInput(y, den, weeks, present, starts, base, events)
+    return WeeklyInput(y, den, weeks, present, starts, base, None)
+
+
+def with_events(weekly: WeeklyInput, raw) -> WeeklyInput:
+    """The weekly input with its incident dates read and checked against the counts."""
+    events = parse_events(raw)
+    check_events(events, weekly.values, weekly.weeks)
+    return replace(weekly, events=events)
+
+
+def needs_events(chart: str, period: str, e: float, rule: ChoiceRule) -> bool:
+    """Whether the chart can use the incident dates: g / t charts, exact months, or an
+    automatic choice in the g chart's band. Elsewhere they are not read (a weekly u chart of
+    a busy ward would otherwise parse thousands of dates it never uses)."""
+    if chart in ("g", "t") or period == "month":
+        return True
+    return (chart == "auto" and period == "auto"
+            and rule.gap_chart_min_per_week <= e < rule.u_chart_min_per_point)
 
 
 def check_events(events: np.ndarray, counts: np.ndarray, weeks: np.ndarray) -> None:
@@ -182,6 +195,8 @@ def plan_auto(spec: Mapping, rule: ChoiceRule = DEFAULT_RULE) -> tuple[PreparedS
                                       if k in OPTION_NAMES and k != "chart"})
     expected, base_events, base_weeks = expected_per_week(
         weekly.values, weekly.baseline, weekly.phase_starts)
+    if spec.get("events") is not None and needs_events(chart, period, expected, rule):
+        weekly = with_events(weekly, spec["events"])
     gaps = baseline_gap_count(weekly)
     decision = choose_chart(chart, period, expected, gaps, rule,
                             bed_days=weekly.bed_days is not None)

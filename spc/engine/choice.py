@@ -11,7 +11,7 @@ weeks; with phases, the lowest phase):
    are too few incidents for SPC.
 `"period": "auto"` therefore never aggregates: with the programme's 20-week baseline a
 4-weekly or monthly chart has only 5 baseline points, and in the benchmark it showed a false
-special-cause icon in 8-12% of stable wards at every rate. A spec's own `period` ("week",
+special-cause icon in 7-11% of stable wards at every rate. A spec's own `period` ("week",
 "4week", "month") fixes the period: a u chart there when its expected incidents per period
 reach U_CHART_MIN_PER_POINT, else a run chart at that period. A spec's own chart (u, run, g,
 t, ...) is used as given. The choice only moves one way as e grows (run -> g -> weekly u),
