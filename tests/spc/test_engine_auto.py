@@ -99,15 +99,24 @@ def test_g_chart_baseline_is_the_gaps_closing_in_baseline_weeks():
     assert r["points"]["baseline"] == want
 
 
-def test_events_must_agree_with_the_weekly_counts():
-    spec = ward(3)
+def test_events_must_agree_with_the_weekly_counts_when_they_are_used():
+    spec = ward(1.8, seed=3)
     spec["events"] = spec["events"][1:]
     with pytest.raises(engine.InvalidEventsError, match="event dates fall in it"):
         compute(spec)
-    spec = ward(3)
+    spec = ward(1.8, seed=3)
     spec["events"] = [*spec["events"], "2030-01-01"]
     with pytest.raises(engine.InvalidEventsError, match="no week"):
         compute(spec)
+    spec = ward(3, period="month")
+    spec["events"] = spec["events"][1:]
+    with pytest.raises(engine.InvalidEventsError):
+        compute(spec)
+
+
+def test_events_a_weekly_u_chart_cannot_use_are_not_read():
+    spec = ward(6)
+    assert compute(dict(spec, events=["not a date"])) == compute(spec)
 
 
 def test_explicit_t_chart_stops_on_same_day_incidents_and_g_counts_events():
