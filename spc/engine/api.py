@@ -8,7 +8,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from spc.engine.constants import SHORT_PHASE_WARNING
+from spc.engine.assemble import build_chart_result
+from spc.engine.auto import AutoChoice, is_auto_spec, plan_auto
 from spc.engine.errors import (
     EmptySeriesError,
     InvalidOptionError,
@@ -16,28 +17,9 @@ from spc.engine.errors import (
     SeriesTooShortError,
     SpecError,
 )
-from spc.engine.kernel import (
-    CHUNK_SERIES,
-    KernelInput,
-    KernelOutput,
-    run_kernel_chunked,
-    variation_icon,
-)
-from spc.engine.options import IMPROVEMENT_SIGN, OPTION_NAMES, ChartOptions, options_from_spec
-from spc.engine.results import (
-    ChartPoints,
-    ChartResult,
-    ControlLimits,
-    Phase,
-    RunsAnalysis,
-    Summary,
-    TargetResult,
-    assurance_name,
-    classification_names,
-    date_or_none,
-    deadline_passed,
-    optional_float,
-)
+from spc.engine.kernel import CHUNK_SERIES, KernelInput, KernelOutput, run_kernel_chunked
+from spc.engine.options import OPTION_NAMES, RATIO_CHARTS, ChartOptions, options_from_spec
+from spc.engine.results import ChartResult
 from spc.engine.validation import (
     PreparedSeries,
     baseline_mask,
@@ -47,8 +29,6 @@ from spc.engine.validation import (
 )
 
 SPEC_KEYS = frozenset({"values", "denominators", "dates", *OPTION_NAMES})
-# NHSRplotthedots ptd_validate_spc_options(): fix_after_n_points must be >= 12.
-MDC_MIN_BASELINE = 12
 
 
 @dataclass(frozen=True, eq=False)
@@ -66,6 +46,7 @@ class BatchResult:
     phase_starts: tuple[tuple[int, ...], ...]
     baseline: np.ndarray
     options: tuple[ChartOptions, ...]
+    has_denominators: tuple[bool, ...] | None = None
 
     def __len__(self) -> int:
         return len(self.lengths)
@@ -102,6 +83,36 @@ def compute_arrays(values: np.ndarray, denominators: np.ndarray | None = None, *
     `options.freeze` must be an int or None here. Checks run on the whole arrays first and
     name the first offending series and point."""
     options = options or ChartOptions()
+    values, den, lens, axis = _check_arrays(values, denominators, lengths, dates, options)
+    s_count, t = values.shape
+    in_len = np.arange(t) < lens[:, None]
+    values = np.where(in_len, values, np.nan)
+    if den is not None:
+        den = np.where(in_len, den, np.nan)
+    check_values(values, den, options.chart, label=" ")
+    per_series = breaks if breaks is not None else [options.breaks] * s_count
+    if len(per_series) != s_count:
+        raise LengthMismatchError("breaks must give one list per series")
+    starts = tuple(resolve_breaks(b, int(n), None) if len(b) else (0,)
+                   for b, n in zip(per_series, lens, strict=True))
+    n_phases = np.fromiter((len(s) for s in starts), dtype=int, count=s_count)
+    phase_id, position = _phase_positions(starts, n_phases, t)
+    if options.freeze is None:
+        base = in_len
+    else:
+        if (options.freeze > lens).any():
+            s = int(np.argmax(options.freeze > lens))
+            baseline_mask(options.freeze, starts[s], int(lens[s]), None)  # raises BaselineError
+        base = in_len & (position < options.freeze)
+    inp = _kernel_input(values, den, lens, phase_id, n_phases, base, [options] * s_count)
+    out = run_kernel_chunked(inp, _kernel_args(options), [f"series {i}, " for i in
+                                                          range(s_count)])
+    return BatchResult(out, CHUNK_SERIES, values, den, lens, (axis,) * s_count, starts, base,
+                       _options_with_breaks(options, per_series))
+
+
+def _check_arrays(values, denominators, lengths, dates, options: ChartOptions):
+    """Shapes, lengths, dates and freeze of `compute_arrays` input."""
     values = np.asarray(values, dtype=float)
     if values.ndim != 2:
         raise InvalidOptionError("values must be a 2-D (series, points) array")
@@ -121,38 +132,26 @@ def compute_arrays(values: np.ndarray, denominators: np.ndarray | None = None, *
         axis = np.asarray(dates, dtype="datetime64[D]")
         if axis.shape != (t,):
             raise LengthMismatchError("dates must be one axis of the same length as the points")
-    in_len = np.arange(t) < lens[:, None]
-    values = np.where(in_len, values, np.nan)
-    if den is not None:
-        den = np.where(in_len, den, np.nan)
-    check_values(values, den, options.chart, label=" ")
-    per_series = breaks if breaks is not None else [options.breaks] * s_count
-    if len(per_series) != s_count:
-        raise LengthMismatchError("breaks must give one list per series")
-    starts = tuple(resolve_breaks(b, int(n), None) if len(b) else (0,)
-                   for b, n in zip(per_series, lens, strict=True))
-    n_phases = np.fromiter((len(s) for s in starts), dtype=int, count=s_count)
+    return values, den, lens, axis
+
+
+def _phase_positions(starts, n_phases: np.ndarray, t: int) -> tuple[np.ndarray, np.ndarray]:
+    """Phase of each point and its position within its phase, (series, points)."""
+    s_count = len(starts)
     phase_id = np.zeros((s_count, t), dtype=int)
     position = np.broadcast_to(np.arange(t), (s_count, t)).copy()
     for s in np.nonzero(n_phases > 1)[0]:
         phase_id[s] = np.searchsorted(np.asarray(starts[s][1:]), np.arange(t), side="right")
         position[s] = np.arange(t) - np.asarray(starts[s])[phase_id[s]]
-    if options.freeze is None:
-        base = in_len
-    else:
-        if (options.freeze > lens).any():
-            s = int(np.argmax(options.freeze > lens))
-            baseline_mask(options.freeze, starts[s], int(lens[s]), None)  # raises BaselineError
-        base = in_len & (position < options.freeze)
-    inp = _kernel_input(values, den, lens, phase_id, n_phases, base, [options] * s_count)
-    out = run_kernel_chunked(inp, _kernel_args(options), [f"series {i}, " for i in
-                                                          range(s_count)])
-    return BatchResult(out, CHUNK_SERIES, values, den, lens, (axis,) * s_count, starts, base,
-                       _options_with_breaks(options, per_series))
+    return phase_id, position
 
 
 def compute(spec: Mapping) -> dict:
-    """JSON in, JSON out: chart one series described by `spec` (see spc/README.md)."""
+    """JSON in, JSON out: chart one series described by `spec` (see spc/README.md). Weekly
+    specs for the automatic choice (`"chart": "auto"`, a `period` or `events`) go through
+    `compute_auto_batch`."""
+    if is_auto_spec(spec):
+        return compute_auto_batch([spec])[0]
     values, den, dates, options = parse_spec(spec)
     return compute_chart(values, den, dates, options).to_dict()
 
@@ -162,38 +161,82 @@ def compute_batch(specs: Sequence[Mapping], on_error: str = "raise") -> list[dic
 
     Specs sharing chart, limits, rules, screen_mr and rule lengths are computed together.
     `on_error="return"` puts `{"error": {"type": ..., "message": ...}}` in place of a failing
-    spec's result instead of raising.
+    spec's result instead of raising. Automatic (weekly) specs may be mixed in.
     """
+    return _run_specs(specs, on_error, as_dict=True)
+
+
+@dataclass(frozen=True, eq=False)
+class AutoResult:
+    """A chart and, for automatic specs, the choice behind it; `to_dict()` is its JSON."""
+
+    result: ChartResult
+    choice: AutoChoice | None
+
+    def to_dict(self) -> dict:
+        out = self.result.to_dict()
+        if self.choice is not None:
+            out["auto"] = self.choice.to_dict()
+            out["summary"]["warnings"] = [*self.choice.warnings, *out["summary"]["warnings"]]
+        return out
+
+
+def compute_auto_batch(specs: Sequence[Mapping], on_error: str = "raise",
+                       as_dict: bool = True) -> list:
+    """Many automatic (weekly) specs, and plain ones, at once: each is validated and its chart
+    chosen and built (spc.engine.auto), then the series are grouped by chosen chart and kernel
+    options and each group runs through the batch kernel in one call. `as_dict=False` gives
+    `AutoResult` objects (serialise later with `.to_dict()`; errors stay dicts)."""
+    return _run_specs(specs, on_error, as_dict)
+
+
+def _prepare(spec: Mapping) -> tuple[PreparedSeries, AutoChoice | None]:
+    if is_auto_spec(spec):
+        return plan_auto(spec)
+    values, den, dates, options = parse_spec(spec)
+    return prepare_series(values, den, dates, options), None
+
+
+def _run_specs(specs: Sequence[Mapping], on_error: str, as_dict: bool) -> list:
     if on_error not in ("raise", "return"):
         raise InvalidOptionError("on_error must be 'raise' or 'return'")
-    results: list[dict | None] = [None] * len(specs)
-    groups: dict[tuple, list[tuple[int, PreparedSeries]]] = {}
+    results: list = [None] * len(specs)
+    groups: dict[tuple, list[tuple[int, PreparedSeries, AutoChoice | None]]] = {}
     for i, spec in enumerate(specs):
         try:
-            values, den, dates, options = parse_spec(spec)
-            prepared = prepare_series(values, den, dates, options)
+            prepared, choice = _prepare(spec)
         except SpecError as exc:
             if on_error == "raise":
                 raise type(exc)(f"spec {i}: {exc}") from exc
             results[i] = error_dict(exc)
             continue
-        groups.setdefault(options.kernel_key, []).append((i, prepared))
+        groups.setdefault(prepared.options.kernel_key, []).append((i, prepared, choice))
     for members in groups.values():
-        while members:
-            try:
-                batch = run_prepared([p for _, p in members], members[0][1].options,
-                                     [f"spec {i}: " for i, _ in members])
-            except SeriesTooShortError as exc:
-                bad = exc.series_index
-                if on_error == "raise":
-                    raise
-                results[members[bad][0]] = error_dict(exc)
-                del members[bad]
-                continue
-            for k, (i, _) in enumerate(members):
-                results[i] = batch.series(k).to_dict()
-            break
+        _run_group(members, results, on_error, as_dict)
     return results
+
+
+def _run_group(members: list, results: list, on_error: str, as_dict: bool) -> None:
+    """One kernel group; a series too short for its chart is taken out (its error put in
+    place) and the rest rerun."""
+    while members:
+        try:
+            batch = run_prepared([p for _, p, _ in members], members[0][1].options,
+                                 [f"spec {i}: " for i, _, _ in members])
+        except SeriesTooShortError as exc:
+            bad = exc.series_index
+            if on_error == "raise":
+                raise
+            results[members[bad][0]] = error_dict(exc)
+            del members[bad]
+            continue
+        for k, (i, _, choice) in enumerate(members):
+            if choice is None and as_dict:
+                results[i] = batch.series(k).to_dict()
+                continue
+            out = AutoResult(batch.series(k), choice)
+            results[i] = out.to_dict() if as_dict else out
+        return
 
 
 def parse_spec(spec: Mapping):
@@ -226,6 +269,10 @@ def run_prepared(series: list[PreparedSeries], options: ChartOptions,
     phase_id = np.zeros((s_count, t), dtype=int)
     has_den = any(p.denominators is not None for p in series)
     den = np.full((s_count, t), np.nan) if has_den else None
+    # A run / i / mr series without denominators shares a kernel group with ones that have
+    # them: value / 1 is the value itself, bit for bit.
+    ones = has_den and options.chart in RATIO_CHARTS
+    kernel_den = np.full((s_count, t), np.nan) if ones else den
     for s, p in enumerate(series):
         n = lens[s]
         values[s, :n] = p.values
@@ -236,12 +283,15 @@ def run_prepared(series: list[PreparedSeries], options: ChartOptions,
             phase_id[s, n:] = len(p.phase_starts) - 1
         if p.denominators is not None:
             den[s, :n] = p.denominators
+        if ones:
+            kernel_den[s, :n] = 1.0 if p.denominators is None else p.denominators
     n_phases = np.fromiter((len(p.phase_starts) for p in series), dtype=int, count=s_count)
     opts = [p.options for p in series]
-    inp = _kernel_input(values, den, lens, phase_id, n_phases, base, opts)
+    inp = _kernel_input(values, kernel_den, lens, phase_id, n_phases, base, opts)
     out = run_kernel_chunked(inp, _kernel_args(options), labels)
     return BatchResult(out, CHUNK_SERIES, values, den, lens, tuple(p.dates for p in series),
-                       tuple(p.phase_starts for p in series), base, tuple(opts))
+                       tuple(p.phase_starts for p in series), base, tuple(opts),
+                       tuple(p.denominators is not None for p in series))
 
 
 def _options_with_breaks(options: ChartOptions, breaks: Sequence) -> tuple[ChartOptions, ...]:
@@ -272,111 +322,10 @@ def _kernel_input(values, den, lens, phase_id, n_phases, base, opts: list[ChartO
         n_phases=n_phases,
         baseline=base,
         multiply=per_series(lambda o: o.multiply),
-        improvement=per_series(lambda o: IMPROVEMENT_SIGN[o.improvement], int),
+        improvement=per_series(lambda o: o.improvement_sign, int),
         recent_n=per_series(lambda o: o.recent_n, int),
         target_value=per_series(lambda o: o.target.value if o.target and o.target.value
                                 is not None else np.nan),
         target_reduction=per_series(lambda o: o.target.reduction if o.target and
                                     o.target.reduction is not None else np.nan),
     )
-
-
-def build_chart_result(batch: BatchResult, i: int) -> ChartResult:
-    """Slice series `i` out of a batch into a `ChartResult`."""
-    a = batch.chunks[i // batch.chunk_size]
-    j = i % batch.chunk_size
-    n = int(batch.lengths[i])
-    options = batch.options[i]
-    dates = batch.dates[i]
-    starts = batch.phase_starts[i]
-    sl = (j, slice(0, n))
-    own = (i, slice(0, n))
-    value = batch.values[own]
-    missing = np.isnan(a.rate[sl])
-    phase_of_point = np.searchsorted(np.asarray(starts[1:], dtype=int), np.arange(n),
-                                     side="right")
-    points = ChartPoints(
-        date=dates,
-        value=value,
-        denominator=None if batch.denominators is None else batch.denominators[own],
-        rate=a.rate[sl],
-        centre=a.centre[sl],
-        lower=a.lower[sl],
-        upper=a.upper[sl],
-        lower_2sigma=a.lower_2sigma[sl],
-        upper_2sigma=a.upper_2sigma[sl],
-        lower_1sigma=a.lower_1sigma[sl],
-        upper_1sigma=a.upper_1sigma[sl],
-        phase=phase_of_point,
-        baseline=batch.baseline[own],
-        missing=missing,
-        rule_flags=a.flags[sl],
-        classification=classification_names(a.classification[sl]),
-    )
-    ends = [*starts[1:], n]
-    phases = []
-    warnings = []
-    for k, start in enumerate(starts):
-        r = int(a.row_index[j, k])
-        runs = None
-        if a.row_runs is not None:
-            rr = a.row_runs
-            has = int(rr.n_useful[r]) > 0
-            runs = RunsAnalysis(
-                n_useful=int(rr.n_useful[r]),
-                longest_run=int(rr.longest_run[r]) if has else None,
-                longest_run_max=int(rr.longest_run_max[r]) if has else None,
-                crossings=int(rr.crossings[r]) if has else None,
-                crossings_min=int(rr.crossings_min[r]) if has else None,
-                signal=bool(rr.signal[r]),
-            )
-        phases.append(Phase(
-            index=k, start=start, end=ends[k] - 1,
-            baseline_points=int(a.row_baseline_points[r]),
-            limits=ControlLimits(optional_float(a.row_centre[r]),
-                                 optional_float(a.row_mean_moving_range[r]),
-                                 optional_float(a.row_sigma_z[r])),
-            runs=runs,
-        ))
-        size = ends[k] - start
-        if size < SHORT_PHASE_WARNING:
-            warnings.append(f"phase {k + 1} has {size} points: fewer than "
-                            f"{SHORT_PHASE_WARNING} gives trial limits (NHSRplotthedots)")
-        if int(a.row_baseline_points[r]) < MDC_MIN_BASELINE:
-            warnings.append(f"phase {k + 1} baseline has {int(a.row_baseline_points[r])} "
-                            f"points: Making Data Count asks for at least {MDC_MIN_BASELINE}")
-    latest = int(a.latest[j])
-    latest = None if latest < 0 else latest
-    latest_date = date_or_none(dates, latest)
-    target = None
-    if options.target is not None:
-        met = int(a.target_met[j])
-        target = TargetResult(
-            value=optional_float(a.target[j]),
-            kind=options.target.kind,
-            reduction=options.target.reduction,
-            deadline=options.target.deadline,
-            met=None if met < 0 else bool(met),
-            deadline_passed=deadline_passed(options.target.deadline, latest_date),
-        )
-    since = int(a.sustained_since[j]) if a.sustained[j] else None
-    side = int(a.sustained_side[j])
-    summary = Summary(
-        latest_index=latest,
-        latest_date=latest_date,
-        baseline_centre=optional_float(a.baseline_centre[j]),
-        current_centre=optional_float(a.current_centre[j]),
-        recent_n=options.recent_n,
-        recent_value=optional_float(a.recent_value[j]),
-        percent_change=optional_float(a.percent_change[j]),
-        variation_icon=variation_icon(int(a.variation_code[j]),
-                                      IMPROVEMENT_SIGN[options.improvement]),
-        assurance_icon=assurance_name(int(a.assurance_code[j])),
-        sustained_signal=bool(a.sustained[j]),
-        sustained_since_index=since,
-        sustained_since_date=date_or_none(dates, since),
-        sustained_side={1: "above", -1: "below"}.get(side) if a.sustained[j] else None,
-        target=target,
-        warnings=tuple(warnings),
-    )
-    return ChartResult(options, points, tuple(phases), summary)

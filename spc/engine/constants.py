@@ -44,3 +44,8 @@ SHORT_PHASE_WARNING = 13
 
 # Points in the "recent" summary window (ours: four weekly points, about a month).
 DEFAULT_RECENT_N = 4
+
+# t chart transform: y^(1/3.6) makes exponential times between events nearly normal; limits
+# are computed there and back-transformed with ^3.6. qicharts2 R/helper.functions.R qic.t()
+# (Nelson 1994, "A control chart for parts-per-million nonconforming items").
+T_POWER = 3.6

@@ -51,3 +51,21 @@ class InvalidDateError(SpecError):
 
 class InvalidTargetError(SpecError):
     """A target is malformed (not a number, or a reduction outside (0, 1])."""
+
+
+class TooFewEventsError(SeriesTooShortError):
+    """A t or g chart has fewer events in a phase's baseline than it needs (the message says
+    how many it needs and how many there are)."""
+
+
+class NonPositiveTimeError(InvalidValueError):
+    """A t chart got a time between events that is 0 or negative (qicharts2 qic.t() stops:
+    'Time between events must be greater than zero'); same-day pairs belong on a g chart."""
+
+
+class UnusedDenominatorError(InvalidDenominatorError):
+    """Denominators were given to a chart that cannot use them (c, t, g)."""
+
+
+class InvalidEventsError(SpecError):
+    """Event dates are malformed, outside the weeks, or disagree with the weekly counts."""

@@ -9,10 +9,11 @@ Results are unscaled: the caller applies `multiply` afterwards, as qicharts2 qic
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from spc.engine.codes import ALL_EVENTS, LIMITS_OK, NO_EVENTS, NO_GAPS, NO_VARIATION
 from spc.engine.constants import (
     D2,
     MDC_LIMIT,
@@ -22,6 +23,7 @@ from spc.engine.constants import (
     MR_UCL_FACTOR,
     SIGMA_LIMIT,
     SIGMA_WARNING,
+    T_POWER,
 )
 
 
@@ -31,6 +33,8 @@ class ControlLines:
 
     `mean_moving_range` is the screened mean MR (i charts, and of z-scores for Laney charts);
     `sigma_z` is Laney's between-subgroup factor (up / pp charts); NaN where not applicable.
+    `no_limits` (rows,) says why a row has no control limits (`spc.engine.codes`: 0 = it has
+    them, NO_VARIATION, NO_EVENTS, ALL_EVENTS); None means 0 everywhere.
     """
 
     centre: np.ndarray
@@ -42,6 +46,7 @@ class ControlLines:
     upper_1sigma: np.ndarray
     mean_moving_range: np.ndarray
     sigma_z: np.ndarray
+    no_limits: np.ndarray | None = None
 
 
 # Above this many rows a column-by-column loop beats `np.cumsum` along rows; both add strictly
@@ -90,8 +95,8 @@ def screened_mean_moving_range(mr: np.ndarray, ok: np.ndarray, screen: bool) -> 
     """Mean moving range, after dropping ranges >= 3.267 x the mean (Nelson 1982) if `screen`.
 
     NHSRplotthedots ptd_spc_standard.R and qicharts2 qic.i() keep `mr < 3.267 * amr`. When
-    every range is 0 both packages drop them all and return NaN limits; we keep them so that a
-    constant series gets zero-width limits (documented deviation).
+    every range is 0 both packages drop them all (mean of nothing: NaN); we keep the 0 so it
+    can be reported, and the line functions draw no limits there (`without_limits`).
     """
     amr = masked_mean(mr, ok)
     if not screen:
@@ -140,7 +145,7 @@ def xmr_lines(y: np.ndarray, base: np.ndarray, convention: str, screen: bool) ->
         width3, width2, width1 = MDC_LIMIT * amr, MDC_LIMIT_CLOSE * amr, MDC_LIMIT_ONE_SIGMA * amr
     shape = y.shape
     nan_rows = np.full(shape[:-1], np.nan)
-    return ControlLines(
+    lines = ControlLines(
         centre,
         np.broadcast_to(c - width3, shape),
         np.broadcast_to(c + width3, shape),
@@ -151,17 +156,19 @@ def xmr_lines(y: np.ndarray, base: np.ndarray, convention: str, screen: bool) ->
         amr[..., 0],
         nan_rows,
     )
+    return without_limits(lines, np.where(amr[..., 0] == 0, NO_VARIATION, LIMITS_OK))
 
 
 def mr_lines(mr: np.ndarray, base: np.ndarray) -> ControlLines:
     """Moving-range chart of `mr` (first point of each phase missing): centre = mean MR of the
     baseline, UCL = 3.267 × centre, 2-sigma line (3.267 / 3) × 2 × centre, lower lines 0
-    (qicharts2 qic.mr(); no screening there)."""
+    (qicharts2 qic.mr(); no screening there). A baseline whose moving ranges are all 0 gets
+    no limits (qicharts2 would draw 0-width ones; see `without_limits`)."""
     centre = masked_mean(mr, base)
     c = centre[..., None]
     zero = np.zeros(mr.shape)
     nan_rows = np.full(mr.shape[:-1], np.nan)
-    return ControlLines(
+    lines = ControlLines(
         centre,
         zero,
         np.broadcast_to(MR_UCL_FACTOR * c, mr.shape),
@@ -172,6 +179,7 @@ def mr_lines(mr: np.ndarray, base: np.ndarray) -> ControlLines:
         nan_rows,
         nan_rows,
     )
+    return without_limits(lines, np.where(centre == 0, NO_VARIATION, LIMITS_OK))
 
 
 def c_lines(y: np.ndarray, base: np.ndarray) -> ControlLines:
@@ -179,7 +187,8 @@ def c_lines(y: np.ndarray, base: np.ndarray) -> ControlLines:
     (qicharts2 qic.c(), Montgomery 7.17)."""
     centre = masked_mean(y, base)
     stdev = np.sqrt(centre)[..., None]
-    return _sigma_lines(centre, np.broadcast_to(stdev, y.shape), upper_cap=None)
+    lines = _sigma_lines(centre, np.broadcast_to(stdev, y.shape), upper_cap=None)
+    return without_limits(lines, _no_event_codes(centre, proportion=False))
 
 
 def u_lines(count: np.ndarray, n: np.ndarray, base: np.ndarray) -> ControlLines:
@@ -188,7 +197,8 @@ def u_lines(count: np.ndarray, n: np.ndarray, base: np.ndarray) -> ControlLines:
     centre = _pooled_rate(count, n, base)
     with np.errstate(invalid="ignore", divide="ignore"):
         stdev = np.sqrt(centre[..., None] / n)
-    return _sigma_lines(centre, stdev, upper_cap=None)
+    lines = _sigma_lines(centre, stdev, upper_cap=None)
+    return without_limits(lines, _no_event_codes(centre, proportion=False))
 
 
 def p_lines(count: np.ndarray, n: np.ndarray, base: np.ndarray) -> ControlLines:
@@ -198,7 +208,8 @@ def p_lines(count: np.ndarray, n: np.ndarray, base: np.ndarray) -> ControlLines:
     c = centre[..., None]
     with np.errstate(invalid="ignore", divide="ignore"):
         stdev = np.sqrt(c * (1 - c) / n)
-    return _sigma_lines(centre, stdev, upper_cap=1.0)
+    lines = _sigma_lines(centre, stdev, upper_cap=1.0)
+    return without_limits(lines, _no_event_codes(centre, proportion=True))
 
 
 def laney_lines(
@@ -219,7 +230,65 @@ def laney_lines(
     amr = screened_mean_moving_range(mr, ok, screen)
     sigma_z = amr / D2
     lines = _sigma_lines(centre, stdev * sigma_z[..., None], upper_cap=1.0 if kind == "p" else None)
-    return ControlLines(**{**lines.__dict__, "mean_moving_range": amr, "sigma_z": sigma_z})
+    lines = replace(lines, mean_moving_range=amr, sigma_z=sigma_z)
+    codes = _no_event_codes(centre, proportion=kind == "p")
+    return without_limits(lines, np.where((codes == LIMITS_OK) & (amr == 0), NO_VARIATION, codes))
+
+
+def t_lines(y: np.ndarray, base: np.ndarray, screen: bool) -> ControlLines:
+    """t chart (time between rare events): an I chart of y^(1/3.6) with qicharts2's limits
+    (mean ± 3 × MR̄ / 1.128), centre and lines back-transformed by ^3.6; the lower limit is 0
+    where the transformed one is negative (qicharts2 R/helper.functions.R qic.t(): `lcl[lcl <
+    0 | is.nan(lcl)] <- 0`), and the other lower lines are missing there (R's negative^3.6 is
+    NaN, which qic.agg() blanks). Needs y > 0 (checked in validation). Zero variation in the
+    baseline: no limits at all (qicharts2 leaves its lower limit at 0 there)."""
+    lines = xmr_lines(y ** (1 / T_POWER), base, "qic", screen)
+    with np.errstate(invalid="ignore"):
+        back = [np.where(a >= 0, a, np.nan) ** T_POWER for a in (
+            lines.lower, lines.upper, lines.lower_2sigma, lines.upper_2sigma,
+            lines.lower_1sigma, lines.upper_1sigma)]
+        back[0] = np.where(lines.lower < 0, 0.0, back[0])
+    return ControlLines(lines.centre ** T_POWER, *back, lines.mean_moving_range, lines.sigma_z,
+                        lines.no_limits)
+
+
+def g_lines(y: np.ndarray, base: np.ndarray) -> ControlLines:
+    """g chart (units between rare events, zeros allowed): sigma = √(ḡ(ḡ + 1)) from the
+    baseline mean ḡ, lines ḡ ± k × sigma with the lower ones clipped at 0, and the centre line
+    drawn at the baseline median (qicharts2 R/helper.functions.R qic.g(), Montgomery p. 319;
+    the median keeps the Anhøj rules valid for skewed data). A baseline whose gaps are all 0
+    gets no limits (deviation: qicharts2 draws them at 0)."""
+    mean = masked_mean(y, base)
+    with np.errstate(invalid="ignore"):
+        stdev = np.sqrt(mean * (mean + 1))[..., None]
+    lines = _sigma_lines(mean, np.broadcast_to(stdev, y.shape), upper_cap=None)
+    lines = replace(lines, centre=run_centre(y, base))
+    return without_limits(lines, np.where(mean == 0, NO_GAPS, LIMITS_OK))
+
+
+def without_limits(lines: ControlLines, codes: np.ndarray) -> ControlLines:
+    """Blank every limit line of the rows whose `codes` are not LIMITS_OK, keeping the centre.
+
+    XmR family (i, mr, t, u′, p′) with zero baseline variation: both references give no
+    limits (with their default screening every moving range of 0 fails `mr < 3.267 * 0`, so
+    the mean MR is NaN: NHSRplotthedots ptd_spc_standard.R, qicharts2 qic.i()). Count charts
+    whose baseline centre is 0 (or 1 for p): qicharts2 draws zero-width limits that make every
+    later event "outside"; we draw none (deliberate deviation, spc/README.md).
+    """
+    codes = np.asarray(codes, dtype=np.int8)
+    if not codes.any():
+        return replace(lines, no_limits=codes)
+    blank = (codes != LIMITS_OK)[..., None]
+    out = {name: np.where(blank, np.nan, getattr(lines, name)) for name in (
+        "lower", "upper", "lower_2sigma", "upper_2sigma", "lower_1sigma", "upper_1sigma")}
+    return replace(lines, **out, no_limits=codes)
+
+
+def _no_event_codes(centre: np.ndarray, proportion: bool) -> np.ndarray:
+    codes = np.where(centre == 0, NO_EVENTS, LIMITS_OK)
+    if proportion:
+        codes = np.where(centre == 1, ALL_EVENTS, codes)
+    return codes.astype(np.int8)
 
 
 def _pooled_rate(count: np.ndarray, n: np.ndarray, base: np.ndarray) -> np.ndarray:

@@ -9,17 +9,26 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
+import numpy as np
+
 from spc.engine.constants import DEFAULT_RECENT_N, DEFAULT_SHIFT_LENGTH, DEFAULT_TREND_LENGTH
 from spc.engine.errors import InvalidDateError, InvalidOptionError, InvalidTargetError
 
-CHARTS = ("run", "i", "mr", "c", "u", "p", "up", "pp")
+CHARTS = ("run", "i", "mr", "c", "u", "p", "up", "pp", "t", "g")
 RATE_CHARTS = frozenset({"u", "p", "up", "pp"})
+# Charts of time (t) or units (g) between events: points are events, dates may repeat, and
+# improvement is inverted (fewer incidents = longer gaps). qicharts2 qic.t(), qic.g().
+GAP_CHARTS = frozenset({"t", "g"})
+# Charts that plot value / denominator when denominators are given, as qicharts2 qic() does
+# for `qic(y, n, chart = "i")` (qic.agg(): y = sum(y) / sum(n) per subgroup).
+RATIO_CHARTS = frozenset({"run", "i", "mr"})
 COUNT_CHARTS = frozenset({"c", "u", "p", "up", "pp"})
 PROPORTION_CHARTS = frozenset({"p", "pp"})
 LIMIT_CONVENTIONS = ("mdc", "qic")
 RULE_SETS = ("mdc", "anhoej", "both")
 IMPROVEMENTS = ("increase", "decrease", "neutral")
 IMPROVEMENT_SIGN = {"increase": 1, "decrease": -1, "neutral": 0}
+SIGN_NAMES = {1: "increase", -1: "decrease", 0: "neutral"}
 
 
 @dataclass(frozen=True)
@@ -97,6 +106,13 @@ class ChartOptions:
             raise InvalidTargetError(f"target must be a TargetSpec, got {self.target!r}")
 
     @property
+    def improvement_sign(self) -> int:
+        """The direction applied to the plotted values: `improvement` describes the incident
+        rate, so on t / g charts (gaps between incidents) it is inverted."""
+        sign = IMPROVEMENT_SIGN[self.improvement]
+        return -sign if self.chart in GAP_CHARTS else sign
+
+    @property
     def kernel_key(self) -> tuple:
         """Options that change the computation itself (series sharing them batch together)."""
         return (self.chart, self.limits, self.rules, self.screen_mr, self.shift_length,
@@ -140,6 +156,24 @@ def parse_iso_date(text, what: str = "date") -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError as exc:
         raise InvalidDateError(f"{what} is not an ISO date (YYYY-MM-DD): {text!r}") from exc
+
+
+def parse_iso_dates(items, what: str = "dates") -> np.ndarray:
+    """Many ISO dates to datetime64[D]. A list of `YYYY-MM-DD` strings is parsed by NumPy in
+    one call and checked by writing it back (so nothing but strict ISO passes); anything else
+    goes date by date through `parse_iso_date`, which names the bad item."""
+    if isinstance(items, np.ndarray) and items.dtype == "datetime64[D]":
+        return items
+    text = np.asarray(items) if len(items) else None
+    if text is not None and text.dtype == "<U10":
+        try:
+            out = text.astype("datetime64[D]")
+        except ValueError:
+            out = None
+        if out is not None and (out.astype("<U10") == text).all():
+            return out
+    return np.array([np.datetime64(parse_iso_date(d, f"{what}[{i}]"), "D")
+                     for i, d in enumerate(items)], dtype="datetime64[D]")
 
 
 def _check_freeze(freeze) -> None:

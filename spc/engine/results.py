@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from spc.engine.kernel import ASSURANCE, CLASSIFICATIONS
+from spc.engine.codes import ASSURANCE, CLASSIFICATIONS
 from spc.engine.options import ChartOptions
 from spc.engine.rules import rule_names
 
@@ -97,7 +97,9 @@ class Summary:
     """Series-level figures. `baseline_centre` is phase 1's centre, `current_centre` the last
     phase's; `recent_value` is the pooled rate (rate charts) or mean of the last `recent_n`
     non-missing points; `sustained_*` describe a shift (MDC) or long run (Anhøj) that includes
-    the latest point."""
+    the latest point. `improvement_applied` is the direction of the plotted values that counts
+    as improvement (the spec's `improvement` inverted on t / g charts); `explanation` is a
+    sentence when the variation icon and the recent level seem to disagree, else None."""
 
     latest_index: int | None
     latest_date: str | None
@@ -114,6 +116,8 @@ class Summary:
     sustained_side: str | None
     target: TargetResult | None
     warnings: tuple[str, ...]
+    improvement_applied: str = "increase"
+    explanation: str | None = None
 
 
 @dataclass(frozen=True, eq=False)

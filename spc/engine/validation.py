@@ -21,13 +21,18 @@ from spc.engine.errors import (
     InvalidValueError,
     LengthMismatchError,
     NegativeCountError,
+    NonPositiveTimeError,
+    UnusedDenominatorError,
 )
 from spc.engine.options import (
     COUNT_CHARTS,
+    GAP_CHARTS,
     PROPORTION_CHARTS,
     RATE_CHARTS,
+    RATIO_CHARTS,
     ChartOptions,
     parse_iso_date,
+    parse_iso_dates,
 )
 
 _PLAIN_TYPES = frozenset({int, float, type(None)})
@@ -68,16 +73,17 @@ def to_float_array(items: Sequence, what: str) -> np.ndarray:
     return out
 
 
-def parse_dates(items: Sequence) -> np.ndarray:
-    """ISO dates to datetime64[D]; they must be strictly increasing (one point per period)."""
-    dates = np.array([np.datetime64(parse_iso_date(d, f"dates[{i}]"), "D")
-                      for i, d in enumerate(items)], dtype="datetime64[D]")
+def parse_dates(items: Sequence, allow_ties: bool = False) -> np.ndarray:
+    """ISO dates to datetime64[D]; they must be strictly increasing (one point per period), or
+    with `allow_ties` non-decreasing (t / g charts: events, two of them may share a day)."""
+    dates = parse_iso_dates(items, "dates")
     if len(dates) > 1:
-        bad = np.nonzero(dates[1:] <= dates[:-1])[0]
+        bad = np.nonzero(dates[1:] < dates[:-1] if allow_ties else dates[1:] <= dates[:-1])[0]
         if bad.size:
             i = int(bad[0]) + 1
+            order = "non-decreasing" if allow_ties else "strictly increasing"
             raise InvalidDateError(
-                f"dates must be strictly increasing: dates[{i}] = {dates[i]} follows {dates[i - 1]}"
+                f"dates must be {order}: dates[{i}] = {dates[i]} follows {dates[i - 1]}"
             )
     return dates
 
@@ -91,14 +97,16 @@ def check_values(values: np.ndarray, denominators: np.ndarray | None, chart: str
     if np.isinf(values).any():
         _raise_at(InvalidValueError, np.isinf(values), label, "value is infinite")
     present = ~np.isnan(values)
-    if chart in COUNT_CHARTS:
-        with np.errstate(invalid="ignore"):
-            negative = present & (values < 0)
-        if negative.any():
-            _raise_at(NegativeCountError, negative, label, f"negative count on a {chart} chart")
-    if chart not in RATE_CHARTS:
+    _check_signs(values, present, chart, label)
+    if chart not in RATE_CHARTS and chart not in RATIO_CHARTS:
+        if denominators is not None:
+            raise UnusedDenominatorError(
+                f"{label}a {chart} chart takes no denominators (qicharts2 would ignore them; "
+                "use a u chart for counts per denominator)")
         return
     if denominators is None:
+        if chart in RATIO_CHARTS:
+            return
         raise InvalidDenominatorError(f"{label}chart {chart} needs denominators")
     denominators = np.atleast_2d(denominators)
     with np.errstate(invalid="ignore"):
@@ -114,19 +122,41 @@ def check_values(values: np.ndarray, denominators: np.ndarray | None, chart: str
                       f"count exceeds its denominator on a {chart} chart")
 
 
-def resolve_breaks(breaks: Sequence, n: int, dates: np.ndarray | None) -> tuple[int, ...]:
+def _check_signs(values: np.ndarray, present: np.ndarray, chart: str, label: str) -> None:
+    """Counts and g-chart gaps must be >= 0; t-chart times must be > 0."""
+    with np.errstate(invalid="ignore"):
+        if chart in COUNT_CHARTS or chart == "g":
+            negative = present & (values < 0)
+            if negative.any():
+                what = "gap between events" if chart == "g" else "count"
+                _raise_at(NegativeCountError, negative, label,
+                          f"negative {what} on a {chart} chart")
+        if chart == "t":
+            bad = present & (values <= 0)
+            if bad.any():
+                _raise_at(NonPositiveTimeError, bad, label,
+                          "a t chart needs times between events > 0 (qicharts2 qic.t() stops on "
+                          "0); two events on the same day are 0 days apart: use a g chart, "
+                          "which allows 0")
+
+
+def resolve_breaks(breaks: Sequence, n: int, dates: np.ndarray | None,
+                   on_or_after: bool = False) -> tuple[int, ...]:
     """Phase starts (0-based) from qicharts2-style `part` numbers or ISO dates. `26` (or the
     date of the 27th point) starts a new phase at the 27th point. Breaks must be strictly
-    increasing and leave every phase at least one point."""
+    increasing and leave every phase at least one point. With `on_or_after` (t / g charts,
+    whose points are events) a date starts the phase at the first point dated on or after it
+    instead of needing an exact match."""
     starts = []
     for i, b in enumerate(breaks):
         if isinstance(b, str):
             if dates is None:
                 raise InvalidBreaksError(f"breaks[{i}] is a date but the series has no dates")
             day = np.datetime64(parse_iso_date(b, f"breaks[{i}]"), "D")
-            hit = np.nonzero(dates == day)[0]
+            hit = np.nonzero(dates >= day if on_or_after else dates == day)[0]
             if hit.size == 0:
-                raise InvalidBreaksError(f"breaks[{i}] = {b} matches no date of the series")
+                problem = "is after every date" if on_or_after else "matches no date"
+                raise InvalidBreaksError(f"breaks[{i}] = {b} {problem} of the series")
             starts.append(int(hit[0]))
         elif isinstance(b, int | np.integer) and not isinstance(b, bool):
             starts.append(int(b))
@@ -192,9 +222,9 @@ def prepare_series(values: Sequence, denominators: Sequence | None, dates: Seque
     if dates is not None:
         if len(dates) != n:
             raise LengthMismatchError(f"{len(dates)} dates for {n} values: lengths must match")
-        day = parse_dates(dates)
+        day = parse_dates(dates, allow_ties=options.chart in GAP_CHARTS)
     check_values(y, den, options.chart)
-    starts = resolve_breaks(options.breaks, n, day)
+    starts = resolve_breaks(options.breaks, n, day, on_or_after=options.chart in GAP_CHARTS)
     base = baseline_mask(options.freeze, starts, n, day)
     return PreparedSeries(y, den, day, starts, base, options)
 

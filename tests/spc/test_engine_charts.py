@@ -1,13 +1,18 @@
 """Hand-worked examples for each chart type, rule, baseline, phase, target and bad input."""
 
+import io
 import json
 import math
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from spc import engine
 from spc.engine import ChartOptions, compute, compute_chart
+from spc.engine.cli import main
 
 
 def pts(result, key):
@@ -312,20 +317,12 @@ def test_batch_on_error_return():
 
 
 def test_engine_imports_without_django():
-    import subprocess
-    import sys
-    from pathlib import Path
-
     code = "import sys, spc.engine; assert 'django' not in sys.modules"
     root = Path(__file__).resolve().parents[2]
     subprocess.run([sys.executable, "-c", code], cwd=root, check=True)
 
 
 def test_command_line_reads_csv(tmp_path):
-    import io
-
-    from spc.engine.cli import main
-
     out = io.StringIO()
     csv_text = "date,value,denominator\n2024-01-01,3,300\n2024-01-08,,310\n2024-01-15,5,290\n"
     assert main(["--chart", "u", "--multiply", "1000"], io.StringIO(csv_text), out) == 0

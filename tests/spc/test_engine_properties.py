@@ -70,11 +70,15 @@ def test_limits_bracket_the_centre(spec):
 @SETTINGS
 @given(st.floats(-1e6, 1e6, allow_nan=False), st.integers(2, 60),
        st.sampled_from(["mdc", "qic"]), st.sampled_from(["mdc", "anhoej", "both"]))
-def test_constant_series_has_zero_width_limits_and_no_signals(value, n, limits, rules):
+def test_constant_series_has_no_limits_and_no_signals(value, n, limits, rules):
+    """Zero variation: no limits, as both references with their default screening (was
+    zero-width limits before the rare-events work)."""
     r = compute({"values": [value] * n, "chart": "i", "limits": limits, "rules": rules})
-    assert r["points"]["lower"] == r["points"]["upper"] == r["points"]["centre"]
+    assert r["points"]["lower"] == r["points"]["upper"] == [None] * n
+    assert r["points"]["centre"] == [value] * n
     assert all(rule == [] for rule in r["points"]["rules"])
     assert set(r["points"]["classification"]) == {"common_cause"}
+    assert any("no variation" in w for w in r["summary"]["warnings"])
 
 
 @SETTINGS
