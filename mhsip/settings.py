@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "measures",
     "spc",
     "tokens",
+    "audit",
 ]
 
 MIDDLEWARE = [

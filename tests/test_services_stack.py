@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from audit.tasks import healthcheck_task
 from measures.services import weekly_return_record
-from mhsip.celery import healthcheck_task
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
