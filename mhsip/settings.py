@@ -280,7 +280,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 # mhsip.freshness: the chart layer's answer to "these wards' data changed".
-MHSIP_CHARTS_STALE_HANDLER = "spc.services.charts_stale_handler"
+MHSIP_CHARTS_STALE_HANDLER = "spc.refresh.charts_refresh_on_commit"
 
 # Making Data Count recommends 15-20 points for a baseline; the programme uses 20 weeks.
 MHSIP_DEFAULT_BASELINE_WEEKS = envint("MHSIP_DEFAULT_BASELINE_WEEKS", "20")

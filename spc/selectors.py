@@ -8,11 +8,11 @@ import datetime
 from collections import defaultdict
 
 import numpy as np
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Count, F, Min, Q, Sum
 
 from measures.models import Enrolment, Measure, Programme, WeeklyCount, WeeklyReturn
 from mhsip.weeks import latest_complete_week, monday_of
-from wards.models import Ward
+from wards.models import Trust, Ward
 
 from .models import ChartSetting, Scope
 from .specs import DEFAULT_BASELINE_WEEKS, ChartConfig, TargetLine, WeeklySeries
@@ -200,14 +200,10 @@ def scopes_containing(ward_ids) -> list[tuple[str, int]]:
 
 
 def all_aggregate_scopes() -> list[tuple[str, int]]:
-    from wards.models import Trust
-
     trusts = list(Trust.objects.values_list("pk", "region_id"))
     scopes = {(Scope.TRUST, t) for t, _ in trusts} | {(Scope.REGION, r) for _, r in trusts}
     return [*sorted(scopes), (Scope.NATIONAL, 0)]
 
 
 def stale_filter() -> Q:
-    from django.db.models import F
-
     return Q(dirty_version__gt=F("computed_version"))

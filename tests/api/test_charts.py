@@ -3,7 +3,7 @@
 import pytest
 
 from measures.models import ChangeIdea, Enrolment, Programme
-from spc import services
+from spc import recompute
 from spc.models import ChartResult
 from tests.api.conftest import make_return, weeks_back
 
@@ -17,7 +17,7 @@ def charted(ward, other_ward):
         Enrolment.objects.create(programme=programme, ward=w, joined_on=weeks_back(25))
         for n in range(25, -1, -1):
             make_return(w, weeks_back(n), counts={"physical_restraint": (n + w.pk) % 4})
-    services.charts_recompute_all()
+    recompute.charts_recompute_all()
 
 
 def chart(client, scope, scope_id, measure="physical_restraint"):

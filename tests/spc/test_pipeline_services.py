@@ -11,7 +11,7 @@ from django.utils import timezone
 from measures.models import Enrolment, Measure, Programme, WeeklyReturn
 from measures.services import weekly_return_record
 from mhsip.weeks import latest_complete_week
-from spc import services
+from spc import recompute
 from spc.models import ChartResult, Scope
 from spc.tasks import charts_refresh_stale_task, ward_charts_recompute_task
 from tests.factories import WeeklyCountFactory, WeeklyReturnFactory
@@ -44,7 +44,7 @@ def charted_ward(ward):
             status=WeeklyReturn.Status.SUBMITTED,
         )
         WeeklyCountFactory(weekly_return=weekly_return, measure=restraint, count=2)
-    services.charts_refresh(ward_ids=[ward.pk])
+    recompute.charts_recompute(ward_ids=[ward.pk])
     return ward
 
 
