@@ -1,6 +1,6 @@
-"""API v1: stored SPC chart results and the funnel-plot comparison of wards or trusts.
+"""API v1: stored SPC charts and the funnel-plot comparison of wards or trusts.
 
-Charts are read from `ChartResult` (computed by the chart pipeline), never recomputed here."""
+Charts are read from `StoredChart` (computed by the chart pipeline), never recomputed here."""
 
 import datetime
 
@@ -19,7 +19,7 @@ from wards.access import get_region_for_user, get_scope_for_user, get_trust_for_
 from wards.models import Ward
 
 from .funnel import DEFAULT_PROBS, funnel_curve_exposures, funnel_limits, funnel_points
-from .models import ChartResult, Scope
+from .models import Scope, StoredChart
 
 RATE_UNIT = "per 1,000 occupied bed days"
 COUNT_UNIT = "count per week"
@@ -103,7 +103,7 @@ class ChartOutput(serializers.Serializer):
     breaks = serializers.ListField(child=serializers.DictField())
 
 
-def chart_output(*, result: ChartResult | None, scope, scope_id, name, measure) -> dict:
+def chart_output(*, result: StoredChart | None, scope, scope_id, name, measure) -> dict:
     base = {
         "scope": scope, "id": scope_id, "name": name, "measure": measure.code,
         "measure_name": measure.name, "status": "pending", "message": "", "stale": True,
@@ -222,7 +222,7 @@ class ChartApi(APIView):
         scope, scope_id = query.validated_data["scope"], query.validated_data.get("id")
         scope_id, name = _scope_object(request.user, scope, scope_id)
         measure = _measure(query.validated_data["measure"])
-        result = ChartResult.objects.filter(scope=scope, scope_id=scope_id, measure=measure).first()
+        result = StoredChart.objects.filter(scope=scope, scope_id=scope_id, measure=measure).first()
         data = chart_output(
             result=result, scope=scope, scope_id=scope_id, name=name, measure=measure
         )

@@ -16,7 +16,7 @@ from spc.engine import compute_batch
 from wards.models import Ward
 
 from . import selectors
-from .models import ChartResult, Scope
+from .models import Scope, StoredChart
 from .specs import (
     ChartConfig,
     WeeklySeries,
@@ -61,7 +61,7 @@ PAYLOAD_VERSION = 2
 INSUFFICIENT = {"EmptySeriesError", "SeriesTooShortError", "BaselineError"}
 
 
-def key_of(row: ChartResult) -> tuple[str, int, int]:
+def key_of(row: StoredChart) -> tuple[str, int, int]:
     return (row.scope, row.scope_id, row.measure_id)
 
 
@@ -93,12 +93,12 @@ def _store(
     """Compute and store the charts named by (scope, scope id, measure id) keys.
 
     `versions` maps result ids to the `dirty_version` read *before* the caller read the data
-    (see ChartResult); a row missing from it stays stale for the next check to redo."""
+    (see StoredChart); a row missing from it stays stale for the next check to redo."""
     keys = [key for key, _, _ in items]
     existing = {
         key_of(r): r
         # The old payload is only overwritten, never read: do not load and decode it.
-        for r in ChartResult.objects.defer("payload").filter(
+        for r in StoredChart.objects.defer("payload").filter(
             scope__in={k[0] for k in keys},
             scope_id__in={k[1] for k in keys},
             measure_id__in={k[2] for k in keys},
@@ -113,7 +113,7 @@ def _store(
         digest = spec_hash(spec, {"config": repr(config), "payload": PAYLOAD_VERSION})
         row = existing.get(key)
         if row is None:
-            row = ChartResult(scope=key[0], scope_id=key[1], measure_id=key[2], dirty_version=1)
+            row = StoredChart(scope=key[0], scope_id=key[1], measure_id=key[2], dirty_version=1)
             to_create.append(row)
         else:
             to_update.append(row)
@@ -146,24 +146,24 @@ def _store(
     for row in to_update + to_create:
         if row.computed_version >= row.dirty_version:
             row.stale_since = None
-    ChartResult.objects.bulk_create(to_create, batch_size=500, ignore_conflicts=True)
+    StoredChart.objects.bulk_create(to_create, batch_size=500, ignore_conflicts=True)
     # Write only what changed: an unchanged chart just catches up its version, a failed one
     # keeps its last good payload (never loaded here: it is deferred).
     new_payload = {id(row) for row, *_ in to_compute if not row.error}
     failed = {id(row) for row, *_ in to_compute if row.error}
     version = ["computed_version", "stale_since"]
     update_rows(
-        ChartResult,
+        StoredChart,
         ["payload", "input_hash", "computed_at", "error", "error_at", *version],
         [r for r in to_update if id(r) in new_payload],
     )
     update_rows(
-        ChartResult,
+        StoredChart,
         ["input_hash", "computed_at", "error", "error_at", *version],
         [r for r in to_update if id(r) in failed],
     )
     update_rows(
-        ChartResult, version, [r for r in to_update if id(r) not in new_payload | failed]
+        StoredChart, version, [r for r in to_update if id(r) not in new_payload | failed]
     )
 
 
@@ -178,9 +178,9 @@ def ward_charts_recompute(
     wards = list(Ward.objects.filter(pk__in=ward_ids))
     if not wards:
         return summary
-    # The versions first, then the data (see ChartResult).
+    # The versions first, then the data (see StoredChart).
     versions = dict(
-        ChartResult.objects.filter(scope=Scope.WARD, scope_id__in=ward_ids).values_list(
+        StoredChart.objects.filter(scope=Scope.WARD, scope_id__in=ward_ids).values_list(
             "pk", "dirty_version"
         )
     )
@@ -208,12 +208,12 @@ def aggregate_charts_recompute(
     programmes = selectors.programmes_with_measures()
     for scope, scope_id in scopes:
         versions = dict(
-            ChartResult.objects.filter(scope=scope, scope_id=scope_id).values_list(
+            StoredChart.objects.filter(scope=scope, scope_id=scope_id).values_list(
                 "pk", "dirty_version"
             )
         )
         if only_stale and len(versions) >= len(measures):
-            fresh = ChartResult.objects.filter(
+            fresh = StoredChart.objects.filter(
                 pk__in=list(versions), computed_version__gte=F("dirty_version")
             ).count()
             if fresh == len(versions):
@@ -242,13 +242,13 @@ def charts_recompute(*, ward_ids: list[int], today=None) -> RecomputeSummary:
 def stale_ward_ids() -> list[int]:
     """Wards with a stale chart, or active wards lacking one (never computed)."""
     stale = set(
-        ChartResult.objects.filter(selectors.stale_filter(), scope=Scope.WARD).values_list(
+        StoredChart.objects.filter(selectors.stale_filter(), scope=Scope.WARD).values_list(
             "scope_id", flat=True
         )
     )
     measures = Measure.objects.filter(is_active=True).count()
     complete = set(
-        ChartResult.objects.filter(scope=Scope.WARD)
+        StoredChart.objects.filter(scope=Scope.WARD)
         .values_list("scope_id")
         .annotate(n=Count("pk"))
         .filter(n__gte=measures)
@@ -266,7 +266,7 @@ def charts_recompute_stale(*, today=None) -> RecomputeSummary:
     if ward_ids:
         summary.add(ward_charts_recompute(ward_ids=ward_ids, today=today))
     stale_aggregates = set(
-        ChartResult.objects.filter(selectors.stale_filter())
+        StoredChart.objects.filter(selectors.stale_filter())
         .exclude(scope=Scope.WARD)
         .values_list("scope", "scope_id")
     )

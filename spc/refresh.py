@@ -14,7 +14,7 @@ from django.utils import timezone
 from wards.models import Trust, Ward
 
 from . import selectors
-from .models import ChartResult, Scope
+from .models import Scope, StoredChart
 from .tasks import charts_refresh_stale_task, charts_refresh_task
 
 logger = logging.getLogger(__name__)
@@ -35,12 +35,12 @@ def charts_mark_stale(*, ward_ids: Iterable[int]) -> None:
     # trust, region and national rows, and two UPDATEs that lock them in whatever order the
     # plan visits them deadlock under load (bench/load.py: 76 deadlocks in 45 s at 200 users).
     pks = list(
-        ChartResult.objects.filter(_scope_filter(ward_ids))
+        StoredChart.objects.filter(_scope_filter(ward_ids))
         .order_by("pk")
         .select_for_update()
         .values_list("pk", flat=True)
     )
-    results = ChartResult.objects.filter(pk__in=pks)
+    results = StoredChart.objects.filter(pk__in=pks)
     results.filter(dirty_version=F("computed_version")).update(stale_since=timezone.now())
     results.update(dirty_version=F("dirty_version") + 1)
 
@@ -55,7 +55,7 @@ def _old_scopes_mark_stale(*, ward_ids: set[int], moved_from_trust_id: int) -> b
     old_scopes = Q(scope=Scope.TRUST, scope_id=moved_from_trust_id) | Q(
         scope=Scope.REGION, scope_id__in=region
     )
-    ChartResult.objects.filter(old_scopes).update(dirty_version=F("dirty_version") + 1)
+    StoredChart.objects.filter(old_scopes).update(dirty_version=F("dirty_version") + 1)
     return True
 
 

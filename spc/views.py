@@ -22,12 +22,12 @@ from wards.models import Ward
 
 from . import dashboards, exporting, presentation, services
 from .forms import ChartSettingForm, PhaseBreakForm
-from .models import ChartResult, ChartSetting, PhaseBreak, Scope
+from .models import ChartSetting, PhaseBreak, Scope, StoredChart
 
 
 def _setting_page(request, ward, measure, form, break_form, status=200):
     setting = ChartSetting.objects.filter(ward=ward, measure=measure).first()
-    result = ChartResult.objects.filter(scope=Scope.WARD, scope_id=ward.pk, measure=measure).first()
+    result = StoredChart.objects.filter(scope=Scope.WARD, scope_id=ward.pk, measure=measure).first()
     return render(
         request,
         "spc/chart_settings.html",
@@ -151,7 +151,7 @@ def chart_csv(request, scope, scope_id, measure_code):
     """The data behind one chart, as the engine computed it."""
     get_scope_for_user(request.user, scope, scope_id)
     measure = get_object_or_404(Measure, code=measure_code)
-    result = get_object_or_404(ChartResult, scope=scope, scope_id=scope_id, measure=measure)
+    result = get_object_or_404(StoredChart, scope=scope, scope_id=scope_id, measure=measure)
     if result.payload.get("status") != "ok":
         raise Http404("This chart has too little data yet.")
     response = HttpResponse(content_type="text/csv; charset=utf-8")

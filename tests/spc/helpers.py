@@ -3,7 +3,7 @@
 import datetime
 
 from measures.models import Measure, WeeklyReturn
-from spc.models import ChartResult
+from spc.models import StoredChart
 from tests.factories import WeeklyCountFactory, WeeklyReturnFactory
 
 FIRST = datetime.date(2024, 1, 1)
@@ -26,4 +26,4 @@ def fill(ward, n=26, count=2, bed_days=120, skip=(), status=WeeklyReturn.Status.
 
 
 def result(scope, scope_id, code="physical_restraint"):
-    return ChartResult.objects.get(scope=scope, scope_id=scope_id, measure__code=code)
+    return StoredChart.objects.get(scope=scope, scope_id=scope_id, measure__code=code)

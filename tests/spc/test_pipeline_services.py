@@ -12,7 +12,7 @@ from measures.models import Enrolment, Measure, Programme, WeeklyReturn
 from measures.services import weekly_return_record
 from mhsip.weeks import latest_complete_week
 from spc import recompute
-from spc.models import ChartResult, Scope
+from spc.models import Scope, StoredChart
 from spc.tasks import charts_refresh_stale_task, ward_charts_recompute_task
 from tests.factories import WeeklyCountFactory, WeeklyReturnFactory
 from tests.processes import wait_until
@@ -49,7 +49,7 @@ def charted_ward(ward):
 
 
 def restraint_chart(ward):
-    return ChartResult.objects.get(
+    return StoredChart.objects.get(
         scope=Scope.WARD, scope_id=ward.pk, measure__code="physical_restraint"
     )
 
@@ -80,7 +80,7 @@ def test_it_refreshes_the_chart_in_a_worker_after_a_save(services_stack, charted
     assert time.monotonic() - started < 30
     # The trust, region and national charts follow in a task of their own.
     wait_until(
-        lambda: not ChartResult.objects.get(
+        lambda: not StoredChart.objects.get(
             scope=Scope.NATIONAL, measure__code="physical_restraint"
         ).is_stale,
         30,
@@ -121,6 +121,6 @@ def test_it_finishes_a_recompute_after_the_worker_is_killed(services_stack, sett
     services_stack.worker.start()
 
     def all_recomputed():
-        return not ChartResult.objects.filter(scope=Scope.WARD, computed_at__lt=killed_at).exists()
+        return not StoredChart.objects.filter(scope=Scope.WARD, computed_at__lt=killed_at).exists()
 
     wait_until(all_recomputed, 90, "the redelivered recompute to finish", interval=1)

@@ -6,7 +6,7 @@ import pytest
 
 from measures.models import Measure, WeeklyReturn
 from spc import recompute
-from spc.models import ChartResult, Scope
+from spc.models import Scope, StoredChart
 from spc.refresh import charts_mark_stale
 from tests.factories import WardFactory, WeeklyReturnFactory
 from tests.spc.helpers import TODAY, fill, result, weeks
@@ -19,7 +19,7 @@ def test_it_stores_ward_trust_region_and_national_charts(ward, enrolled):
     summary = recompute.charts_recompute(ward_ids=[ward.pk], today=TODAY)
     measures = Measure.objects.filter(is_active=True).count()
     assert summary.failed == 0
-    assert ChartResult.objects.filter(scope=Scope.WARD).count() == measures
+    assert StoredChart.objects.filter(scope=Scope.WARD).count() == measures
     for scope, scope_id in [
         (Scope.TRUST, ward.trust_id),
         (Scope.REGION, ward.trust.region_id),
@@ -113,7 +113,7 @@ def test_it_keeps_going_when_one_chart_fails(ward, enrolled, monkeypatch):
     summary = recompute.ward_charts_recompute(ward_ids=[ward.pk], today=TODAY)
     assert summary.failed == 1
     assert summary.computed + summary.insufficient == Measure.objects.count() - 1
-    failed = ChartResult.objects.exclude(error="").get()
+    failed = StoredChart.objects.exclude(error="").get()
     assert "InvalidValueError: broken input" in failed.error
     assert failed.error_at is not None
 
