@@ -33,7 +33,7 @@ class ChartSetting(models.Model):
     baseline_weeks = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
-        help_text="Blank: the default (20 weeks; Making Data Count recommends 15-20 points).",
+        help_text="Blank: the default, MHSIP_DEFAULT_BASELINE_WEEKS (20 unless configured).",
     )
     programme = models.ForeignKey(
         Programme,

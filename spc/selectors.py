@@ -8,6 +8,7 @@ import datetime
 from collections import defaultdict
 
 import numpy as np
+from django.conf import settings
 from django.db.models import Count, F, Min, Q, Sum
 
 from measures.models import Enrolment, Measure, Programme, WeeklyCount, WeeklyReturn
@@ -15,7 +16,7 @@ from mhsip.weeks import latest_complete_week, monday_of
 from wards.models import Trust, Ward
 
 from .models import ChartSetting, Scope
-from .specs import DEFAULT_BASELINE_WEEKS, ChartConfig, TargetLine, WeeklySeries
+from .specs import ChartConfig, TargetLine, WeeklySeries
 
 SUBMITTED = WeeklyReturn.Status.SUBMITTED
 
@@ -150,12 +151,17 @@ def programmes_with_measures() -> list[Programme]:
     return programmes
 
 
+def default_baseline_weeks() -> int:
+    """A chart's baseline length where its ward has saved none (MHSIP_DEFAULT_BASELINE_WEEKS)."""
+    return settings.MHSIP_DEFAULT_BASELINE_WEEKS
+
+
 def ward_configs(
     ward_ids, measures: list[Measure], programmes: list[Programme]
 ) -> dict[tuple[int, int], ChartConfig]:
     """(ward id, measure id) -> the chart configuration: the QI lead's settings where saved,
     the defaults otherwise."""
-    settings = {
+    saved = {
         (s.ward_id, s.measure_id): s
         for s in ChartSetting.objects.filter(ward_id__in=ward_ids).prefetch_related("breaks")
     }
@@ -164,16 +170,17 @@ def ward_configs(
         "ward_id", "programme_id"
     ):
         enrolled[ward_id].add(programme_id)
+    default_weeks = default_baseline_weeks()
     configs = {}
     for ward_id in ward_ids:
         ward_programmes = [p for p in programmes if p.pk in enrolled[ward_id]]
         for measure in measures:
-            setting = settings.get((ward_id, measure.pk))
+            setting = saved.get((ward_id, measure.pk))
             configs[ward_id, measure.pk] = ChartConfig(
                 chart_type=setting.chart_type if setting else "auto",
                 improvement=measure.improvement,
                 baseline_start=setting.baseline_start if setting else None,
-                baseline_weeks=(setting and setting.baseline_weeks) or DEFAULT_BASELINE_WEEKS,
+                baseline_weeks=(setting and setting.baseline_weeks) or default_weeks,
                 breaks=tuple((b.starts_on, b.reason) for b in setting.breaks.all())
                 if setting
                 else (),
@@ -186,7 +193,10 @@ def ward_configs(
 
 def aggregate_config(measure: Measure, programmes: list[Programme]) -> ChartConfig:
     return ChartConfig(
-        chart_type="auto", improvement=measure.improvement, targets=_targets(programmes, measure.pk)
+        chart_type="auto",
+        improvement=measure.improvement,
+        baseline_weeks=default_baseline_weeks(),
+        targets=_targets(programmes, measure.pk),
     )
 
 

@@ -20,7 +20,7 @@ from wards.access import (
 )
 from wards.models import Ward
 
-from . import dashboards, exporting, presentation, services
+from . import dashboards, exporting, presentation, selectors, services
 from .forms import ChartSettingForm, PhaseBreakForm
 from .models import ChartSetting, PhaseBreak, Scope, StoredChart
 
@@ -39,6 +39,7 @@ def _setting_page(request, ward, measure, form, break_form, status=200):
             "breaks": setting.breaks.all() if setting else [],
             "history": setting.history.select_related("history_user")[:20] if setting else [],
             "result": result,
+            "default_baseline_weeks": selectors.default_baseline_weeks(),
         },
         status=status,
     )

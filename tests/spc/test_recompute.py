@@ -6,7 +6,7 @@ import pytest
 
 from measures.models import Measure, WeeklyReturn
 from spc import recompute
-from spc.models import Scope, StoredChart
+from spc.models import ChartSetting, Scope, StoredChart
 from spc.refresh import charts_mark_stale
 from tests.factories import WardFactory, WeeklyReturnFactory
 from tests.spc.helpers import TODAY, fill, result, weeks
@@ -155,3 +155,23 @@ def test_it_only_catches_up_versions_of_unchanged_charts(
     assert summary.computed == 0
     assert not result(Scope.WARD, ward.pk).is_stale
     assert result(Scope.WARD, ward.pk).payload["status"] == "ok"
+
+
+def test_it_takes_the_default_baseline_length_from_the_setting(ward, enrolled, settings):
+    fill(ward)
+
+    def baseline_weeks(scope, scope_id):
+        payload = result(scope, scope_id).payload
+        assert payload["baseline"]["weeks"] == sum(payload["engine"]["points"]["baseline"])
+        return payload["baseline"]["weeks"]
+
+    recompute.charts_recompute(ward_ids=[ward.pk], today=TODAY)
+    assert baseline_weeks(Scope.WARD, ward.pk) == baseline_weeks(Scope.TRUST, ward.trust_id) == 20
+    settings.MHSIP_DEFAULT_BASELINE_WEEKS = 13
+    assert recompute.charts_recompute(ward_ids=[ward.pk], today=TODAY).computed > 0
+    assert baseline_weeks(Scope.WARD, ward.pk) == baseline_weeks(Scope.TRUST, ward.trust_id) == 13
+    # A QI lead's saved length still wins over the default.
+    ChartSetting.objects.create(ward=ward, measure=Measure.objects.get(code="physical_restraint"),
+                                baseline_weeks=15)  # fmt: skip
+    recompute.charts_recompute(ward_ids=[ward.pk], today=TODAY)
+    assert baseline_weeks(Scope.WARD, ward.pk) == 15
