@@ -3,10 +3,10 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import F, Sum
+from django.db.models import F
 
 from measures import completeness
-from measures.models import ChangeIdea, Measure, WeeklyCount, WeeklyReturn
+from measures.models import ChangeIdea, Measure
 from mhsip.weeks import latest_complete_week
 from wards.models import Trust, Ward
 
@@ -241,25 +241,3 @@ def region_comparison(region, measure: Measure, today: datetime.date, weeks: int
             )
         )
     return rows
-
-
-def funnel_units(region, measure: Measure, first, last, unit: str) -> list[dict]:
-    """Counts and occupied bed days over the period per trust (or ward) of the region, from
-    submitted returns that have the measure's count and bed days: one query."""
-    key = "weekly_return__ward__trust" if unit == "trusts" else "weekly_return__ward"
-    rows = (
-        WeeklyCount.objects.filter(
-            measure=measure,
-            weekly_return__ward__trust__region=region,
-            weekly_return__status=WeeklyReturn.Status.SUBMITTED,
-            weekly_return__occupied_bed_days__gt=0,
-            weekly_return__week_start__range=(first, last),
-        )
-        .values(key, f"{key}__name")
-        .annotate(count=Sum("count"), bed_days=Sum("weekly_return__occupied_bed_days"))
-        .order_by(f"{key}__name")
-    )
-    return [
-        {"id": r[key], "name": r[f"{key}__name"], "count": r["count"], "bed_days": r["bed_days"]}
-        for r in rows
-    ]

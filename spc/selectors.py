@@ -13,7 +13,7 @@ from django.db.models import Count, F, Min, Q, Sum
 
 from measures.models import Enrolment, Measure, Programme, WeeklyCount, WeeklyReturn
 from mhsip.weeks import latest_complete_week, monday_of
-from wards.models import Trust, Ward
+from wards.models import Region, Trust, Ward
 
 from .models import ChartSetting, Scope
 from .specs import ChartConfig, TargetLine, WeeklySeries
@@ -217,3 +217,45 @@ def all_aggregate_scopes() -> list[tuple[str, int]]:
 
 def stale_filter() -> Q:
     return Q(dirty_version__gt=F("computed_version"))
+
+
+def funnel_units(
+    scope_object: Region | Trust, measure: Measure, first: datetime.date, last: datetime.date,
+    unit: str,
+) -> list[dict]:  # fmt: skip
+    """The funnel plot's units: per ward (unit "ward") or trust ("trust") of a region or trust,
+    Σcount and Σoccupied bed days over the weeks first..last, from submitted returns that have
+    the measure's count and bed days > 0, as the charts count them (a missing count drops its
+    bed days: it is never a zero). Sorted by name; one query. The region page and the API's
+    comparison both read this, so they show the same funnel."""
+    if unit not in ("ward", "trust"):
+        raise ValueError(f"unit must be 'ward' or 'trust', not {unit!r}")
+    ward = "weekly_return__ward"
+    key = f"{ward}__trust" if unit == "trust" else ward
+    within = (
+        {f"{ward}__trust__region": scope_object}
+        if isinstance(scope_object, Region)
+        else {f"{ward}__trust": scope_object}
+    )
+    rows = (
+        WeeklyCount.objects.filter(
+            measure=measure,
+            weekly_return__status=SUBMITTED,
+            weekly_return__occupied_bed_days__gt=0,
+            weekly_return__week_start__range=(first, last),
+            **within,
+        )
+        .values(key, f"{key}__name", f"{ward}__trust")
+        .annotate(count=Sum("count"), bed_days=Sum("weekly_return__occupied_bed_days"))
+        .order_by(f"{key}__name", key)
+    )
+    return [
+        {
+            "id": r[key],
+            "name": r[f"{key}__name"],
+            "trust": r[f"{ward}__trust"],
+            "count": r["count"],
+            "bed_days": r["bed_days"],
+        }
+        for r in rows
+    ]

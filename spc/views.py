@@ -205,11 +205,9 @@ def region_compare(request, region_id):
     unit = "wards" if request.GET.get("unit") == "wards" else "trusts"
     today = timezone.localdate()
     first, last = dashboards.period_weeks(today, weeks)
+    funnel_units = selectors.funnel_units(region, measure, first, last, unit[:-1])
     funnel = presentation.funnel_figure(
-        dashboards.funnel_units(region, measure, first, last, unit),
-        measure.name,
-        unit[:-1],
-        measure.improvement,
+        funnel_units, measure.name, unit[:-1], measure.improvement
     )
     return render(
         request,
@@ -225,5 +223,6 @@ def region_compare(request, region_id):
             "last": last,
             "rows": dashboards.region_comparison(region, measure, today, weeks),
             "funnel": funnel,
+            "funnel_units": funnel_units,
         },
     )
