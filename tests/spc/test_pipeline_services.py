@@ -8,8 +8,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from measures.catalogue import sync_catalogue
 from measures.models import Enrolment, Measure, Programme, WeeklyReturn
 from measures.services import weekly_return_record
+from mhsip.celery import app
 from mhsip.weeks import latest_complete_week
 from spc import recompute
 from spc.models import Scope, StoredChart
@@ -24,8 +26,6 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 @pytest.fixture(autouse=True)
 def _catalogue():
     # Transactional tests flush every table between tests, the migrated catalogue included.
-    from measures.catalogue import sync_catalogue
-
     sync_catalogue(Measure, Programme)
 
 
@@ -108,8 +108,6 @@ def test_it_finishes_a_recompute_after_the_worker_is_killed(services_stack, sett
     ward_ids = list(Ward.objects.values_list("pk", flat=True))
     killed_at = timezone.now()
     ward_charts_recompute_task.delay(ward_ids, force=True)
-
-    from mhsip.celery import app
 
     def running():
         active = app.control.inspect(timeout=0.5).active() or {}
