@@ -36,7 +36,7 @@ import load  # noqa: E402  (sets Django up)
 from django.core.management import call_command  # noqa: E402
 from django.db import close_old_connections, connection  # noqa: E402
 
-from spc.models import ChartResult, Scope  # noqa: E402
+from spc.models import Scope, StoredChart  # noqa: E402
 
 log = load.log
 
@@ -46,7 +46,7 @@ def stale_wards(ward_ids) -> int:
         try:
             close_old_connections()
             return sum(
-                1 for r in ChartResult.objects.filter(scope=Scope.WARD, scope_id__in=ward_ids)
+                1 for r in StoredChart.objects.filter(scope=Scope.WARD, scope_id__in=ward_ids)
                 if r.is_stale
             )
         except Exception:

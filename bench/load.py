@@ -62,7 +62,7 @@ from django.utils import timezone  # noqa: E402
 
 from measures.models import WeeklyReturn  # noqa: E402
 from mhsip.weeks import monday_of  # noqa: E402
-from spc.models import ChartResult  # noqa: E402
+from spc.models import StoredChart  # noqa: E402
 from tokens.services import api_token_create  # noqa: E402
 from wards.models import Membership, Trust, Ward  # noqa: E402
 
@@ -421,7 +421,7 @@ def prepare(args):
 
     call_command("migrate", verbosity=0)
     national.build_dataset(60, 20, 160)
-    if not ChartResult.objects.filter(payload__status="ok").exists():
+    if not StoredChart.objects.filter(payload__status="ok").exists():
         log("computing every chart once (in process)")
         call_command("recompute_charts", "--all")
 

@@ -47,7 +47,7 @@ from measures.importing import parse_returns_file  # noqa: E402
 from measures.models import Enrolment, Measure, Programme, WeeklyReturn  # noqa: E402
 from measures.services import weekly_return_record  # noqa: E402
 from mhsip.weeks import latest_complete_week  # noqa: E402
-from spc.models import ChartResult, Scope  # noqa: E402
+from spc.models import Scope, StoredChart  # noqa: E402
 from spc.tasks import charts_recompute_all_task  # noqa: E402
 from wards.models import Membership, Region, Trust, Ward  # noqa: E402
 
@@ -197,7 +197,7 @@ def full_recompute() -> float:
     t0 = time.monotonic()
     charts_recompute_all_task.delay(force=True)
     ok = wait_for(
-        lambda: ChartResult.objects.filter(computed_at__gte=started).count() >= total, 900, 0.5
+        lambda: StoredChart.objects.filter(computed_at__gte=started).count() >= total, 900, 0.5
     )
     elapsed = time.monotonic() - t0
     if not ok:
@@ -217,7 +217,7 @@ def save_to_fresh(user, samples: int) -> list[float]:
         )  # fmt: skip
 
         def fresh(ward=ward):
-            result = ChartResult.objects.get(
+            result = StoredChart.objects.get(
                 scope=Scope.WARD, scope_id=ward.pk, measure=restraint
             )
             return not result.is_stale
@@ -248,7 +248,7 @@ def import_to_fresh(user, rows: int) -> tuple[float, float, int]:
         user=user, parsed=parsed, source="bench.csv", confirm_implausible=True
     )
     committed = time.monotonic() - t0
-    if not wait_for(lambda: not ChartResult.objects.filter(
+    if not wait_for(lambda: not StoredChart.objects.filter(
         dirty_version__gt=django.db.models.F("computed_version")
     ).exists(), 600, 0.2):  # fmt: skip
         raise SystemExit("imported charts were not fresh within 600 s")

@@ -1,4 +1,7 @@
-"""The Celery app. Configured from Django settings (CELERY_*), as cookiecutter-django does."""
+"""The Celery app. Configured from Django settings (CELERY_*), as cookiecutter-django does.
+
+It imports no app: `autodiscover_tasks()` finds each installed app's `tasks` module by name
+once Django is set up (spc.tasks, audit.tasks), so the import graph keeps pointing down."""
 
 import os
 
@@ -9,13 +12,3 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mhsip.settings")
 app = Celery("mhsip")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-
-
-@app.task(name="mhsip.healthcheck_task")
-def healthcheck_task() -> dict:
-    """Proves a worker is up and reaches the same database as the web app."""
-    from django.db import connection
-
-    from measures.models import WeeklyReturn
-
-    return {"database": connection.vendor, "weekly_returns": WeeklyReturn.objects.count()}

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "measures",
     "spc",
     "tokens",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -279,9 +280,10 @@ SPECTACULAR_SETTINGS = {
 }
 
 # mhsip.freshness: the chart layer's answer to "these wards' data changed".
-MHSIP_CHARTS_STALE_HANDLER = "spc.services.charts_stale_handler"
+MHSIP_CHARTS_STALE_HANDLER = "spc.refresh.charts_refresh_on_commit"
 
-# Making Data Count recommends 15-20 points for a baseline; the programme uses 20 weeks.
+# Making Data Count recommends 15-20 points for a baseline; the programme uses 20 weeks. The
+# chart pipeline reads it (spc/selectors.py); a ward's saved chart setting overrides it.
 MHSIP_DEFAULT_BASELINE_WEEKS = envint("MHSIP_DEFAULT_BASELINE_WEEKS", "20")
 # A weekly count above this many per 1,000 occupied bed days (beds × 7 when bed days are blank)
 # is probably a typing slip: the return form and the importer ask for confirmation.

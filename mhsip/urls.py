@@ -2,17 +2,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from wards import audit
-from wards import views as ward_views
-
 admin.site.site_header = "MHSIP measurement admin"
 admin.site.site_title = "MHSIP admin"
 handler500 = "mhsip.errors.server_error"
 
 urlpatterns = [
-    path("", ward_views.home, name="home"),
-    path("healthz", ward_views.healthz, name="healthz"),
-    path("audit/", audit.audit_log, name="audit"),
+    path("", include("audit.urls")),  # the home page, /healthz, /audit/
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("spc.urls")),

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ChartResult, ChartSetting, PhaseBreak
+from .models import ChartSetting, PhaseBreak, StoredChart
 
 
 class PhaseBreakInline(admin.TabularInline):
@@ -31,13 +31,13 @@ class FailedFilter(admin.SimpleListFilter):
         return queryset
 
 
-@admin.register(ChartResult)
-class ChartResultAdmin(admin.ModelAdmin):
+@admin.register(StoredChart)
+class StoredChartAdmin(admin.ModelAdmin):
     """Read-only: results come from the engine. Failed recomputes show their error here."""
 
     list_display = ["scope", "scope_id", "measure", "computed_at", "is_stale", "error"]
     list_filter = ["scope", FailedFilter, "measure"]
-    readonly_fields = [f.name for f in ChartResult._meta.fields]
+    readonly_fields = [f.name for f in StoredChart._meta.fields]
 
     @admin.display(boolean=True, description="stale")
     def is_stale(self, obj):

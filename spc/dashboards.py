@@ -1,23 +1,23 @@
-"""Reads that feed the dashboards: stored chart results only, never a recompute."""
+"""Reads that feed the dashboards: stored charts only, never a recompute."""
 
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import F, Sum
+from django.db.models import F
 
 from measures import completeness
-from measures.models import ChangeIdea, Measure, WeeklyCount, WeeklyReturn
+from measures.models import ChangeIdea, Measure
 from mhsip.weeks import latest_complete_week
 from wards.models import Trust, Ward
 
 from . import icons, presentation
-from .models import ChartResult, Scope
+from .models import Scope, StoredChart
 
 
 @dataclass(frozen=True)
 class ChartPanel:
     measure: Measure
-    result: ChartResult | None
+    result: StoredChart | None
     sentence: str
     figure: dict | None
     variation_icon: str | None
@@ -53,7 +53,7 @@ def chart_panels(scope: str, scope_id: int, change_ideas=()) -> list[ChartPanel]
     measures = active_measures()
     results = {
         r.measure_id: r
-        for r in ChartResult.objects.filter(scope=scope, scope_id=scope_id, measure__in=measures)
+        for r in StoredChart.objects.filter(scope=scope, scope_id=scope_id, measure__in=measures)
     }
     panels = []
     for measure in measures:
@@ -113,7 +113,7 @@ class MatrixRow:
 
 def _cells(scope: str, scope_ids: list[int], measures: list[Measure]) -> dict:
     """(scope id, measure id) -> cell, reading only the summaries out of the stored JSON."""
-    rows = ChartResult.objects.filter(
+    rows = StoredChart.objects.filter(
         scope=scope, scope_id__in=scope_ids, measure__in=measures
     ).values_list(
         "scope_id",
@@ -169,7 +169,7 @@ def trust_matrix(trust: Trust, ward_type: str | None = None) -> tuple[list[Measu
 @dataclass(frozen=True)
 class TrustComparison:
     trust: Trust
-    result: ChartResult | None
+    result: StoredChart | None
     figure: dict | None
     recent_value: float | None
     percent_change: float | None
@@ -202,7 +202,7 @@ def region_comparison(region, measure: Measure, today: datetime.date, weeks: int
     trusts = list(region.trusts.order_by("name"))
     results = {
         r.scope_id: r
-        for r in ChartResult.objects.filter(
+        for r in StoredChart.objects.filter(
             scope=Scope.TRUST, scope_id__in=[t.pk for t in trusts], measure=measure
         )
     }
@@ -241,25 +241,3 @@ def region_comparison(region, measure: Measure, today: datetime.date, weeks: int
             )
         )
     return rows
-
-
-def funnel_units(region, measure: Measure, first, last, unit: str) -> list[dict]:
-    """Counts and occupied bed days over the period per trust (or ward) of the region, from
-    submitted returns that have the measure's count and bed days: one query."""
-    key = "weekly_return__ward__trust" if unit == "trusts" else "weekly_return__ward"
-    rows = (
-        WeeklyCount.objects.filter(
-            measure=measure,
-            weekly_return__ward__trust__region=region,
-            weekly_return__status=WeeklyReturn.Status.SUBMITTED,
-            weekly_return__occupied_bed_days__gt=0,
-            weekly_return__week_start__range=(first, last),
-        )
-        .values(key, f"{key}__name")
-        .annotate(count=Sum("count"), bed_days=Sum("weekly_return__occupied_bed_days"))
-        .order_by(f"{key}__name")
-    )
-    return [
-        {"id": r[key], "name": r[f"{key}__name"], "count": r["count"], "bed_days": r["bed_days"]}
-        for r in rows
-    ]

@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 
 from measures.models import Programme
@@ -34,6 +35,10 @@ class ChartSettingForm(forms.ModelForm):
         )
         self.fields["programme"].empty_label = "The programme with the latest deadline"
         self.fields["baseline_weeks"].widget.attrs.update({"min": 2, "max": 104})
+        self.fields["baseline_weeks"].help_text = (
+            f"Blank: the default, {settings.MHSIP_DEFAULT_BASELINE_WEEKS} weeks "
+            "(Making Data Count recommends 15-20 points)."
+        )
 
     def clean_baseline_start(self):
         value = _monday(self.cleaned_data.get("baseline_start"))

@@ -33,7 +33,7 @@ class ChartSetting(models.Model):
     baseline_weeks = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
-        help_text="Blank: the default (20 weeks; Making Data Count recommends 15-20 points).",
+        help_text="Blank: the default, MHSIP_DEFAULT_BASELINE_WEEKS (20 unless configured).",
     )
     programme = models.ForeignKey(
         Programme,
@@ -106,8 +106,9 @@ class Scope(models.TextChoices):
     NATIONAL = "national", "National"
 
 
-class ChartResult(models.Model):
-    """The stored engine output of one (scope, measure) chart; pages only read these.
+class StoredChart(models.Model):
+    """The stored engine output of one (scope, measure) chart; pages only read these. (Not
+    `spc.engine.ChartResult`, the engine's in-memory result that the payload is made from.)
 
     A data change bumps `dirty_version` in its own transaction; a recompute reads the version
     *before* it reads the data and stores it as `computed_version`. So a result is stale

@@ -8,14 +8,15 @@ import datetime
 from collections import defaultdict
 
 import numpy as np
-from django.db.models import Count, Min, Q, Sum
+from django.conf import settings
+from django.db.models import Count, F, Min, Q, Sum
 
 from measures.models import Enrolment, Measure, Programme, WeeklyCount, WeeklyReturn
 from mhsip.weeks import latest_complete_week, monday_of
-from wards.models import Ward
+from wards.models import Region, Trust, Ward
 
 from .models import ChartSetting, Scope
-from .specs import DEFAULT_BASELINE_WEEKS, ChartConfig, TargetLine, WeeklySeries
+from .specs import ChartConfig, TargetLine, WeeklySeries
 
 SUBMITTED = WeeklyReturn.Status.SUBMITTED
 
@@ -150,12 +151,17 @@ def programmes_with_measures() -> list[Programme]:
     return programmes
 
 
+def default_baseline_weeks() -> int:
+    """A chart's baseline length where its ward has saved none (MHSIP_DEFAULT_BASELINE_WEEKS)."""
+    return settings.MHSIP_DEFAULT_BASELINE_WEEKS
+
+
 def ward_configs(
     ward_ids, measures: list[Measure], programmes: list[Programme]
 ) -> dict[tuple[int, int], ChartConfig]:
     """(ward id, measure id) -> the chart configuration: the QI lead's settings where saved,
     the defaults otherwise."""
-    settings = {
+    saved = {
         (s.ward_id, s.measure_id): s
         for s in ChartSetting.objects.filter(ward_id__in=ward_ids).prefetch_related("breaks")
     }
@@ -164,16 +170,17 @@ def ward_configs(
         "ward_id", "programme_id"
     ):
         enrolled[ward_id].add(programme_id)
+    default_weeks = default_baseline_weeks()
     configs = {}
     for ward_id in ward_ids:
         ward_programmes = [p for p in programmes if p.pk in enrolled[ward_id]]
         for measure in measures:
-            setting = settings.get((ward_id, measure.pk))
+            setting = saved.get((ward_id, measure.pk))
             configs[ward_id, measure.pk] = ChartConfig(
                 chart_type=setting.chart_type if setting else "auto",
                 improvement=measure.improvement,
                 baseline_start=setting.baseline_start if setting else None,
-                baseline_weeks=(setting and setting.baseline_weeks) or DEFAULT_BASELINE_WEEKS,
+                baseline_weeks=(setting and setting.baseline_weeks) or default_weeks,
                 breaks=tuple((b.starts_on, b.reason) for b in setting.breaks.all())
                 if setting
                 else (),
@@ -186,7 +193,10 @@ def ward_configs(
 
 def aggregate_config(measure: Measure, programmes: list[Programme]) -> ChartConfig:
     return ChartConfig(
-        chart_type="auto", improvement=measure.improvement, targets=_targets(programmes, measure.pk)
+        chart_type="auto",
+        improvement=measure.improvement,
+        baseline_weeks=default_baseline_weeks(),
+        targets=_targets(programmes, measure.pk),
     )
 
 
@@ -200,14 +210,52 @@ def scopes_containing(ward_ids) -> list[tuple[str, int]]:
 
 
 def all_aggregate_scopes() -> list[tuple[str, int]]:
-    from wards.models import Trust
-
     trusts = list(Trust.objects.values_list("pk", "region_id"))
     scopes = {(Scope.TRUST, t) for t, _ in trusts} | {(Scope.REGION, r) for _, r in trusts}
     return [*sorted(scopes), (Scope.NATIONAL, 0)]
 
 
 def stale_filter() -> Q:
-    from django.db.models import F
-
     return Q(dirty_version__gt=F("computed_version"))
+
+
+def funnel_units(
+    scope_object: Region | Trust, measure: Measure, first: datetime.date, last: datetime.date,
+    unit: str,
+) -> list[dict]:  # fmt: skip
+    """The funnel plot's units: per ward (unit "ward") or trust ("trust") of a region or trust,
+    Σcount and Σoccupied bed days over the weeks first..last, from submitted returns that have
+    the measure's count and bed days > 0, as the charts count them (a missing count drops its
+    bed days: it is never a zero). Sorted by name; one query. The region page and the API's
+    comparison both read this, so they show the same funnel."""
+    if unit not in ("ward", "trust"):
+        raise ValueError(f"unit must be 'ward' or 'trust', not {unit!r}")
+    ward = "weekly_return__ward"
+    key = f"{ward}__trust" if unit == "trust" else ward
+    within = (
+        {f"{ward}__trust__region": scope_object}
+        if isinstance(scope_object, Region)
+        else {f"{ward}__trust": scope_object}
+    )
+    rows = (
+        WeeklyCount.objects.filter(
+            measure=measure,
+            weekly_return__status=SUBMITTED,
+            weekly_return__occupied_bed_days__gt=0,
+            weekly_return__week_start__range=(first, last),
+            **within,
+        )
+        .values(key, f"{key}__name", f"{ward}__trust")
+        .annotate(count=Sum("count"), bed_days=Sum("weekly_return__occupied_bed_days"))
+        .order_by(f"{key}__name", key)
+    )
+    return [
+        {
+            "id": r[key],
+            "name": r[f"{key}__name"],
+            "trust": r[f"{ward}__trust"],
+            "count": r["count"],
+            "bed_days": r["bed_days"],
+        }
+        for r in rows
+    ]

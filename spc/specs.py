@@ -19,7 +19,9 @@ RATE_MULTIPLIER = 1000  # incidents per 1,000 occupied bed days, the programme's
 # The rule, after Making Data Count: control limits need at least 12 points;
 # below that an automatic chart is a run chart (median).
 MIN_CONTROL_POINTS = 12
-DEFAULT_BASELINE_WEEKS = 20  # Making Data Count recommends 15-20 points
+# Making Data Count recommends 15-20 points. The pipeline passes its own default in from
+# settings.MHSIP_DEFAULT_BASELINE_WEEKS (spc/selectors.py); this one serves pure callers.
+DEFAULT_BASELINE_WEEKS = 20
 RECENT_WEEKS = 12  # the summary's "latest 12 weeks" rate, compared with the baseline
 
 

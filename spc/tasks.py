@@ -1,4 +1,4 @@
-"""Thin, idempotent Celery tasks: ids in, one service call, the stored result overwritten."""
+"""Thin, idempotent Celery tasks: ids in, one recompute call, the stored result overwritten."""
 
 import logging
 
@@ -7,7 +7,7 @@ from django.db import DatabaseError, InterfaceError
 
 from wards.models import Ward
 
-from . import selectors, services
+from . import recompute, selectors
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ RETRY = {
 def charts_refresh_task(ward_ids: list[int]) -> str:
     """After a data change: these wards' charts now, then (a task of its own, so the ward
     is fresh without waiting for the national sums) the trust, region and national ones."""
-    summary = services.ward_charts_recompute(ward_ids=ward_ids)
+    summary = recompute.ward_charts_recompute(ward_ids=ward_ids)
     logger.info("Refreshed charts of %d wards: %s", len(ward_ids), summary)
     aggregate_charts_refresh_task.delay(selectors.scopes_containing(ward_ids))
     return str(summary)
@@ -35,7 +35,7 @@ def charts_refresh_task(ward_ids: list[int]) -> str:
 
 @shared_task(**RETRY)
 def aggregate_charts_refresh_task(scopes: list[tuple[str, int]]) -> str:
-    summary = services.aggregate_charts_recompute(
+    summary = recompute.aggregate_charts_recompute(
         scopes=[tuple(s) for s in scopes], only_stale=True
     )
     logger.info("Refreshed %d aggregate scopes: %s", len(scopes), summary)
@@ -45,7 +45,7 @@ def aggregate_charts_refresh_task(scopes: list[tuple[str, int]]) -> str:
 @shared_task(**RETRY)
 def charts_refresh_stale_task() -> str:
     """Beat, every few minutes: recompute anything stale (recovers lost enqueues)."""
-    summary = services.charts_refresh_stale()
+    summary = recompute.charts_recompute_stale()
     if summary.computed or summary.failed:
         logger.info("Staleness check: %s", summary)
     return str(summary)
@@ -53,14 +53,13 @@ def charts_refresh_stale_task() -> str:
 
 @shared_task(**RETRY)
 def ward_charts_recompute_task(ward_ids: list[int], force: bool = False) -> str:
-    return str(services.ward_charts_recompute(ward_ids=ward_ids, force=force))
+    return str(recompute.ward_charts_recompute(ward_ids=ward_ids, force=force))
 
 
 @shared_task(**RETRY)
 def aggregate_charts_recompute_task(_results=None, force: bool = False) -> str:
-    from .selectors import all_aggregate_scopes
-
-    return str(services.aggregate_charts_recompute(scopes=all_aggregate_scopes(), force=force))
+    scopes = selectors.all_aggregate_scopes()
+    return str(recompute.aggregate_charts_recompute(scopes=scopes, force=force))
 
 
 @shared_task(**RETRY)

@@ -20,14 +20,14 @@ from wards.access import (
 )
 from wards.models import Ward
 
-from . import dashboards, exporting, presentation, services
+from . import dashboards, exporting, presentation, selectors, services
 from .forms import ChartSettingForm, PhaseBreakForm
-from .models import ChartResult, ChartSetting, PhaseBreak, Scope
+from .models import ChartSetting, PhaseBreak, Scope, StoredChart
 
 
 def _setting_page(request, ward, measure, form, break_form, status=200):
     setting = ChartSetting.objects.filter(ward=ward, measure=measure).first()
-    result = ChartResult.objects.filter(scope=Scope.WARD, scope_id=ward.pk, measure=measure).first()
+    result = StoredChart.objects.filter(scope=Scope.WARD, scope_id=ward.pk, measure=measure).first()
     return render(
         request,
         "spc/chart_settings.html",
@@ -39,6 +39,7 @@ def _setting_page(request, ward, measure, form, break_form, status=200):
             "breaks": setting.breaks.all() if setting else [],
             "history": setting.history.select_related("history_user")[:20] if setting else [],
             "result": result,
+            "default_baseline_weeks": selectors.default_baseline_weeks(),
         },
         status=status,
     )
@@ -151,7 +152,7 @@ def chart_csv(request, scope, scope_id, measure_code):
     """The data behind one chart, as the engine computed it."""
     get_scope_for_user(request.user, scope, scope_id)
     measure = get_object_or_404(Measure, code=measure_code)
-    result = get_object_or_404(ChartResult, scope=scope, scope_id=scope_id, measure=measure)
+    result = get_object_or_404(StoredChart, scope=scope, scope_id=scope_id, measure=measure)
     if result.payload.get("status") != "ok":
         raise Http404("This chart has too little data yet.")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -204,11 +205,9 @@ def region_compare(request, region_id):
     unit = "wards" if request.GET.get("unit") == "wards" else "trusts"
     today = timezone.localdate()
     first, last = dashboards.period_weeks(today, weeks)
+    funnel_units = selectors.funnel_units(region, measure, first, last, unit[:-1])
     funnel = presentation.funnel_figure(
-        dashboards.funnel_units(region, measure, first, last, unit),
-        measure.name,
-        unit[:-1],
-        measure.improvement,
+        funnel_units, measure.name, unit[:-1], measure.improvement
     )
     return render(
         request,
@@ -224,5 +223,6 @@ def region_compare(request, region_id):
             "last": last,
             "rows": dashboards.region_comparison(region, measure, today, weeks),
             "funnel": funnel,
+            "funnel_units": funnel_units,
         },
     )

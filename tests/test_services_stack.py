@@ -7,8 +7,10 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from audit.tasks import healthcheck_task
+from measures.catalogue import sync_catalogue
+from measures.models import Measure, Programme
 from measures.services import weekly_return_record
-from mhsip.celery import healthcheck_task
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -16,9 +18,6 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 @pytest.fixture(autouse=True)
 def _catalogue():
     # Transactional tests flush every table between tests, the migrated catalogue included.
-    from measures.catalogue import sync_catalogue
-    from measures.models import Measure, Programme
-
     sync_catalogue(Measure, Programme)
 
 

@@ -3,8 +3,8 @@
 import pytest
 
 from measures.models import ChangeIdea, Enrolment, Programme
-from spc import services
-from spc.models import ChartResult
+from spc import recompute
+from spc.models import StoredChart
 from tests.api.conftest import make_return, weeks_back
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,7 @@ def charted(ward, other_ward):
         Enrolment.objects.create(programme=programme, ward=w, joined_on=weeks_back(25))
         for n in range(25, -1, -1):
             make_return(w, weeks_back(n), counts={"physical_restraint": (n + w.pk) % 4})
-    services.charts_recompute_all()
+    recompute.charts_recompute_all()
 
 
 def chart(client, scope, scope_id, measure="physical_restraint"):
@@ -41,7 +41,7 @@ def test_it_returns_points_summary_and_unit(api, staff, ward, charted):
 def test_it_says_when_a_chart_is_stale(api, staff, ward, charted):
     client = api(staff)
     make_return(ward, weeks_back(30))  # a data change marks the charts stale...
-    ChartResult.objects.filter(scope="ward", scope_id=ward.pk).update(dirty_version=99)
+    StoredChart.objects.filter(scope="ward", scope_id=ward.pk).update(dirty_version=99)
     assert chart(client, "ward", ward.pk).json()["stale"] is True
 
 

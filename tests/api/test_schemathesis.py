@@ -15,7 +15,7 @@ from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, Phase, settings
 
 from measures.models import ChangeIdea, Enrolment, Programme
-from spc import services
+from spc import recompute
 from tests.api.conftest import make_return, weeks_back
 from tokens.services import api_token_create
 
@@ -52,7 +52,7 @@ def demo_data(
             counts = {"physical_restraint": (i * 7 + w.pk) % 5, "seclusion": i % 2}
             returns.append(make_return(w, weeks_back(i), counts=counts))
     ChangeIdea.objects.create(ward=ward, title="Safewards", started_on=weeks_back(10))
-    services.charts_recompute_all()
+    recompute.charts_recompute_all()
     REAL.clear()
     REAL.update(
         ward=[ward.pk, other_ward.pk, outside_ward.pk],

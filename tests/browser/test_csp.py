@@ -8,7 +8,7 @@ import pytest
 from measures.catalogue import sync_catalogue
 from measures.models import Enrolment, Measure, Programme, WeeklyReturn
 from mhsip.weeks import monday_of
-from spc import services
+from spc import recompute
 from tests.factories import WeeklyCountFactory, WeeklyReturnFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -41,7 +41,7 @@ def charted(ward, other_ward):
                 occupied_bed_days=80,
             )
             WeeklyCountFactory(weekly_return=weekly_return, measure=restraint, count=i % 4)
-    services.charts_recompute_all()
+    recompute.charts_recompute_all()
     return ward
 
 

@@ -23,7 +23,7 @@ from django.utils import timezone
 from measures.import_rows import ParsedFile
 from measures.models import ChangeIdea, Enrolment, Programme, ReturnImport, WeeklyReturn
 from mhsip.weeks import monday_of
-from spc import services as spc_services
+from spc import recompute
 from spc.models import ChartSetting, PhaseBreak
 from tests.factories import UserFactory, WeeklyCountFactory, WeeklyReturnFactory
 from tokens.services import api_token_create
@@ -390,7 +390,7 @@ class World:
                     occupied_bed_days=ward.beds * 6,
                 )
                 WeeklyCountFactory(weekly_return=weekly_return, measure=restraint, count=week % 3)
-        spc_services.charts_recompute_all()
+        recompute.charts_recompute_all()
         self._charts = True
 
 

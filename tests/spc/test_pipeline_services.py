@@ -8,11 +8,13 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from measures.catalogue import sync_catalogue
 from measures.models import Enrolment, Measure, Programme, WeeklyReturn
 from measures.services import weekly_return_record
+from mhsip.celery import app
 from mhsip.weeks import latest_complete_week
-from spc import services
-from spc.models import ChartResult, Scope
+from spc import recompute
+from spc.models import Scope, StoredChart
 from spc.tasks import charts_refresh_stale_task, ward_charts_recompute_task
 from tests.factories import WeeklyCountFactory, WeeklyReturnFactory
 from tests.processes import wait_until
@@ -24,8 +26,6 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 @pytest.fixture(autouse=True)
 def _catalogue():
     # Transactional tests flush every table between tests, the migrated catalogue included.
-    from measures.catalogue import sync_catalogue
-
     sync_catalogue(Measure, Programme)
 
 
@@ -44,12 +44,12 @@ def charted_ward(ward):
             status=WeeklyReturn.Status.SUBMITTED,
         )
         WeeklyCountFactory(weekly_return=weekly_return, measure=restraint, count=2)
-    services.charts_refresh(ward_ids=[ward.pk])
+    recompute.charts_recompute(ward_ids=[ward.pk])
     return ward
 
 
 def restraint_chart(ward):
-    return ChartResult.objects.get(
+    return StoredChart.objects.get(
         scope=Scope.WARD, scope_id=ward.pk, measure__code="physical_restraint"
     )
 
@@ -80,7 +80,7 @@ def test_it_refreshes_the_chart_in_a_worker_after_a_save(services_stack, charted
     assert time.monotonic() - started < 30
     # The trust, region and national charts follow in a task of their own.
     wait_until(
-        lambda: not ChartResult.objects.get(
+        lambda: not StoredChart.objects.get(
             scope=Scope.NATIONAL, measure__code="physical_restraint"
         ).is_stale,
         30,
@@ -109,8 +109,6 @@ def test_it_finishes_a_recompute_after_the_worker_is_killed(services_stack, sett
     killed_at = timezone.now()
     ward_charts_recompute_task.delay(ward_ids, force=True)
 
-    from mhsip.celery import app
-
     def running():
         active = app.control.inspect(timeout=0.5).active() or {}
         return any(tasks for tasks in active.values())
@@ -121,6 +119,6 @@ def test_it_finishes_a_recompute_after_the_worker_is_killed(services_stack, sett
     services_stack.worker.start()
 
     def all_recomputed():
-        return not ChartResult.objects.filter(scope=Scope.WARD, computed_at__lt=killed_at).exists()
+        return not StoredChart.objects.filter(scope=Scope.WARD, computed_at__lt=killed_at).exists()
 
     wait_until(all_recomputed, 90, "the redelivered recompute to finish", interval=1)

@@ -6,7 +6,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from measures.models import ChangeIdea, Enrolment, Measure, Programme, WeeklyReturn
-from spc import services
+from spc import recompute
 from tests.factories import WeeklyCountFactory, WeeklyReturnFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,7 @@ def charted(ward, other_ward):
                 occupied_bed_days=80,
             )
             WeeklyCountFactory(weekly_return=weekly_return, measure=restraint, count=count)
-    services.charts_refresh(ward_ids=[ward.pk, other_ward.pk])
+    recompute.charts_recompute(ward_ids=[ward.pk, other_ward.pk])
     return ward
 
 

@@ -99,3 +99,9 @@ def test_it_removes_a_phase_break(client, qi_lead, ward):
     url = reverse("spc:phase-break-delete", args=[ward.pk, "seclusion", phase_break.pk])
     assert client.post(url).status_code == 302
     assert not PhaseBreak.objects.exists()
+
+
+def test_it_states_the_configured_default_baseline_length(client, qi_lead, ward, settings):
+    settings.MHSIP_DEFAULT_BASELINE_WEEKS = 13
+    client.force_login(qi_lead)
+    assert "Blank: the default, 13 weeks" in client.get(settings_url(ward)).content.decode()

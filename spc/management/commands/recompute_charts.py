@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from spc import services
+from spc import recompute
 from wards.models import Trust, Ward
 
 
@@ -20,7 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, all=False, trust=None, ward=None, stale=False, force=False, **opts):
         if stale:
-            summary = services.charts_refresh_stale()
+            summary = recompute.charts_recompute_stale()
         else:
             ward_ids = None
             if trust:
@@ -32,7 +32,7 @@ class Command(BaseCommand):
                 if not Ward.objects.filter(pk=ward).exists():
                     raise CommandError(f"No ward with id {ward}.")
                 ward_ids = [ward]
-            summary = services.charts_recompute_all(
+            summary = recompute.charts_recompute_all(
                 ward_ids=ward_ids, force=force, progress=self._progress
             )
             self.stderr.write("")

@@ -1,5 +1,5 @@
-"""The audit log: every change recorded with who and when, scoped like the rest of the app,
-and read-only."""
+"""Pages about the whole system: the home page, the health check, and the audit log (every
+change recorded with who and when, scoped like the rest of the app, and read-only)."""
 
 import datetime
 
@@ -124,3 +124,47 @@ def test_audit_rows_cannot_be_changed_through_the_app(client, changed, admin_use
     # read them (reverting writes a new row, it does not edit an old one).
     historical = [m for m in admin.site._registry if m.__name__.startswith("Historical")]
     assert historical == []
+
+
+# --- the home page and the health check ------------------------------------------------
+
+
+def test_it_sends_anonymous_users_to_sign_in(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_it_lists_only_the_wards_a_user_may_see(client, staff, ward, other_ward, outside_ward):
+    client.force_login(staff)
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Oak Ward" in content
+    assert "Elm Ward" not in content
+    assert "Far Ward" not in content
+    assert "Ward staff" in content
+
+
+def test_it_answers_health_checks(client):
+    response = client.get(reverse("healthz"))
+    assert response.json() == {"status": "ok"}
+
+
+def test_it_links_each_ward_to_its_charts(client, staff, ward):
+    client.force_login(staff)
+    page = client.get(reverse("home")).content.decode()
+    assert reverse("spc:ward-dashboard", args=[ward.pk]) in page
+
+
+def test_it_links_a_qi_lead_to_the_trust_matrix(client, qi_lead, trust):
+    client.force_login(qi_lead)
+    page = client.get(reverse("home")).content.decode()
+    assert reverse("spc:trust-matrix", args=[trust.pk]) in page
+
+
+def test_it_links_qi_leads_but_not_ward_staff_to_the_audit_log(client, qi_lead, staff):
+    client.force_login(qi_lead)
+    assert reverse("audit") in client.get(reverse("home")).content.decode()
+    client.force_login(staff)
+    assert reverse("audit") not in client.get(reverse("home")).content.decode()

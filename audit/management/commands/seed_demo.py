@@ -9,7 +9,7 @@ from django.utils import timezone
 from measures import demo
 from measures.models import ChangeIdea, Enrolment, Measure, Programme, WeeklyCount, WeeklyReturn
 from mhsip.weeks import latest_complete_week, monday_of
-from spc.services import charts_recompute_all
+from spc.recompute import charts_recompute_all
 from wards.models import Membership, Region, Trust, Ward
 
 DEMO_PASSWORD = "mhsip-demo-2026"

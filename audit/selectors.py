@@ -1,4 +1,4 @@
-"""The audit log: who changed what and when, read from django-simple-history.
+"""The audit log's reads: who changed what and when, from django-simple-history.
 
 Every change to returns and their counts, chart settings and phase breaks, change ideas, wards,
 memberships and API tokens is a history row (made by the model's `HistoricalRecords`, with the
@@ -10,21 +10,14 @@ history rows are never changed through the app (GET only; no admin for historica
 import dataclasses
 import datetime
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import CharField, Q, QuerySet, Value
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
 
 from measures.models import ChangeIdea, WeeklyCount, WeeklyReturn
 from spc.models import ChartSetting, PhaseBreak
 from tokens.models import ApiToken
+from wards.access import is_admin, trusts_managed_by
+from wards.models import Membership, Trust, Ward
 
-from .access import get_managed_trust_for_user, is_admin, manages_any_trust, trusts_managed_by
-from .models import Membership, Trust, Ward
-
-PAGE_SIZE = 50
 ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
 
 
@@ -170,47 +163,3 @@ def audit_page_entries(keys) -> list[Entry]:
             )
         )
     return entries
-
-
-def _date(value):
-    try:
-        return datetime.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
-@login_required
-@require_GET
-def audit_log(request):
-    user = request.user
-    if not manages_any_trust(user):
-        raise PermissionDenied("The audit log is for trusts' QI leads and admins.")
-    trust = None
-    trust_id = request.GET.get("trust", "")
-    if trust_id.isdigit():
-        trust = get_managed_trust_for_user(user, int(trust_id))
-    kind = request.GET.get("kind", "")
-    kind = kind if kind in KINDS else ""
-    who = request.GET.get("who", "").strip()[:150]
-    since, until = _date(request.GET.get("since")), _date(request.GET.get("until"))
-    keys = audit_entries_for_user(user, trust=trust, kind=kind, who=who, since=since, until=until)
-    page = Paginator(keys, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "wards/audit.html",
-        {
-            "page": page,
-            "entries": audit_page_entries(list(page.object_list)),
-            "trusts": trusts_managed_by(user).order_by("name"),
-            "trust": trust,
-            "kinds": [(key, spec.label) for key, spec in KINDS.items()],
-            "kind": kind,
-            "who": who,
-            "since": since,
-            "until": until,
-            "query": query.urlencode(),
-            "sees_tokens": is_admin(user),
-        },
-    )

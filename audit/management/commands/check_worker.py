@@ -2,7 +2,7 @@ from celery.exceptions import TimeoutError as CeleryTimeout
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from mhsip.celery import healthcheck_task
+from audit.tasks import healthcheck_task
 
 
 class Command(BaseCommand):

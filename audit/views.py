@@ -1,0 +1,102 @@
+"""Pages about the whole system: the home page (every ward, trust and region the user works
+with), the audit log and the health check."""
+
+import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from measures.completeness import ward_weeks
+from measures.selectors import ward_list_for_user
+from wards.access import (
+    get_managed_trust_for_user,
+    is_admin,
+    manages_any_trust,
+    regions_visible_to,
+    trusts_managed_by,
+    trusts_visible_to,
+)
+from wards.models import Membership
+
+from .selectors import KINDS, audit_entries_for_user, audit_page_entries
+
+PAGE_SIZE = 50
+
+
+@login_required
+def home(request):
+    memberships = (
+        Membership.objects.filter(user=request.user)
+        .select_related("ward__trust", "trust", "region")
+        .order_by("role")
+    )
+    user = request.user
+    return render(
+        request,
+        "audit/home.html",
+        {
+            "memberships": memberships,
+            "wards": ward_weeks(ward_list_for_user(user), today=timezone.localdate()),
+            "trusts": trusts_visible_to(user).order_by("name"),
+            "regions": regions_visible_to(user),
+            "can_import": manages_any_trust(user),
+        },
+    )
+
+
+@require_GET
+def healthz(request):
+    """Liveness for load balancers and docker-compose: the database answers."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+def _date(value):
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@login_required
+@require_GET
+def audit_log(request):
+    user = request.user
+    if not manages_any_trust(user):
+        raise PermissionDenied("The audit log is for trusts' QI leads and admins.")
+    trust = None
+    trust_id = request.GET.get("trust", "")
+    if trust_id.isdigit():
+        trust = get_managed_trust_for_user(user, int(trust_id))
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in KINDS else ""
+    who = request.GET.get("who", "").strip()[:150]
+    since, until = _date(request.GET.get("since")), _date(request.GET.get("until"))
+    keys = audit_entries_for_user(user, trust=trust, kind=kind, who=who, since=since, until=until)
+    page = Paginator(keys, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "audit/log.html",
+        {
+            "page": page,
+            "entries": audit_page_entries(list(page.object_list)),
+            "trusts": trusts_managed_by(user).order_by("name"),
+            "trust": trust,
+            "kinds": [(key, spec.label) for key, spec in KINDS.items()],
+            "kind": kind,
+            "who": who,
+            "since": since,
+            "until": until,
+            "query": query.urlencode(),
+            "sees_tokens": is_admin(user),
+        },
+    )

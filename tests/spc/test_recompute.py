@@ -1,0 +1,177 @@
+"""Recomputing stored charts: aggregation, staleness versions, unchanged inputs, faults."""
+
+import datetime
+
+import pytest
+
+from measures.models import Measure, WeeklyReturn
+from spc import recompute
+from spc.models import ChartSetting, Scope, StoredChart
+from spc.refresh import charts_mark_stale
+from tests.factories import WardFactory, WeeklyReturnFactory
+from tests.spc.helpers import TODAY, fill, result, weeks
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_stores_ward_trust_region_and_national_charts(ward, enrolled):
+    fill(ward)
+    summary = recompute.charts_recompute(ward_ids=[ward.pk], today=TODAY)
+    measures = Measure.objects.filter(is_active=True).count()
+    assert summary.failed == 0
+    assert StoredChart.objects.filter(scope=Scope.WARD).count() == measures
+    for scope, scope_id in [
+        (Scope.TRUST, ward.trust_id),
+        (Scope.REGION, ward.trust.region_id),
+        (Scope.NATIONAL, 0),
+    ]:
+        stored = result(scope, scope_id)
+        assert stored.payload["status"] == "ok"
+        assert not stored.is_stale
+    ward_chart = result(Scope.WARD, ward.pk).payload
+    assert ward_chart["engine"]["chart"] == "u"
+    assert len(ward_chart["engine"]["points"]["date"]) == 26
+    assert ward_chart["engine"]["summary"]["baseline_centre"] == pytest.approx(2 / 120 * 1000)
+    assert [t["value"] for t in ward_chart["targets"]] == [pytest.approx(2 / 120 * 1000 / 2)]
+
+
+def test_it_sums_only_wards_complete_for_the_measure_and_says_how_many(
+    ward, other_ward, enrolled
+):
+    fill(ward, count=2, bed_days=100)
+    fill(other_ward, count=4, bed_days=50, skip={3})
+    # A draft and a return without the measure's count do not contribute.
+    WeeklyReturnFactory(ward=other_ward, week_start=weeks(4)[3], occupied_bed_days=70)
+    recompute.charts_recompute(ward_ids=[ward.pk, other_ward.pk], today=TODAY)
+    trust = result(Scope.TRUST, ward.trust_id).payload
+    assert trust["contributors"][:5] == [2, 2, 2, 1, 2]
+    assert trust["counts"][:5] == [6, 6, 6, 2, 6]
+    assert trust["bed_days"][:5] == [150, 150, 150, 100, 150]
+
+
+def test_it_leaves_drafts_and_missing_counts_off_the_chart(ward, enrolled):
+    fill(ward, skip={5})
+    draft = WeeklyReturn.objects.get(ward=ward, week_start=weeks(6)[4])
+    draft.status = WeeklyReturn.Status.DRAFT
+    draft.save()
+    recompute.charts_recompute(ward_ids=[ward.pk], today=TODAY)
+    points = result(Scope.WARD, ward.pk).payload["engine"]["points"]
+    assert points["missing"][4] is True  # a draft week
+    assert points["missing"][5] is True  # no return
+    assert points["value"][4] is None and points["value"][5] is None
+
+
+def test_it_uses_a_run_chart_for_a_ward_with_few_weeks(ward, enrolled):
+    fill(ward, n=26, skip=set(range(8, 26)))
+    recompute.charts_recompute(ward_ids=[ward.pk], today=TODAY)
+    assert result(Scope.WARD, ward.pk).payload["engine"]["chart"] == "run"
+
+
+def test_it_marks_a_new_ward_with_no_data_as_insufficient_not_failed(ward, enrolled):
+    summary = recompute.charts_recompute(ward_ids=[ward.pk], today=TODAY)
+    assert summary.failed == 0
+    assert result(Scope.WARD, ward.pk).payload["status"] == "insufficient"
+
+
+def test_it_skips_charts_whose_inputs_did_not_change(ward, enrolled):
+    fill(ward)
+    first = recompute.charts_recompute(ward_ids=[ward.pk], today=TODAY)
+    second = recompute.charts_recompute(ward_ids=[ward.pk], today=TODAY)
+    assert second.computed == 0
+    assert second.unchanged == first.computed + first.insufficient
+
+
+def test_it_keeps_a_chart_stale_when_data_change_during_its_recompute(ward, enrolled, monkeypatch):
+    fill(ward)
+    recompute.charts_recompute(ward_ids=[ward.pk], today=TODAY)
+    charts_mark_stale(ward_ids=[ward.pk])
+    real_series = recompute.selectors.ward_series
+
+    def series_then_a_save(*args, **kwargs):
+        data = real_series(*args, **kwargs)
+        charts_mark_stale(ward_ids=[ward.pk])  # a save lands after the data read
+        return data
+
+    monkeypatch.setattr(recompute.selectors, "ward_series", series_then_a_save)
+    recompute.ward_charts_recompute(ward_ids=[ward.pk], today=TODAY, force=True)
+    assert result(Scope.WARD, ward.pk).is_stale
+    monkeypatch.setattr(recompute.selectors, "ward_series", real_series)
+    recompute.charts_recompute_stale(today=TODAY)
+    assert not result(Scope.WARD, ward.pk).is_stale
+
+
+def test_it_keeps_going_when_one_chart_fails(ward, enrolled, monkeypatch):
+    fill(ward)
+    real = recompute.compute_batch
+
+    def one_fails(specs, on_error):
+        results = real(specs, on_error=on_error)
+        results[0] = {"error": {"type": "InvalidValueError", "message": "broken input"}}
+        return results
+
+    monkeypatch.setattr(recompute, "compute_batch", one_fails)
+    summary = recompute.ward_charts_recompute(ward_ids=[ward.pk], today=TODAY)
+    assert summary.failed == 1
+    assert summary.computed + summary.insufficient == Measure.objects.count() - 1
+    failed = StoredChart.objects.exclude(error="").get()
+    assert "InvalidValueError: broken input" in failed.error
+    assert failed.error_at is not None
+
+
+def test_it_recomputes_a_closed_ward_only_up_to_its_closing(trust, enrolled):
+    closed = WardFactory(trust=trust, name="Closed Ward", active_to=datetime.date(2024, 3, 10))
+    fill(closed, n=10)
+    recompute.charts_recompute(ward_ids=[closed.pk], today=TODAY)
+    dates = result(Scope.WARD, closed.pk).payload["engine"]["points"]["date"]
+    assert dates[-1] == "2024-03-04"
+
+
+def test_it_skips_fresh_aggregates_when_a_burst_queued_many_refreshes(ward, enrolled, monkeypatch):
+    fill(ward)
+    recompute.charts_recompute(ward_ids=[ward.pk], today=TODAY)
+    scopes = recompute.selectors.scopes_containing([ward.pk])
+
+    def no_reads(*args, **kwargs):
+        raise AssertionError("a fresh scope's data must not be read again")
+
+    monkeypatch.setattr(recompute.selectors, "aggregate_series", no_reads)
+    summary = recompute.aggregate_charts_recompute(scopes=scopes, today=TODAY, only_stale=True)
+    assert summary.computed == 0 and summary.unchanged == 3 * Measure.objects.count()
+    charts_mark_stale(ward_ids=[ward.pk])
+    with pytest.raises(AssertionError, match="must not be read again"):
+        recompute.aggregate_charts_recompute(scopes=scopes, today=TODAY, only_stale=True)
+
+
+def test_it_only_catches_up_versions_of_unchanged_charts(
+    ward, enrolled, django_assert_max_num_queries
+):
+    fill(ward)
+    recompute.charts_recompute(ward_ids=[ward.pk], today=TODAY)
+    charts_mark_stale(ward_ids=[ward.pk])
+    # Unchanged inputs: no payload is loaded or rewritten, so a handful of queries, not one
+    # per chart.
+    with django_assert_max_num_queries(16):
+        summary = recompute.ward_charts_recompute(ward_ids=[ward.pk], today=TODAY)
+    assert summary.computed == 0
+    assert not result(Scope.WARD, ward.pk).is_stale
+    assert result(Scope.WARD, ward.pk).payload["status"] == "ok"
+
+
+def test_it_takes_the_default_baseline_length_from_the_setting(ward, enrolled, settings):
+    fill(ward)
+
+    def baseline_weeks(scope, scope_id):
+        payload = result(scope, scope_id).payload
+        assert payload["baseline"]["weeks"] == sum(payload["engine"]["points"]["baseline"])
+        return payload["baseline"]["weeks"]
+
+    recompute.charts_recompute(ward_ids=[ward.pk], today=TODAY)
+    assert baseline_weeks(Scope.WARD, ward.pk) == baseline_weeks(Scope.TRUST, ward.trust_id) == 20
+    settings.MHSIP_DEFAULT_BASELINE_WEEKS = 13
+    assert recompute.charts_recompute(ward_ids=[ward.pk], today=TODAY).computed > 0
+    assert baseline_weeks(Scope.WARD, ward.pk) == baseline_weeks(Scope.TRUST, ward.trust_id) == 13
+    # A QI lead's saved length still wins over the default.
+    ChartSetting.objects.create(ward=ward, measure=Measure.objects.get(code="physical_restraint"),
+                                baseline_weeks=15)  # fmt: skip
+    recompute.charts_recompute(ward_ids=[ward.pk], today=TODAY)
+    assert baseline_weeks(Scope.WARD, ward.pk) == 15
