@@ -71,6 +71,19 @@ def timed(label: str, function):
     return result, elapsed
 
 
+def setup_django(database_url: str) -> None:
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mhsip.settings")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    # As in production: with DEBUG on, Django also records every query it runs.
+    os.environ["DEBUG"] = "false"
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-not-secret")
+    os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+    import django
+
+    django.setup()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=50_000)
@@ -81,18 +94,8 @@ def main() -> None:
         help="also run the chart refresh the commit queues, in-process (a worker's job)",
     )
     args = parser.parse_args()
-
     tmp = tempfile.TemporaryDirectory()
-    os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{tmp.name}/bench.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mhsip.settings")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    # As in production: with DEBUG on, Django also records every query it runs.
-    os.environ["DEBUG"] = "false"
-    os.environ.setdefault("SECRET_KEY", "benchmark-only-not-secret")
-    os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
-    import django
-
-    django.setup()
+    setup_django(args.database_url or f"sqlite:///{tmp.name}/bench.sqlite3")
     from django.core.management import call_command
     from django.db import connection
 

@@ -69,6 +69,32 @@ def copy_rows(table: str, columns: list[str], rows) -> None:
         cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
 
 
+def create_wards(trusts: int, wards_per_trust: int, first: datetime.date) -> list[Ward]:
+    """Regions, trusts and wards of every type, each enrolled in every programme."""
+    regions = [Region.objects.create(name=f"Bench region {r}", code=f"bench-{r}") for r in range(7)]
+    ward_rows = []
+    for t in range(trusts):
+        trust = Trust.objects.create(
+            name=f"Bench trust {t:02d}",
+            ods_code="R" + "ABCDEFGHJKLMNPQRSTUVWXYZ"[t // 10 % 24] + str(t % 10),
+            region=regions[t % 7],
+        )
+        for w in range(wards_per_trust):
+            ward_type = TYPES[(t + w) % len(TYPES)]
+            ward_rows.append(
+                Ward(
+                    trust=trust, name=f"Ward {w:02d}", ward_type=ward_type,
+                    beds=BEDS.get(ward_type, 18), active_from=datetime.date(2015, 1, 1),
+                )
+            )  # fmt: skip
+    wards = Ward.objects.bulk_create(ward_rows)
+    programmes = list(Programme.objects.all())
+    Enrolment.objects.bulk_create(
+        [Enrolment(programme=p, ward=w, joined_on=first) for w in wards for p in programmes]
+    )
+    return wards
+
+
 def build_dataset(trusts: int, wards_per_trust: int, weeks: int) -> None:
     if Ward.objects.count() >= trusts * wards_per_trust:
         log(f"data set present: {Ward.objects.count()} wards")
@@ -79,29 +105,7 @@ def build_dataset(trusts: int, wards_per_trust: int, weeks: int) -> None:
     measures = list(Measure.objects.filter(is_active=True).order_by("display_order"))
     codes = [m.code for m in measures]
     with transaction.atomic():
-        regions = [
-            Region.objects.create(name=f"Bench region {r}", code=f"bench-{r}") for r in range(7)
-        ]
-        ward_rows = []
-        for t in range(trusts):
-            trust = Trust.objects.create(
-                name=f"Bench trust {t:02d}",
-                ods_code="R" + "ABCDEFGHJKLMNPQRSTUVWXYZ"[t // 10 % 24] + str(t % 10),
-                region=regions[t % 7],
-            )
-            for w in range(wards_per_trust):
-                ward_type = TYPES[(t + w) % len(TYPES)]
-                ward_rows.append(
-                    Ward(
-                        trust=trust, name=f"Ward {w:02d}", ward_type=ward_type,
-                        beds=BEDS.get(ward_type, 18), active_from=datetime.date(2015, 1, 1),
-                    )
-                )  # fmt: skip
-        wards = Ward.objects.bulk_create(ward_rows)
-        programmes = list(Programme.objects.all())
-        Enrolment.objects.bulk_create(
-            [Enrolment(programme=p, ward=w, joined_on=first) for w in wards for p in programmes]
-        )
+        wards = create_wards(trusts, wards_per_trust, first)
         log(f"{len(wards)} wards created; writing {len(wards) * weeks} returns")
         now = timezone.now().isoformat()
         week_list = [first + datetime.timedelta(weeks=i) for i in range(weeks)]

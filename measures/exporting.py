@@ -3,6 +3,7 @@
 import csv
 import io
 
+import openpyxl
 from django.db.models import QuerySet
 from django.http import HttpResponse
 
@@ -63,7 +64,6 @@ def csv_response(rows, filename: str) -> HttpResponse:
 
 
 def xlsx_response(rows, filename: str, wards: QuerySet[Ward] | None = None) -> HttpResponse:
-    import openpyxl
 
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet("returns")

@@ -3,8 +3,13 @@
 import os
 
 import pytest
+from django.conf import settings
+from django.core.cache import cache
 
+from mhsip.celery import app
+from tests.api_clients import token_client
 from tests.factories import MembershipFactory, RegionFactory, TrustFactory, UserFactory, WardFactory
+from tests.processes import RedisProcess, ServicesStack, WorkerProcess, point_app_at
 from wards.models import Membership
 
 Role = Membership.Role
@@ -29,12 +34,25 @@ def _fast_and_eager(request, settings):
     if "services" in request.keywords:
         yield
         return
-    from mhsip.celery import app
 
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counters():
+    # API throttle counters live in the (local-memory) default cache; ids repeat between tests.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def api():
+    """api(user) -> an APIClient authenticated with a fresh token of that user."""
+    return token_client
 
 
 @pytest.fixture
@@ -108,10 +126,7 @@ def outsider(outside_ward):
 def services_stack(django_db_setup, django_db_blocker):
     """A Redis server and a real Celery worker of our own, the worker pointed at pytest's test
     database. Owning them lets fault tests stop Redis or kill the worker mid-task."""
-    from django.conf import settings
 
-    from mhsip.celery import app
-    from tests.processes import RedisProcess, ServicesStack, WorkerProcess, point_app_at
 
     redis = RedisProcess()
     redis.start()

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import pytest
 
+from mhsip.celery import app
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -74,7 +76,6 @@ class WorkerProcess:
         self.process = None
 
     def start(self):
-        from mhsip.celery import app
 
         self.process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "mhsip", "worker",

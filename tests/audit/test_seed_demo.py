@@ -10,7 +10,7 @@ from measures import demo
 from measures.models import WeeklyCount, WeeklyReturn
 from wards.models import Membership, Region, Trust, Ward
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 UNTIL = datetime.date(2021, 10, 25)
 

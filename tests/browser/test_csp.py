@@ -11,7 +11,7 @@ from mhsip.weeks import monday_of
 from spc import recompute
 from tests.factories import WeeklyCountFactory, WeeklyReturnFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 # The browser reports every violation to the page; collect them before any page script runs.
 COLLECT = """

@@ -9,7 +9,7 @@ from measures.models import Enrolment, Measure, Programme, WeeklyReturn
 from spc import recompute
 from tests.factories import WeeklyCountFactory, WeeklyReturnFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 FIRST = datetime.date(2024, 1, 1)
 

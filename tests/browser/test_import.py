@@ -4,9 +4,10 @@ import re
 
 import pytest
 
+from measures.catalogue import sync_catalogue
 from measures.models import Measure, Programme, WeeklyCount, WeeklyReturn
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 HEADER = (
     "trust_ods,ward_name,ward_code,week_start,beds,occupied_bed_days,status,"
@@ -16,7 +17,6 @@ HEADER = (
 
 @pytest.fixture(autouse=True)
 def _catalogue():
-    from measures.catalogue import sync_catalogue
 
     sync_catalogue(Measure, Programme)
 

@@ -5,10 +5,11 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from measures.catalogue import sync_catalogue
 from measures.models import Enrolment, Measure, Programme, WeeklyCount, WeeklyReturn
 from mhsip.weeks import monday_of
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 LAST_WEEK = monday_of(timezone.localdate()) - datetime.timedelta(weeks=1)
 
@@ -20,7 +21,6 @@ def day_month_year(day: datetime.date) -> str:
 @pytest.fixture(autouse=True)
 def _catalogue():
     # Transactional tests flush every table between tests, the migrated catalogue included.
-    from measures.catalogue import sync_catalogue
 
     sync_catalogue(Measure, Programme)
 
@@ -44,6 +44,45 @@ def sign_in(page, live_server, username):
     page.wait_for_url(f"{live_server.url}/")
 
 
+def tab(page, times: int = 1) -> None:
+    for _ in range(times):
+        page.keyboard.press("Tab")
+
+
+def type_return_by_keyboard(page) -> None:
+    """The cursor starts in occupied bed days; Tab walks count → "none" → "what counts" →
+    next; the prone count is above the restraint count, so the form refuses it."""
+    assert page.evaluate("document.activeElement.id") == "id_occupied_bed_days"
+    page.keyboard.type("120")
+    tab(page)
+    page.keyboard.type("2")  # physical restraint
+    tab(page, 3)
+    assert page.evaluate("document.activeElement.id") == "id_m_prone_restraint"
+    page.keyboard.type("3")  # more prone restraints than restraints: refused
+    tab(page, 3)
+    page.keyboard.type("1")  # rapid tranquillisation
+    tab(page, 3)
+    assert page.evaluate("document.activeElement.id") == "id_m_seclusion"
+    tab(page)
+    page.keyboard.press("Space")  # no seclusion this week: a real zero
+    assert page.input_value("#id_m_seclusion") == "0"
+    page.keyboard.press("Enter")
+
+
+def assert_error_shown_and_typing_kept(page) -> None:
+    summary = page.locator(".nhsuk-error-summary")
+    summary.wait_for()
+    assert "cannot be more than physical restraint" in summary.inner_text()
+    assert page.evaluate("document.activeElement.classList.contains('nhsuk-error-summary')")
+    # Nothing typed is lost.
+    assert page.input_value("#id_occupied_bed_days") == "120"
+    assert page.input_value("#id_m_physical_restraint") == "2"
+    assert page.input_value("#id_m_prone_restraint") == "3"
+    assert page.input_value("#id_m_rapid_tranquillisation") == "1"
+    assert page.is_checked("#id_none_seclusion")
+    assert page.locator("#id_m_prone_restraint-error").is_visible()
+
+
 def test_it_enters_an_overdue_week_by_keyboard_fixes_an_error_and_submits(
     live_server, page, screenshot, staff, enrolled_ward
 ):
@@ -59,40 +98,9 @@ def test_it_enters_an_overdue_week_by_keyboard_fixes_an_error_and_submits(
     assert page.evaluate("document.documentElement.scrollWidth") <= 768
     screenshot("weekly-entry")
 
-    # The cursor starts in occupied bed days; Tab walks count → "none" → "what counts" → next.
-    assert page.evaluate("document.activeElement.id") == "id_occupied_bed_days"
-    page.keyboard.type("120")
-    page.keyboard.press("Tab")
-    page.keyboard.type("2")  # physical restraint
-    page.keyboard.press("Tab")
-    page.keyboard.press("Tab")
-    page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.id") == "id_m_prone_restraint"
-    page.keyboard.type("3")  # more prone restraints than restraints: refused
-    page.keyboard.press("Tab")
-    page.keyboard.press("Tab")
-    page.keyboard.press("Tab")
-    page.keyboard.type("1")  # rapid tranquillisation
-    page.keyboard.press("Tab")
-    page.keyboard.press("Tab")
-    page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.id") == "id_m_seclusion"
-    page.keyboard.press("Tab")
-    page.keyboard.press("Space")  # no seclusion this week: a real zero
-    assert page.input_value("#id_m_seclusion") == "0"
-    page.keyboard.press("Enter")
+    type_return_by_keyboard(page)
 
-    summary = page.locator(".nhsuk-error-summary")
-    summary.wait_for()
-    assert "cannot be more than physical restraint" in summary.inner_text()
-    assert page.evaluate("document.activeElement.classList.contains('nhsuk-error-summary')")
-    # Nothing typed is lost.
-    assert page.input_value("#id_occupied_bed_days") == "120"
-    assert page.input_value("#id_m_physical_restraint") == "2"
-    assert page.input_value("#id_m_prone_restraint") == "3"
-    assert page.input_value("#id_m_rapid_tranquillisation") == "1"
-    assert page.is_checked("#id_none_seclusion")
-    assert page.locator("#id_m_prone_restraint-error").is_visible()
+    assert_error_shown_and_typing_kept(page)
     screenshot("weekly-entry-error")
     assert not WeeklyReturn.objects.exists()
 

@@ -1,14 +1,16 @@
 import datetime
+import datetime as dt
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from measures import completeness
 from measures.completeness import completeness_weeks, first_due_week, ward_weeks
 from measures.models import Enrolment, Programme, WeeklyReturn
 from measures.services import weekly_return_record
 from mhsip.weeks import monday_of
-from tests.factories import WardFactory
+from tests.factories import WardFactory, WeeklyReturnFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -103,11 +105,7 @@ def test_it_hides_completeness_outside_the_users_scope(
 
 def test_it_sums_the_same_shares_as_the_week_grid(ward, other_ward, staff):
     """submitted_share_by_trust agrees with adding up ward_weeks, on wards with gaps."""
-    import datetime as dt
 
-    from measures import completeness
-    from measures.models import Enrolment, Programme, WeeklyReturn
-    from tests.factories import WeeklyReturnFactory
 
     programme = Programme.objects.first()
     Enrolment.objects.create(programme=programme, ward=ward, joined_on=dt.date(2024, 1, 1))

@@ -15,7 +15,7 @@ from measures.importing import parse_returns_file
 from measures.models import WeeklyCount, WeeklyReturn
 from measures.services import weekly_return_record
 from mhsip.weeks import monday_of
-from tests.api.conftest import token_client
+from tests.api_clients import token_client
 
 pytestmark = pytest.mark.django_db
 

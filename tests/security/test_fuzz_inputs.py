@@ -13,6 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
+from measures.errors import ImportRefused
+from measures.import_commit import weekly_returns_import_commit
 from measures.import_plan import returns_import_plan
 from measures.importing import MAX_BYTES, FileRefused, parse_returns_file
 from measures.models import WeeklyCount, WeeklyReturn
@@ -136,8 +138,6 @@ def test_hostile_cells_give_row_errors_or_a_correct_import(client, qi_lead, ward
 
 
 def test_an_import_with_one_bad_row_writes_nothing(qi_lead, ward):
-    from measures.errors import ImportRefused
-    from measures.import_commit import weekly_returns_import_commit
 
     good = [ward.trust.ods_code, ward.name, "", "2024-01-01", "", "100", "submitted", "1", "0", "0"]
     bad = [ward.trust.ods_code, ward.name, "", "2024-01-08", "", "100", "submitted", "1", "5", "0"]

@@ -13,12 +13,15 @@ persona may not see (a list or page that leaks another trust's ward fails).
 import dataclasses
 import datetime
 import itertools
+import json
 import re
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from measures.import_rows import ParsedFile
 from measures.models import ChangeIdea, Enrolment, Programme, ReturnImport, WeeklyReturn
@@ -26,7 +29,7 @@ from mhsip.weeks import monday_of
 from spc import recompute
 from spc.models import ChartSetting, PhaseBreak
 from tests.factories import UserFactory, WeeklyCountFactory, WeeklyReturnFactory
-from tokens.services import api_token_create
+from tokens.services import api_token_create, api_token_revoke
 
 EMPTY_UPLOAD = ParsedFile(columns=[], measure_codes=[], rows=[], errors=[]).to_json()
 
@@ -461,7 +464,6 @@ def send(client, method, path, body, api):
 
 
 def _json(body):
-    import json
 
     return json.dumps(body)
 
@@ -516,7 +518,6 @@ def test_a_superuser_gets_into_the_admin_site(client):
 
 
 def test_a_read_only_token_cannot_write(ward, staff):
-    from rest_framework.test import APIClient
 
     _, key = api_token_create(user=staff, name="read only", read_only=True)
     client = APIClient()
@@ -527,9 +528,7 @@ def test_a_read_only_token_cannot_write(ward, staff):
 
 
 def test_a_bad_or_revoked_token_is_401(staff):
-    from rest_framework.test import APIClient
 
-    from tokens.services import api_token_revoke
 
     token, key = api_token_create(user=staff, name="soon revoked")
     api_token_revoke(token=token)
@@ -565,7 +564,6 @@ def markdown_table() -> str:
 
 
 def test_docs_show_this_matrix():
-    from django.conf import settings
 
     docs = (settings.BASE_DIR / "docs" / "permissions.md").read_text()
     assert markdown_table() in docs, (

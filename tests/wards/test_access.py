@@ -3,7 +3,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from tests.factories import UserFactory
+from tests.factories import MembershipFactory, UserFactory
 from wards import access
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +86,6 @@ def test_it_combines_two_memberships_without_mixing_their_rights(
 ):
     """Ward staff on one ward of their trust and facilitator of another region: they write
     only on their ward, read the other region, and manage nothing."""
-    from tests.factories import MembershipFactory, UserFactory
 
     user = UserFactory(username="twohats")
     MembershipFactory(user=user, role=access.Role.WARD_STAFF, ward=ward)

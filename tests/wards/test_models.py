@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -44,7 +46,6 @@ def test_it_rejects_a_closing_date_before_opening(trust):
 
 
 def test_it_tells_if_a_ward_is_active_on_a_day(trust):
-    import datetime
 
     ward = WardFactory.build(
         trust=trust, active_from=datetime.date(2020, 1, 1), active_to=datetime.date(2020, 12, 31)

@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from measures.models import WeeklyCount, WeeklyReturn
-from tests.api.conftest import LAST_WEEK, make_return, weeks_back
+from tests.api_clients import LAST_WEEK, make_return, weeks_back
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 
 from measures.exporting import returns_export_rows
 from measures.models import WeeklyCount, WeeklyReturn
-from tests.api.conftest import make_return, weeks_back
+from tests.api_clients import make_return, weeks_back
 from wards.models import Ward
 
 pytestmark = pytest.mark.django_db

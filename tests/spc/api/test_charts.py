@@ -5,7 +5,7 @@ import pytest
 from measures.models import ChangeIdea, Enrolment, Programme
 from spc import recompute
 from spc.models import StoredChart
-from tests.api.conftest import make_return, weeks_back
+from tests.api_clients import make_return, weeks_back
 
 pytestmark = pytest.mark.django_db
 

@@ -16,9 +16,10 @@ from hypothesis import HealthCheck, Phase, settings
 
 from measures.models import ChangeIdea, Enrolment, Programme
 from spc import recompute
-from tests.api.conftest import make_return, weeks_back
+from tests.api_clients import make_return, weeks_back
 from tokens.services import api_token_create
 
+pytestmark = pytest.mark.slow
 EXAMPLES = 12
 schemathesis.checks.load_all_checks()
 EXCLUDED = [

@@ -3,7 +3,7 @@
 import pytest
 
 from measures.models import Enrolment, Programme
-from tests.api.conftest import weeks_back
+from tests.api_clients import weeks_back
 
 pytestmark = pytest.mark.django_db
 

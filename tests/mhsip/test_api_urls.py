@@ -1,6 +1,6 @@
 import pytest
 
-from tests.api.conftest import make_return
+from tests.api_clients import make_return
 
 pytestmark = pytest.mark.django_db
 

@@ -1,10 +1,9 @@
-"""API clients for the personas of tests/conftest.py: by token (as integrations do) or session."""
+"""API clients for the personas of tests/conftest.py (by token, as integrations do) and the
+returns API tests' data helpers. The fixtures are registered in tests/conftest.py."""
 
 import datetime
 import itertools
 
-import pytest
-from django.core.cache import cache
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -20,14 +19,6 @@ def weeks_back(n: int) -> datetime.date:
     return LAST_WEEK - datetime.timedelta(weeks=n)
 
 
-@pytest.fixture(autouse=True)
-def _fresh_throttle_counters():
-    # Throttle counters live in the (local-memory) default cache; ids repeat between tests.
-    cache.clear()
-    yield
-    cache.clear()
-
-
 _numbers = itertools.count()
 
 
@@ -38,10 +29,6 @@ def token_client(user, *, read_only=False, scheme="Token") -> APIClient:
     return client
 
 
-@pytest.fixture
-def api():
-    """api(user) -> an APIClient authenticated with a fresh token of that user."""
-    return token_client
 
 
 def make_return(ward, week=None, *, counts=None, bed_days=None, status="submitted"):
