@@ -29,7 +29,6 @@ import http.client
 import json
 import os
 import random
-import subprocess
 import sys
 import threading
 import time
@@ -41,7 +40,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mhsip.settings")
 # The sessions this script makes for the readers are signed with the server's key.
-SECRET_KEY = "load-test-only-" + "x" * 40
+# The gunicorn and worker processes of the run.
+from load_services import HOST, PORT, SECRET_KEY, start_gunicorn, start_worker, stop  # noqa: E402
+
 os.environ["SECRET_KEY"] = SECRET_KEY
 
 import django  # noqa: E402
@@ -66,7 +67,6 @@ from spc.models import StoredChart  # noqa: E402
 from tokens.services import api_token_create  # noqa: E402
 from wards.models import Membership, Trust, Ward  # noqa: E402
 
-HOST, PORT = "127.0.0.1", 8790
 PREFIX = "load"  # users and change reasons made by this script
 
 
@@ -119,64 +119,6 @@ def cast(users: int, shared: int, run: str) -> Cast:
         ward_ids = list(trust.wards.values_list("pk", flat=True))
         readers.append((session.session_key, trust.pk, ward_ids))
     return Cast(writers, readers, week, [w.pk for w in shared_wards], run)
-
-
-# --- the services ---------------------------------------------------------------------------
-
-
-def server_env() -> dict:
-    env = os.environ | {
-        "DEBUG": "false",
-        "SECRET_KEY": SECRET_KEY,
-        "ALLOWED_HOSTS": HOST,
-        "SECURE_SSL_REDIRECT": "false",  # loopback HTTP; TLS is the proxy's job
-        "STATIC_ROOT": "/tmp/mhsip-load-static",
-        "API_TOKEN_RATE": "100000/min",  # measure the app, not the per-token limit
-        "LOG_LEVEL": "WARNING",
-        "PYTHONUNBUFFERED": "1",
-    }
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    return env
-
-
-def start_gunicorn(processes: int, threads: int) -> subprocess.Popen:
-    env = server_env()
-    if not Path(env["STATIC_ROOT"], "staticfiles.json").exists():
-        subprocess.run([sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
-                       cwd=ROOT, env=env, check=True)  # fmt: skip
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "mhsip.wsgi", "-b", f"{HOST}:{PORT}",
-         "-k", "gthread", "-w", str(processes), "--threads", str(threads), "--timeout", "30",
-         "--keep-alive", "30", "--log-level", "warning"],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection(HOST, PORT, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return server
-        except OSError:
-            time.sleep(0.2)
-    server.terminate()
-    raise SystemExit("gunicorn did not answer /healthz within 30 s")
-
-
-def start_worker(name: str = "load") -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "mhsip", "worker", "--concurrency=1",
-         "-n", f"{name}@%h", "--without-mingle", "--without-gossip", "--loglevel=WARNING"],
-        cwd=ROOT, env=server_env(),
-    )  # fmt: skip
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
 
 
 # --- the simulated users --------------------------------------------------------------------
