@@ -234,6 +234,24 @@ class WeeklyCount(models.Model):
         return f"{self.measure.code}={self.count}"
 
 
+class IncidentDate(models.Model):
+    """The day one counted incident happened (optional: a count may have no dates). Day only:
+    never a time, a name or anything else about a person. A count's dates are complete when
+    there are as many as its count; t and g charts (time or bed days between incidents) need
+    complete dates."""
+
+    count = models.ForeignKey(WeeklyCount, on_delete=models.CASCADE, related_name="dates")
+    occurred_on = models.DateField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["count", "occurred_on", "pk"]
+        indexes = [models.Index(fields=["count", "occurred_on"])]
+
+    def __str__(self):
+        return f"{self.count.measure.code} on {self.occurred_on:%d %b %Y}"
+
+
 class ChangeIdea(models.Model):
     """A change idea tested on a ward (a PDSA cycle), shown as a dated marker on its charts.
 
