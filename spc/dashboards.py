@@ -10,22 +10,31 @@ from measures.models import ChangeIdea, Measure
 from mhsip.weeks import latest_complete_week
 from wards.models import Trust, Ward
 
-from . import icons, presentation
+from . import figures, icons, presentation
 from .models import Scope, StoredChart
+from .stored import ChartView, read_charts
 
 
 @dataclass(frozen=True)
 class ChartPanel:
     measure: Measure
     result: StoredChart | None
+    view: ChartView | None
+    views: tuple[str, ...]
     sentence: str
     figure: dict | None
-    variation_icon: str | None
-    assurance_icon: str | None
 
     @property
     def stale(self) -> bool:
         return self.result is None or self.result.is_stale
+
+    @property
+    def variation_icon(self) -> str | None:
+        return self.view.summary.variation_icon if self.view else None
+
+    @property
+    def assurance_icon(self) -> str | None:
+        return self.view.summary.assurance_icon if self.view else None
 
     @property
     def dom_id(self) -> str:
@@ -48,31 +57,28 @@ def active_measures() -> list[Measure]:
     return list(Measure.objects.filter(is_active=True).order_by("display_order"))
 
 
-def chart_panels(scope: str, scope_id: int, change_ideas=()) -> list[ChartPanel]:
-    """One panel per measure of a ward, trust, region or the nation; two queries."""
+def _sentence(measure, chart, view) -> str:
+    if chart is None or chart.status == StoredChart.Status.PENDING:
+        return f"{measure.name}: the chart is being prepared."
+    if chart.status == StoredChart.Status.INSUFFICIENT:
+        return f"{measure.name}: not enough data for a chart yet ({chart.message.rstrip('.')})."
+    return presentation.plain_summary(measure.name, view)
+
+
+def chart_panels(scope: str, scope_id: int, change_ideas=(), view: str = "chosen"):
+    """One panel per measure of a ward, trust, region or the nation, showing `view` (the
+    chosen chart, or the weekly, 4-weekly or monthly view); three queries."""
     measures = active_measures()
-    results = {
-        r.measure_id: r
-        for r in StoredChart.objects.filter(scope=scope, scope_id=scope_id, measure__in=measures)
-    }
+    stored = read_charts({"scope": scope, "scope_id": scope_id, "measure__in": measures}, view)
     panels = []
     for measure in measures:
-        result = results.get(measure.pk)
-        payload = result.payload if result else {}
-        ok = payload.get("status") == "ok"
-        summary = payload["engine"]["summary"] if ok else {}
-        panels.append(
-            ChartPanel(
-                measure=measure,
-                result=result,
-                sentence=presentation.plain_summary(measure.name, payload)
-                if result
-                else f"{measure.name}: the chart is being prepared.",
-                figure=presentation.figure(payload, measure.name, change_ideas) if ok else None,
-                variation_icon=summary.get("variation_icon"),
-                assurance_icon=summary.get("assurance_icon"),
-            )
-        )
+        key = (scope_id, measure.pk)
+        chart, shown = stored.chart.get(key), stored.view.get(key)
+        panels.append(ChartPanel(
+            measure=measure, result=chart, view=shown, views=stored.views.get(key, ()),
+            sentence=_sentence(measure, chart, shown),
+            figure=figures.figure(shown, measure.name, change_ideas) if shown else None,
+        ))  # fmt: skip
     return panels
 
 
@@ -112,31 +118,21 @@ class MatrixRow:
 
 
 def _cells(scope: str, scope_ids: list[int], measures: list[Measure]) -> dict:
-    """(scope id, measure id) -> cell, reading only the summaries out of the stored JSON."""
+    """(scope id, measure id) -> cell, from the charts' summary columns (no points read)."""
     rows = StoredChart.objects.filter(
         scope=scope, scope_id__in=scope_ids, measure__in=measures
     ).values_list(
-        "scope_id",
-        "measure_id",
-        "payload__status",
-        "payload__unit",
-        "payload__engine__summary",
-        F("dirty_version") - F("computed_version"),
-    )
+        "scope_id", "measure_id", "status", "unit", "recent_value", "percent_change",
+        "variation_icon", "assurance_icon", F("dirty_version") - F("computed_version"),
+    )  # fmt: skip
     by_id = {m.pk: m for m in measures}
     cells = {}
-    for scope_id, measure_id, status, unit, summary, behind in rows:
-        summary = summary or {}
+    for scope_id, measure_id, status, unit, recent, change, variation, assurance, behind in rows:
         cells[scope_id, measure_id] = MatrixCell(
-            measure=by_id[measure_id],
-            recent_value=summary.get("recent_value"),
-            percent_change=summary.get("percent_change"),
-            variation_icon=summary.get("variation_icon"),
-            assurance_icon=summary.get("assurance_icon"),
-            unit=unit or "",
-            stale=behind > 0,
-            status=status or "",
-        )
+            measure=by_id[measure_id], recent_value=recent, percent_change=change,
+            variation_icon=variation or None, assurance_icon=assurance or None, unit=unit,
+            stale=behind > 0, status=status,
+        )  # fmt: skip
     return cells
 
 
@@ -177,6 +173,7 @@ class TrustComparison:
     assurance_icon: str | None
     target_value: float | None
     percent_complete: int | None
+    unit: str = ""
 
     @property
     def data_id(self) -> str:
@@ -196,48 +193,38 @@ def period_weeks(today: datetime.date, weeks: int) -> tuple[datetime.date, datet
     return last - datetime.timedelta(weeks=weeks - 1), last
 
 
+def _shared_range(views) -> list | None:
+    """One y-axis for the small multiples when every trust's chart shows the same unit."""
+    shown = [v for v in views if v is not None]
+    if not shown or len({v.summary.unit for v in shown}) > 1:
+        return None
+    top = max((x for v in shown for x in (*v.value, *v.upper) if x is not None), default=0)
+    return [0, top * 1.05] if top else None
+
+
 def region_comparison(region, measure: Measure, today: datetime.date, weeks: int):
-    """Each trust's aggregated chart of one measure on a shared y-axis, with its summary and
-    how complete its returns were over the period."""
+    """Each trust's aggregated chart of one measure (its chosen chart), on a shared y-axis
+    where they share a unit, with its summary and how complete its returns were."""
     trusts = list(region.trusts.order_by("name"))
-    results = {
-        r.scope_id: r
-        for r in StoredChart.objects.filter(
-            scope=Scope.TRUST, scope_id__in=[t.pk for t in trusts], measure=measure
-        )
-    }
+    stored = read_charts({"scope": Scope.TRUST, "scope_id__in": [t.pk for t in trusts],
+                          "measure": measure})  # fmt: skip
     first, last = period_weeks(today, weeks)
     complete = completeness.submitted_share_by_trust(
         Ward.objects.filter(trust__region=region), first=first, last=last
     )
-    top = 0.0
-    for result in results.values():
-        if result.payload.get("status") == "ok":
-            points = result.payload["engine"]["points"]
-            key = "rate" if presentation.is_rate_chart(result.payload) else "value"
-            top = max([top, *(v for v in points[key] + points["upper"] if v is not None)])
-    shared = [0, top * 1.05] if top else None
+    views = {t.pk: stored.view.get((t.pk, measure.pk)) for t in trusts}
+    shared = _shared_range(views.values())
     rows = []
     for trust in trusts:
-        result = results.get(trust.pk)
-        ok = result is not None and result.payload.get("status") == "ok"
-        summary = result.payload["engine"]["summary"] if ok else {}
-        target = summary.get("target") or {}
-        rows.append(
-            TrustComparison(
-                trust=trust,
-                result=result,
-                figure=presentation.figure(
-                    result.payload, trust.name, shared_range=shared, compact=True
-                )
-                if ok
-                else None,
-                recent_value=summary.get("recent_value"),
-                percent_change=summary.get("percent_change"),
-                variation_icon=summary.get("variation_icon"),
-                assurance_icon=summary.get("assurance_icon"),
-                target_value=target.get("value"),
-                percent_complete=complete.get(trust.pk),
-            )
-        )
+        view = views[trust.pk]
+        s = view.summary if view else None
+        rows.append(TrustComparison(
+            trust=trust, result=stored.chart.get((trust.pk, measure.pk)),
+            figure=figures.figure(view, trust.name, shared_range=shared, compact=True)
+            if view else None,
+            recent_value=s and s.recent_value, percent_change=s and s.percent_change,
+            variation_icon=s and s.variation_icon, assurance_icon=s and s.assurance_icon,
+            target_value=s and s.target_value, percent_complete=complete.get(trust.pk),
+            unit=s.unit if s else "",
+        ))  # fmt: skip
     return rows

@@ -8,23 +8,20 @@ from openpyxl.styles import Font
 from mhsip.text import spreadsheet_safe
 
 
-def chart_csv(stream, payload: dict) -> None:
-    points = payload["engine"]["points"]
-    counts = payload.get("counts") or [None] * len(points["date"])
-    bed_days = payload.get("bed_days") or [None] * len(points["date"])
+def chart_csv(stream, view) -> None:
+    """One stored view's points (spc.stored.ChartView), as the page draws them."""
+    s = view.summary
     writer = csv.writer(stream)
     writer.writerow(
-        ["week_start", "count", "occupied_bed_days", "value", "centre", "lower_limit",
-         "upper_limit", "phase", "baseline", "classification", "rules", "unit"]
+        ["date", "period", "count", "occupied_bed_days", "value", "centre", "lower_limit",
+         "upper_limit", "phase", "baseline", "classification", "rules", "unit", "chart"]
     )  # fmt: skip
-    for i, week in enumerate(points["date"]):
-        value = points["rate"][i] if payload.get("unit", "").startswith("per") else None
+    for i, day in enumerate(view.dates):
         writer.writerow(
             [
-                week, counts[i], bed_days[i], points["value"][i] if value is None else value,
-                points["centre"][i], points["lower"][i], points["upper"][i],
-                points["phase"][i] + 1, points["baseline"][i], points["classification"][i],
-                " ".join(points["rules"][i]), payload.get("unit", ""),
+                day, s.period, view.count[i], view.bed_days[i], view.value[i], view.centre[i],
+                view.lower[i], view.upper[i], view.phase[i] + 1, view.baseline[i],
+                view.classification[i], " ".join(view.rules[i]), s.unit, s.chart,
             ]
         )  # fmt: skip
 

@@ -8,12 +8,21 @@ from wards.models import Ward
 
 
 class ChartType(models.TextChoices):
-    AUTO = "auto", "Automatic (u chart per 1,000 bed days; run chart below 12 weeks)"
+    AUTO = "auto", "Automatic: chosen from how many incidents the baseline expects"
     U = "u", "u chart: rate per 1,000 occupied bed days"
-    C = "c", "c chart: count per week"
-    RUN = "run", "Run chart (median)"
+    C = "c", "c chart: count per period"
+    RUN = "run", "Run chart: the rate and its median, without control limits"
     XMR = "i", "XmR chart of the rate (i chart)"
     UP = "up", "Laney u′ chart (over-dispersed rates)"
+    G = "g", "g chart: occupied bed days between incidents (needs incident dates)"
+    T = "t", "t chart: days between incidents (needs incident dates; no two on one day)"
+
+
+class Period(models.TextChoices):
+    AUTO = "auto", "Automatic"
+    WEEK = "week", "Weekly"
+    FOUR_WEEK = "4week", "4-weekly (13 a year)"
+    MONTH = "month", "Calendar month"
 
 
 class ChartSetting(models.Model):
@@ -22,6 +31,7 @@ class ChartSetting(models.Model):
     ward = models.ForeignKey(Ward, on_delete=models.CASCADE, related_name="chart_settings")
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="+")
     chart_type = models.CharField(max_length=10, choices=ChartType.choices, default=ChartType.AUTO)
+    period = models.CharField(max_length=10, choices=Period.choices, default=Period.AUTO)
     baseline_start = models.DateField(
         null=True,
         blank=True,
@@ -107,18 +117,38 @@ class Scope(models.TextChoices):
 
 
 class StoredChart(models.Model):
-    """The stored engine output of one (scope, measure) chart; pages only read these. (Not
-    `spc.engine.ChartResult`, the engine's in-memory result that the payload is made from.)
+    """One (scope, measure) chart as pages read it: its summary in columns (icons, rates,
+    chosen chart: the matrix and region pages read only these) and its views
+    (`StoredView`: the chosen chart and the weekly, 4-weekly and monthly views). Not
+    `spc.engine.ChartResult`, the engine's in-memory result they are made from.
 
     A data change bumps `dirty_version` in its own transaction; a recompute reads the version
-    *before* it reads the data and stores it as `computed_version`. So a result is stale
+    *before* it reads the data and stores it as `computed_version`. So a chart is stale
     exactly when `dirty_version > computed_version`, a change that lands mid-recompute leaves
     it stale, and a lost enqueue (Redis down) is found by the periodic staleness check."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Not computed yet"
+        OK = "ok", "Computed"
+        INSUFFICIENT = "insufficient", "Too little data for a chart yet"
 
     scope = models.CharField(max_length=10, choices=Scope.choices)
     scope_id = models.PositiveBigIntegerField(help_text="Ward, trust or region id; 0 = national.")
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="+")
-    payload = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    message = models.TextField(blank=True, help_text="Why there is no chart yet, in a sentence.")
+    # The chosen view's summary (spc.stored.ViewSummary), for pages that show no points.
+    chart = models.CharField(max_length=4, blank=True)
+    period = models.CharField(max_length=6, blank=True)
+    unit = models.CharField(max_length=40, blank=True)
+    reason = models.CharField(max_length=300, blank=True)
+    recent_value = models.FloatField(null=True, blank=True)
+    baseline_centre = models.FloatField(null=True, blank=True)
+    percent_change = models.FloatField(null=True, blank=True)
+    target_value = models.FloatField(null=True, blank=True)
+    variation_icon = models.CharField(max_length=20, blank=True)
+    assurance_icon = models.CharField(max_length=20, blank=True)
+    store_version = models.PositiveSmallIntegerField(default=0)
     input_hash = models.CharField(max_length=64, blank=True)
     computed_at = models.DateTimeField(null=True, blank=True)
     dirty_version = models.PositiveBigIntegerField(default=1)
@@ -140,3 +170,20 @@ class StoredChart(models.Model):
     @property
     def is_stale(self) -> bool:
         return self.dirty_version > self.computed_version
+
+
+class StoredView(models.Model):
+    """One view of a stored chart: its points and summary as `spc.stored` writes them (the
+    only module that reads `payload`)."""
+
+    chart = models.ForeignKey(StoredChart, on_delete=models.CASCADE, related_name="views")
+    view = models.CharField(max_length=10, help_text="chosen, week, 4week or month")
+    payload = models.JSONField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["chart", "view"], name="one_stored_view_per_chart"),
+        ]
+
+    def __str__(self):
+        return f"{self.chart} ({self.view})"

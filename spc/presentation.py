@@ -1,12 +1,13 @@
-"""What a stored chart looks like to a person: a plain-English sentence, icon names and a Plotly
-figure (plain dicts: plotly.js draws them in the browser). Pure: reads payloads, no database.
+"""What a stored chart looks like to a person: a plain-English sentence, labels and icon
+names (spc/figures.py draws the chart itself). Pure: reads typed stored views
+(spc.stored.ChartView), no database.
 """
 
 import datetime
 import math
 
 from .funnel import funnel_curve_exposures, funnel_limits, funnel_points
-from .specs import COUNT_UNIT, RATE_UNIT
+from .specs import RATE_UNIT
 
 # Making Data Count colours as NHSRplotthedots R/ptd_spc_colours.R defines them.
 COLOURS = {
@@ -48,6 +49,20 @@ ASSURANCE_LABELS = {
 }
 
 
+PERIOD_WORDS = {
+    "week": ("week", "weeks"),
+    "4week": ("4-week period", "4-week periods"),
+    "month": ("month", "months"),
+    "event": ("gap between incidents", "gaps between incidents"),
+}
+VIEW_LABELS = {
+    "chosen": "Chosen chart",
+    "week": "Weekly",
+    "4week": "4-weekly",
+    "month": "Monthly",
+}
+
+
 def week_label(iso: str | None) -> str:
     if not iso:
         return ""
@@ -60,50 +75,63 @@ def long_date(iso: str) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
-def is_rate_chart(payload: dict) -> bool:
-    return payload.get("unit") == RATE_UNIT
-
-
-def unit_label(payload: dict) -> str:
-    return payload.get("unit") or COUNT_UNIT
+def point_label(iso: str, period: str) -> str:
+    """A point as a person names it: the week, the period, the month or the incident's day."""
+    day = datetime.date.fromisoformat(iso)
+    if period == "week":
+        return week_label(iso)
+    if period == "month":
+        return f"{day:%B %Y}"
+    if period == "4week":
+        return f"4 weeks from {day.day} {day:%b %Y}"
+    return f"incident on {day.day} {day:%b %Y}"
 
 
 def number(value: float | None) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
     return f"{value:,.1f}"
 
 
-def plain_summary(name: str, payload: dict) -> str:
-    """One sentence a QI lead can read aloud, e.g. "Prone restraint: 1.9 per 1,000 OBD in the
-    last 12 weeks, 52% below baseline (4.0); special cause improvement since w/c 6 Mar 2023;
-    target 2.0 by 31 Mar 2024 consistently met." """
-    if payload.get("status") != "ok":
-        return f"{name}: not enough weeks of data for a chart yet."
-    engine = payload["engine"]
-    summary = engine["summary"]
-    unit = unit_label(payload)
-    recent_n = summary.get("recent_n") or 12
-    parts = [f"{name}: {number(summary.get('recent_value'))} {unit} in the last {recent_n} weeks"]
-    change, baseline = summary.get("percent_change"), summary.get("baseline_centre")
-    if change is not None and baseline:
-        direction = "below" if change < 0 else "above"
-        if round(abs(change)) == 0:
-            parts[0] += f", the same as baseline ({number(baseline)})"
+def plain_summary(name: str, view) -> str:
+    """One sentence a QI lead can read aloud, naming the chart and why it was chosen, e.g.
+    "Seclusion: 410 occupied bed days between incidents over the last 3 gaps between
+    incidents, 35% above baseline (304); common cause variation only. Chart: 0.2 incidents
+    expected a week: showing occupied bed days between incidents (g chart) …" """
+    if view is None:
+        return f"{name}: not enough data for a chart yet."
+    s = view.summary
+    one, many = PERIOD_WORDS.get(s.period, PERIOD_WORDS["week"])
+    span = f"the last {s.recent_n} {many if s.recent_n != 1 else one}"
+    parts = [f"{name}: {number(s.recent_value)} {s.unit} over {span}"]
+    if s.percent_change is not None and s.baseline_centre:
+        direction = "below" if s.percent_change < 0 else "above"
+        if round(abs(s.percent_change)) == 0:
+            parts[0] += f", the same as baseline ({number(s.baseline_centre)})"
         else:
-            parts[0] += f", {abs(change):.0f}% {direction} baseline ({number(baseline)})"
-    parts.append(_variation_phrase(engine))
-    target = _target_phrase(summary)
+            parts[0] += (
+                f", {abs(s.percent_change):.0f}% {direction} baseline ({number(s.baseline_centre)})"
+            )
+    elif s.baseline_centre == 0:
+        parts[0] += ", with no incidents in the baseline"
+    parts.append(_variation_phrase(view))
+    target = _target_phrase(s)
     if target:
         parts.append(target)
-    return "; ".join(parts) + "."
+    sentence = "; ".join(parts) + "."
+    if s.explanation:
+        sentence += f" {s.explanation[0].upper()}{s.explanation[1:]}"
+        sentence += "" if sentence.endswith(".") else "."
+    return f"{sentence} Chart: {s.reason}."
 
 
-def _variation_phrase(engine: dict) -> str:
-    summary = engine["summary"]
-    if engine.get("chart") == "run":
-        return f"run chart: {engine['n']} weeks, too few for control limits"
-    icon = summary.get("variation_icon") or "common_cause"
+def _variation_phrase(view) -> str:
+    s = view.summary
+    if not view.has_limits:
+        return "no control limits, so no special cause icon"
+    icon = s.variation_icon or "common_cause"
     if icon == "common_cause":
         return "common cause variation only"
     kind = icon.split("_")[0]
@@ -112,182 +140,24 @@ def _variation_phrase(engine: dict) -> str:
         "concern": "special cause concern",
         "neutral": "special cause variation",
     }[kind]
-    since = summary.get("sustained_since_date")
-    if summary.get("sustained_signal") and since:
-        return f"{phrase} since {week_label(since)}"
-    return f"{phrase} in the latest week"
+    if s.sustained_signal and s.sustained_since:
+        return f"{phrase} since {point_label(s.sustained_since, s.period)}"
+    return f"{phrase} at the latest point"
 
 
-def _target_phrase(summary: dict) -> str:
-    target = summary.get("target")
-    if not target or target.get("value") is None:
-        return ""
-    by = f" by {long_date(target['deadline'])}" if target.get("deadline") else ""
+def _target_phrase(s) -> str:
+    if s.target_value is None or not s.baseline_centre:
+        return ""  # a target of "0.0" off a baseline of none tells nobody anything
+    by = f" by {long_date(s.target_deadline)}" if s.target_deadline else ""
+    if s.deadline_passed:
+        met = {True: "met", False: "not met"}.get(s.target_met, "not judged")
+        return f"target {number(s.target_value)}{by}: the deadline has passed; {met} now"
     assurance = {
         "consistent_pass": "consistently met",
         "consistent_fail": "consistently not met",
         "hit_and_miss": "hit and miss",
-    }.get(summary.get("assurance_icon"), "")
-    return f"target {number(target['value'])}{by} {assurance}".rstrip()
-
-
-def _point_hover(payload: dict, i: int, rate_chart: bool) -> str:
-    points = payload["engine"]["points"]
-    lines = [week_label(points["date"][i])]
-    if points["missing"][i]:
-        return "<br>".join([*lines, "Missing: no submitted count this week (not a zero)"])
-    count = (payload.get("counts") or [None] * (i + 1))[i]
-    bed_days = (payload.get("bed_days") or [None] * (i + 1))[i]
-    value = points["rate"][i] if rate_chart else points["value"][i]
-    if rate_chart:
-        lines.append(f"{number(value)} {RATE_UNIT}")
-        lines.append(f"{count} incidents / {bed_days} occupied bed days")
-    else:
-        lines.append(f"{number(value)}")
-    contributors = payload.get("contributors")
-    if contributors:
-        lines.append(f"{contributors[i]} wards reported")
-    classification = points["classification"][i]
-    label = CLASSIFICATION_LABELS.get(classification, classification)
-    rules = [RULE_LABELS.get(r, r) for r in points["rules"][i]]
-    lines.append(f"{label}: {', '.join(rules)}" if rules else label)
-    return "<br>".join(lines)
-
-
-def _step_line(dates, values, phases):
-    """A limit or centre line as a step per week, broken between phases."""
-    xs, ys = [], []
-    for i, (date, value) in enumerate(zip(dates, values, strict=True)):
-        if i and phases[i] != phases[i - 1]:
-            xs.append(date)
-            ys.append(None)
-        xs.append(date)
-        ys.append(value)
-    return xs, ys
-
-
-def figure(payload: dict, title: str, change_ideas=(), shared_range=None, compact=False) -> dict:
-    """The Plotly figure of one stored chart: the series coloured by classification, centre
-    line, limits, targets, baseline shading, phase breaks and change ideas."""
-    engine = payload["engine"]
-    points = engine["points"]
-    dates = points["date"]
-    rate_chart = is_rate_chart(payload)
-    values = points["rate"] if rate_chart else points["value"]
-    colours = [COLOURS.get(c, COLOURS["common_cause"]) for c in points["classification"]]
-    traces = [
-        {
-            "type": "scatter",
-            "mode": "lines+markers",
-            "name": "Rate" if rate_chart else "Count",
-            "x": dates,
-            "y": values,
-            "line": {"color": COLOURS["common_cause"], "width": 1.5},
-            "marker": {"color": colours, "size": 7},
-            "hovertext": [_point_hover(payload, i, rate_chart) for i in range(len(dates))],
-            "hoverinfo": "text",
-            "connectgaps": False,
-        }
-    ]
-    phases = points["phase"]
-    for key, name, style in [
-        ("centre", "Centre line", {"color": COLOURS["mean_line"], "width": 1.5}),
-        ("upper", "Upper limit", {"color": COLOURS["limit_line"], "width": 1}),
-        ("lower", "Lower limit", {"color": COLOURS["limit_line"], "width": 1}),
-    ]:
-        if points.get(key) is None or all(v is None for v in points[key]):
-            continue
-        xs, ys = _step_line(dates, points[key], phases)
-        traces.append(
-            {
-                "type": "scatter",
-                "mode": "lines",
-                "name": name,
-                "x": xs,
-                "y": ys,
-                "line": {**style, "shape": "hv"},
-                "hoverinfo": "skip",
-            }
-        )
-    for target in payload.get("targets") or []:
-        if target.get("value") is None:
-            continue
-        label = (
-            f"{target['reduction_percent']}% reduction target by "
-            f"{long_date(target['deadline'])}: {number(target['value'])}"
-        )
-        traces.append(
-            {
-                "type": "scatter",
-                "mode": "lines",
-                "name": label,
-                "x": [dates[0], dates[-1]],
-                "y": [target["value"], target["value"]],
-                "line": {
-                    "color": COLOURS["target"],
-                    "dash": "dot" if target["reduction_percent"] < 50 else "dashdot",
-                    "width": 1.5,
-                },
-                "hoverinfo": "name",
-                "meta": {"target": True},
-            }
-        )
-    shapes, annotations = [], []
-    in_baseline = zip(dates, points["baseline"], phases, strict=True)
-    baseline = [d for d, b, phase in in_baseline if b and phase == 0]
-    if baseline and len(baseline) < len(dates):
-        shapes.append(_band(baseline[0], baseline[-1], "rgba(0, 94, 184, 0.08)"))
-        annotations.append(_label(baseline[0], "Baseline", "left"))
-    for item in payload.get("breaks") or []:
-        shapes.append(_vline(item["date"], "#425563", "solid"))
-        annotations.append(_label(item["date"], f"New phase: {item['reason']}", "left"))
-    for idea in change_ideas:
-        shapes.append(_vline(idea["date"], "#007f3b", "dot"))
-        annotations.append(_label(idea["date"], f"{idea['title']}", "left", y=0.88))
-    yaxis = {
-        "title": {"text": RATE_UNIT if rate_chart else "count per week"},
-        "rangemode": "tozero",
-    }
-    if shared_range:
-        yaxis["range"] = shared_range
-    return {
-        "data": traces,
-        "layout": {
-            "title": {"text": title, "font": {"size": 16}},
-            "height": 260 if compact else 340,
-            "margin": {"l": 60, "r": 20, "t": 40, "b": 40},
-            "xaxis": {"type": "date"},
-            "yaxis": yaxis,
-            "shapes": shapes,
-            "annotations": annotations,
-            "legend": {"orientation": "h", "y": -0.2},
-            "showlegend": not compact,
-            "hovermode": "closest",
-            "plot_bgcolor": "#ffffff",
-        },
-    }
-
-
-def _band(x0, x1, colour):
-    return {
-        "type": "rect", "xref": "x", "yref": "paper", "x0": x0, "x1": x1, "y0": 0, "y1": 1,
-        "fillcolor": colour, "line": {"width": 0}, "layer": "below",
-    }  # fmt: skip
-
-
-def _vline(x, colour, dash):
-    return {
-        "type": "line", "xref": "x", "yref": "paper", "x0": x, "x1": x, "y0": 0, "y1": 1,
-        "line": {"color": colour, "dash": dash, "width": 1.5},
-    }  # fmt: skip
-
-
-def _label(x, text, anchor, y=1.0):
-    return {
-        "x": x, "y": y, "xref": "x", "yref": "paper", "text": text, "showarrow": False,
-        "xanchor": anchor, "yanchor": "top", "font": {"size": 11},
-        "bgcolor": "rgba(255,255,255,0.8)",
-    }  # fmt: skip
+    }.get(s.assurance_icon, "")
+    return f"target {number(s.target_value)}{by} {assurance}".rstrip()
 
 
 def funnel_figure(

@@ -1,138 +1,20 @@
-"""Database reads that build chart inputs: weekly series and chart configurations.
-
-A week counts on a chart only from a *submitted* return (a draft is not final), and a
-measure's point is missing when that return has no count for it: never zero.
-"""
+"""Database reads for the chart pipeline: chart configurations (settings, baselines, phases,
+targets), the scopes a ward belongs to, staleness, and the funnel's units. The weekly series
+themselves come from spc/inputs.py."""
 
 import datetime
 from collections import defaultdict
 
-import numpy as np
 from django.conf import settings
-from django.db.models import Count, F, Min, Q, Sum
+from django.db.models import F, Q, Sum
 
 from measures.models import Enrolment, Measure, Programme, WeeklyCount, WeeklyReturn
-from mhsip.weeks import latest_complete_week, monday_of
 from wards.models import Region, Trust, Ward
 
 from .models import ChartSetting, Scope
-from .specs import ChartConfig, TargetLine, WeeklySeries
+from .specs import ChartConfig, TargetLine
 
 SUBMITTED = WeeklyReturn.Status.SUBMITTED
-
-
-def week_axis(first: datetime.date, last: datetime.date) -> tuple[datetime.date, ...]:
-    weeks = max(0, (last - first).days // 7 + 1)
-    return tuple(first + datetime.timedelta(weeks=i) for i in range(weeks))
-
-
-def ward_start_weeks(ward_ids) -> dict[int, datetime.date]:
-    """The week each ward's charts start: when it joined the programme (its earliest
-    enrolment), else its first return; never before the ward opened."""
-    joined = dict(
-        Enrolment.objects.filter(ward_id__in=ward_ids)
-        .values("ward_id")
-        .annotate(first=Min("joined_on"))
-        .values_list("ward_id", "first")
-    )
-    first_return = dict(
-        WeeklyReturn.objects.filter(ward_id__in=ward_ids)
-        .values("ward_id")
-        .annotate(first=Min("week_start"))
-        .values_list("ward_id", "first")
-    )
-    starts = {}
-    for ward_id, active_from in Ward.objects.filter(pk__in=ward_ids).values_list(
-        "pk", "active_from"
-    ):
-        opened = monday_of(active_from)
-        if opened < active_from:
-            opened += datetime.timedelta(weeks=1)  # the first full week the ward was open
-        starts[ward_id] = max(joined.get(ward_id) or first_return.get(ward_id) or opened, opened)
-    return starts
-
-
-def ward_end_week(ward: Ward, today: datetime.date) -> datetime.date:
-    last = latest_complete_week(today)
-    if ward.active_to is not None:
-        last = min(last, monday_of(ward.active_to))
-    return last
-
-
-def ward_series(
-    wards: list[Ward], measure_ids: list[int], today: datetime.date
-) -> dict[tuple[int, int], WeeklySeries]:
-    """(ward id, measure id) -> weekly series, for many wards in three queries."""
-    ward_ids = [w.pk for w in wards]
-    starts = ward_start_weeks(ward_ids)
-    returns = WeeklyReturn.objects.filter(ward_id__in=ward_ids, status=SUBMITTED)
-    bed_days = {}
-    return_week = {}
-    for return_id, ward_id, week, obd in returns.values_list(
-        "pk", "ward_id", "week_start", "occupied_bed_days"
-    ):
-        bed_days[ward_id, week] = np.nan if obd is None else float(obd)
-        return_week[return_id] = (ward_id, week)
-    counts = defaultdict(dict)
-    for return_id, measure_id, count in WeeklyCount.objects.filter(
-        weekly_return__ward_id__in=ward_ids,
-        weekly_return__status=SUBMITTED,
-        measure_id__in=measure_ids,
-    ).values_list("weekly_return_id", "measure_id", "count"):
-        ward_id, week = return_week[return_id]
-        counts[ward_id, measure_id][week] = float(count)
-
-    result = {}
-    for ward in wards:
-        weeks = week_axis(starts[ward.pk], ward_end_week(ward, today))
-        obd = np.array([bed_days.get((ward.pk, w), np.nan) for w in weeks], dtype=float)
-        for measure_id in measure_ids:
-            by_week = counts.get((ward.pk, measure_id), {})
-            values = np.array([by_week.get(w, np.nan) for w in weeks], dtype=float)
-            result[ward.pk, measure_id] = WeeklySeries(weeks, values, obd)
-    return result
-
-
-def aggregate_series(
-    scope: str, scope_id: int, measure_ids: list[int], today: datetime.date
-) -> dict[int, WeeklySeries]:
-    """measure id -> the weekly sums over the scope's wards, one query.
-
-    A ward adds to a week only when its submitted return has a count for the measure and its
-    bed days; `contributors` says how many wards did, so partial weeks are visible."""
-    counts = WeeklyCount.objects.filter(
-        weekly_return__status=SUBMITTED,
-        weekly_return__occupied_bed_days__isnull=False,
-        measure_id__in=measure_ids,
-    )
-    wards = Ward.objects.all()
-    if scope == Scope.TRUST:
-        counts = counts.filter(weekly_return__ward__trust_id=scope_id)
-        wards = wards.filter(trust_id=scope_id)
-    elif scope == Scope.REGION:
-        counts = counts.filter(weekly_return__ward__trust__region_id=scope_id)
-        wards = wards.filter(trust__region_id=scope_id)
-    rows = counts.values_list("weekly_return__week_start", "measure_id").annotate(
-        total=Sum("count"),
-        bed_days=Sum("weekly_return__occupied_bed_days"),
-        wards=Count("weekly_return__ward_id", distinct=True),
-    )
-    first = Enrolment.objects.filter(ward__in=wards).aggregate(first=Min("joined_on"))["first"]
-    by_measure = defaultdict(dict)
-    for week, measure_id, total, obd, contributors in rows:
-        by_measure[measure_id][week] = (total, obd, contributors)
-        first = min(first or week, week)
-    weeks = week_axis(first, latest_complete_week(today)) if first else ()
-    result = {}
-    for measure_id in measure_ids:
-        data = by_measure.get(measure_id, {})
-        result[measure_id] = WeeklySeries(
-            weeks,
-            np.array([data[w][0] if w in data else np.nan for w in weeks], dtype=float),
-            np.array([data[w][1] if w in data else np.nan for w in weeks], dtype=float),
-            np.array([data[w][2] if w in data else 0 for w in weeks], dtype=int),
-        )
-    return result
 
 
 def _targets(programmes: list[Programme], measure_id: int, chosen_id=None) -> tuple:
@@ -178,6 +60,7 @@ def ward_configs(
             setting = saved.get((ward_id, measure.pk))
             configs[ward_id, measure.pk] = ChartConfig(
                 chart_type=setting.chart_type if setting else "auto",
+                period=setting.period if setting else "auto",
                 improvement=measure.improvement,
                 baseline_start=setting.baseline_start if setting else None,
                 baseline_weeks=(setting and setting.baseline_weeks) or default_weeks,

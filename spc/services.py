@@ -7,7 +7,7 @@ from django.db import transaction
 from measures.models import Measure
 from wards.models import Ward
 
-from . import selectors
+from . import inputs
 from .models import ChartSetting, PhaseBreak
 from .refresh import charts_refresh_on_commit
 
@@ -40,7 +40,7 @@ def chart_setting_update(
 def phase_break_add(*, ward: Ward, measure: Measure, user, starts_on, reason: str) -> PhaseBreak:
     """Rebase the chart: a new phase with its own centre and limits from `starts_on`."""
     setting, _ = ChartSetting.objects.get_or_create(ward=ward, measure=measure)
-    first = selectors.ward_start_weeks([ward.pk])[ward.pk]
+    first = inputs.ward_start_weeks([ward.pk])[ward.pk]
     if starts_on <= first:
         raise ValidationError(
             {"starts_on": f"A new phase must start after the chart's first week, {first:%d %b %Y}."}

@@ -1,24 +1,23 @@
-"""From weekly data and chart settings to the engine's JSON spec. Pure: no database.
+"""From weekly data and chart settings to the engine's weekly ("auto") specs. Pure: no
+database.
 
-The engine (`spc.engine`) knows nothing of wards or programmes; this module decides which
-chart a ward's measure gets, which weeks form its baseline, where its phases break and which
-targets apply, and hashes exactly what the engine is given so an unchanged chart is not
-recomputed.
+The engine (`spc.engine`) knows nothing of wards or programmes, and it chooses the chart and
+period for rare events itself (spc.engine.choice); this module says which weeks form the
+baseline, where phases break, which targets apply, what a QI lead has overridden, and which
+views a page can switch between (the chosen chart, and the weekly, 4-weekly and monthly
+views). It hashes exactly what the engine is given so an unchanged chart is not recomputed.
 """
 
 import datetime
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from spc.engine.results import ENGINE_VERSION
 
 RATE_MULTIPLIER = 1000  # incidents per 1,000 occupied bed days, the programme's unit
-# The issue's rule, after Making Data Count: control limits need at least 12 points;
-# below that an automatic chart is a run chart (median).
-MIN_CONTROL_POINTS = 12
 # Making Data Count recommends 15-20 points. The pipeline passes its own default in from
 # settings.MHSIP_DEFAULT_BASELINE_WEEKS (spc/selectors.py); this one serves pure callers.
 DEFAULT_BASELINE_WEEKS = 20
@@ -34,6 +33,10 @@ class WeeklySeries:
     counts: np.ndarray
     bed_days: np.ndarray
     contributors: np.ndarray | None = None
+    # The incidents' days (datetime64[D]) when every week with incidents has all of them
+    # dated; None otherwise, and `undated_weeks` says how many weeks lack dates.
+    events: np.ndarray | None = None
+    undated_weeks: int = 0
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,8 @@ class TargetLine:
 
 @dataclass(frozen=True)
 class ChartConfig:
-    chart_type: str = "auto"  # auto, u, c, run, i, up
+    chart_type: str = "auto"  # auto, or a QI lead's override: u, c, run, i, up, g, t
+    period: str = "auto"  # auto, or an override: week, 4week, month
     improvement: str = "decrease"
     baseline_start: datetime.date | None = None  # the chart starts here; None = joining week
     baseline_weeks: int = DEFAULT_BASELINE_WEEKS
@@ -59,79 +63,56 @@ def start_at(series: WeeklySeries, start: datetime.date | None) -> WeeklySeries:
     if start is None or not series.weeks or start <= series.weeks[0]:
         return series
     keep = np.array([w >= start for w in series.weeks], dtype=bool)
-    return WeeklySeries(
-        tuple(w for w in series.weeks if w >= start),
-        series.counts[keep],
-        series.bed_days[keep],
-        None if series.contributors is None else series.contributors[keep],
+    events = series.events
+    if events is not None:
+        events = events[events >= np.datetime64(start)]
+    return replace(
+        series,
+        weeks=tuple(w for w in series.weeks if w >= start),
+        counts=series.counts[keep],
+        bed_days=series.bed_days[keep],
+        contributors=None if series.contributors is None else series.contributors[keep],
+        events=events,
     )
 
 
-def rate_points(series: WeeklySeries) -> np.ndarray:
-    """Weeks with both a count and bed days > 0: the points a rate chart can use."""
-    return ~np.isnan(series.counts) & (np.nan_to_num(series.bed_days, nan=0.0) > 0)
-
-
-def choose_chart(chart_type: str, series: WeeklySeries) -> str:
-    """`auto`: a u chart per 1,000 occupied bed days where bed days exist, a c chart
-    otherwise; a run chart while fewer than 12 points exist."""
-    has_rates = bool(rate_points(series).any())
-    if chart_type == "auto":
-        usable = rate_points(series) if has_rates else ~np.isnan(series.counts)
-        if int(usable.sum()) < MIN_CONTROL_POINTS:
-            return "run"
-        return "u" if has_rates else "c"
-    if chart_type in ("u", "up", "i") and not has_rates:
-        return "c"  # a rate needs bed days; with none recorded, chart the counts
-    return chart_type
+def has_bed_days(series: WeeklySeries) -> bool:
+    return bool((np.nan_to_num(series.bed_days, nan=0.0) > 0).any())
 
 
 def _none_for_nan(values: np.ndarray) -> list:
-    return [None if np.isnan(v) else (int(v) if v.is_integer() else float(v)) for v in values]
+    return [None if v != v else int(v) if float(v).is_integer() else float(v) for v in values]
 
 
 RATE_UNIT = "per 1,000 OBD"
 COUNT_UNIT = "a week"
+# The views a page switches between: the chart the engine (or the QI lead) chose, then the
+# same data by week, 4 weeks and calendar month.
+DEFAULT_VIEW = "chosen"
+PERIOD_VIEWS = ("week", "4week", "month")
+# Charts that can be drawn per period (a QI lead's override carries into the period views);
+# t and g charts are per incident, so their period views are the automatic ones.
+PERIOD_CHARTS = ("u", "c", "run", "i", "up")
 
 
-def uses_rates(series: WeeklySeries, chart: str) -> bool:
-    """u charts chart rates; run and XmR charts chart the weekly rate where bed days exist."""
-    return chart in ("u", "up") or (chart in ("run", "i") and bool(rate_points(series).any()))
-
-
-def chart_unit(series: WeeklySeries, chart: str) -> str:
-    """What the plotted value is: a rate per 1,000 occupied bed days, or a weekly count."""
-    return RATE_UNIT if uses_rates(series, chart) else COUNT_UNIT
-
-
-def engine_spec(series: WeeklySeries, config: ChartConfig) -> dict:
-    """The JSON spec the engine charts (spc/README.md)."""
-    chart = choose_chart(config.chart_type, series)
+def _base_spec(series: WeeklySeries, config: ChartConfig) -> dict:
+    """What every view of one chart shares: the weekly data, baseline, phases, target."""
     weeks = series.weeks
+    rates = has_bed_days(series)
     spec = {
         "dates": [w.isoformat() for w in weeks],
-        "chart": chart,
+        "values": _none_for_nan(series.counts),
         "improvement": config.improvement,
         "rules": "mdc",
         "limits": "mdc",
         "recent_n": RECENT_WEEKS,
+        # Per 1,000 occupied bed days where bed days exist; else incidents per week.
+        "multiply": RATE_MULTIPLIER if rates else 1,
     }
-    if uses_rates(series, chart):
-        usable = rate_points(series)
-        counts = np.where(usable, series.counts, np.nan)
-        bed_days = np.where(usable, series.bed_days, np.nan)
-        if chart in ("run", "i"):
-            # XmR and run charts take the weekly rate itself as the value.
-            spec["values"] = _none_for_nan(counts / bed_days * RATE_MULTIPLIER)
-        else:
-            spec["values"] = _none_for_nan(counts)
-            spec["denominators"] = _none_for_nan(bed_days)
-            spec["multiply"] = RATE_MULTIPLIER
-    else:
-        spec["values"] = _none_for_nan(series.counts)
-
+    if rates:
+        spec["denominators"] = _none_for_nan(series.bed_days)
     if config.baseline_weeks < len(weeks):
-        # The first N points of each phase (NHSRplotthedots fix_after_n_points, per rebase
+        # The first N weeks of each phase (NHSRplotthedots fix_after_n_points, per rebase
         # group): after a rebase the new phase gets its own baseline.
         spec["freeze"] = config.baseline_weeks
     breaks = [d.isoformat() for d, _ in config.breaks if weeks and weeks[0] < d <= weeks[-1]]
@@ -143,13 +124,26 @@ def engine_spec(series: WeeklySeries, config: ChartConfig) -> dict:
             "reduction": primary.reduction_percent / 100,
             "deadline": primary.deadline.isoformat(),
         }
+    if series.events is not None:
+        spec["events"] = [str(d) for d in series.events]
     return spec
 
 
-def spec_hash(spec: dict, extra: dict | None = None) -> str:
+def view_specs(series: WeeklySeries, config: ChartConfig) -> dict[str, dict]:
+    """view name -> engine spec: the chosen chart (the engine's automatic choice, or the QI
+    lead's chart and period) and the weekly, 4-weekly and monthly views of the same data."""
+    base = _base_spec(series, config)
+    views = {DEFAULT_VIEW: {**base, "chart": config.chart_type, "period": config.period}}
+    carried = config.chart_type if config.chart_type in PERIOD_CHARTS else "auto"
+    for period in PERIOD_VIEWS:
+        views[period] = {**base, "chart": carried, "period": period}
+    return views
+
+
+def spec_hash(specs, extra: dict | None = None) -> str:
     """Same inputs, settings and engine version: same hash, so the chart need not recompute."""
     blob = json.dumps(
-        {"engine": ENGINE_VERSION, "spec": spec, "extra": extra or {}},
+        {"engine": ENGINE_VERSION, "spec": specs, "extra": extra or {}},
         sort_keys=True,
         separators=(",", ":"),
         default=str,

@@ -23,6 +23,7 @@ from wards.models import Ward
 from . import dashboards, exporting, presentation, selectors, services
 from .forms import ChartSettingForm, PhaseBreakForm
 from .models import ChartSetting, PhaseBreak, Scope, StoredChart
+from .stored import VIEWS, read_charts
 
 
 def _setting_page(request, ward, measure, form, break_form, status=200):
@@ -99,15 +100,31 @@ def phase_break_delete(request, ward_id, measure_code, break_id):
     return redirect("spc:chart-settings", ward_id=ward.pk, measure_code=measure_code)
 
 
+def _view_name(request) -> str:
+    """The view a page shows: the chosen chart, or the weekly, 4-weekly or monthly one."""
+    name = request.GET.get("view", "chosen")
+    return name if name in VIEWS else "chosen"
+
+
+def _view_links(request) -> list[dict]:
+    current = _view_name(request)
+    return [{"name": name, "label": presentation.VIEW_LABELS[name], "current": name == current}
+            for name in VIEWS]  # fmt: skip
+
+
 def _ward_dashboard_page(request, ward, can_edit, idea_form, status=200):
     ideas = dashboards.ward_change_ideas(ward)
-    panels = dashboards.chart_panels(Scope.WARD, ward.pk, dashboards.ideas_for_chart(ideas))
+    panels = dashboards.chart_panels(
+        Scope.WARD, ward.pk, dashboards.ideas_for_chart(ideas), view=_view_name(request)
+    )
     return render(
         request,
         "spc/ward_dashboard.html",
         {
             "ward": ward,
             "panels": panels,
+            "view_links": _view_links(request),
+            "view_name": _view_name(request),
             "domains": _by_domain(panels),
             "ideas": ideas,
             "idea_form": idea_form,
@@ -152,14 +169,16 @@ def chart_csv(request, scope, scope_id, measure_code):
     """The data behind one chart, as the engine computed it."""
     get_scope_for_user(request.user, scope, scope_id)
     measure = get_object_or_404(Measure, code=measure_code)
-    result = get_object_or_404(StoredChart, scope=scope, scope_id=scope_id, measure=measure)
-    if result.payload.get("status") != "ok":
+    view_name = _view_name(request)
+    stored = read_charts({"scope": scope, "scope_id": scope_id, "measure": measure}, view_name)
+    view = stored.view.get((scope_id, measure.pk))
+    if view is None:
         raise Http404("This chart has too little data yet.")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
-        f'attachment; filename="{scope}-{scope_id}-{measure.code}.csv"'
+        f'attachment; filename="{scope}-{scope_id}-{measure.code}-{view_name}.csv"'
     )
-    exporting.chart_csv(response, result.payload)
+    exporting.chart_csv(response, view)
     return response
 
 

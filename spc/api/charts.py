@@ -12,9 +12,9 @@ from mhsip.api import MAX_ID, error_responses
 from wards.access import get_scope_for_user
 
 from ..models import Scope, StoredChart
+from ..stored import read_charts
 
 RATE_UNIT = "per 1,000 occupied bed days"
-COUNT_UNIT = "count per week"
 
 
 def measure_or_404(code: str) -> Measure:
@@ -35,16 +35,28 @@ def _scope_object(user, scope: str, scope_id: int | None):
     return found.pk, found.name
 
 
-def _at(values, i):
-    return values[i] if values is not None and i < len(values) else None
+# The API spells out the units the pages abbreviate.
+API_UNITS = {"per 1,000 OBD": "per 1,000 occupied bed days", "a week": "incidents per week"}
+VIEW_CHOICES = [("chosen", "The chosen chart"), ("week", "Weekly"), ("4week", "4-weekly"),
+                ("month", "Calendar month")]  # fmt: skip
 
 
 class ChartPointOutput(serializers.Serializer):
-    week_start = serializers.DateField()
-    count = serializers.IntegerField(allow_null=True, help_text="Null: missing (not zero).")
+    date = serializers.DateField(
+        help_text="The week's Monday, the period's first day, or the incident's day (t / g "
+        "charts: dates may repeat, one point per gap between incidents)."
+    )
+    week_start = serializers.DateField(help_text="The same as `date` (kept for v1 clients).")
+    count = serializers.IntegerField(
+        allow_null=True,
+        help_text="Incidents in the period (null: missing, not zero); on t / g charts the gap "
+        "itself (days or occupied bed days).",
+    )
     occupied_bed_days = serializers.IntegerField(allow_null=True)
     value = serializers.FloatField(
-        allow_null=True, help_text="The plotted value, in the chart's `unit`."
+        allow_null=True,
+        help_text="The plotted value, in the chart's `unit`; values, centre and limits are "
+        "rounded to 4 decimal places.",
     )
     centre = serializers.FloatField(allow_null=True)
     lower = serializers.FloatField(allow_null=True, help_text="Lower control limit (3 sigma).")
@@ -78,11 +90,23 @@ class ChartOutput(serializers.Serializer):
     )
     computed_at = serializers.DateTimeField(allow_null=True)
     chart = serializers.CharField(
-        allow_null=True, help_text="u (rate), c (count), run, i (XmR), up (Laney u′)."
+        allow_null=True,
+        help_text="u (rate), c (count), run, i (XmR), up (Laney u′), g (bed days or days "
+        "between incidents), t (days between incidents).",
+    )
+    view = serializers.ChoiceField(choices=VIEW_CHOICES)
+    views = serializers.ListField(child=serializers.CharField(),
+                                  help_text="The views this chart has.")  # fmt: skip
+    period = serializers.CharField(
+        allow_null=True, help_text="week, 4week, month, or event (one point per gap)."
+    )
+    reason = serializers.CharField(
+        allow_blank=True, help_text="Why this chart and period were chosen, in a sentence."
     )
     unit = serializers.CharField(
         allow_null=True,
-        help_text=f"What `value`, centre and limits are: '{RATE_UNIT}' or '{COUNT_UNIT}'.",
+        help_text=f"What `value`, centre and limits are, e.g. '{RATE_UNIT}', 'incidents per "
+        "week', 'occupied bed days between incidents'.",
     )
     points = ChartPointOutput(many=True)
     phases = serializers.ListField(child=serializers.DictField(), help_text="Engine phases.")
@@ -94,58 +118,55 @@ class ChartOutput(serializers.Serializer):
     breaks = serializers.ListField(child=serializers.DictField())
 
 
-def chart_output(*, result: StoredChart | None, scope, scope_id, name, measure) -> dict:
+def _point(view, i: int) -> dict:
+    return {
+        "date": view.dates[i], "week_start": view.dates[i], "count": view.count[i],
+        "occupied_bed_days": view.bed_days[i], "value": view.value[i],
+        "centre": view.centre[i], "lower": view.lower[i], "upper": view.upper[i],
+        "lower_2sigma": view.lower_2sigma[i], "upper_2sigma": view.upper_2sigma[i],
+        "phase": view.phase[i], "baseline": view.baseline[i],
+        "classification": view.classification[i], "rules": list(view.rules[i]),
+    }  # fmt: skip
+
+
+def _phases(view) -> list[dict]:
+    phases = []
+    for i, phase in enumerate(view.phase):
+        if not phases or phases[-1]["index"] != phase:
+            phases.append({"index": phase, "start": i, "end": i, "centre": view.centre[i]})
+        phases[-1]["end"] = i
+    return phases
+
+
+def chart_output(*, result, view, views, name_view, scope, scope_id, name, measure) -> dict:
     base = {
         "scope": scope, "id": scope_id, "name": name, "measure": measure.code,
         "measure_name": measure.name, "status": "pending", "message": "", "stale": True,
-        "computed_at": None, "chart": None, "unit": None, "points": [], "phases": [],
+        "computed_at": None, "chart": None, "view": name_view, "views": list(views),
+        "period": None, "reason": "", "unit": None, "points": [], "phases": [],
         "summary": {}, "targets": [], "breaks": [],
     }  # fmt: skip
     if result is None:
         base["message"] = "Not computed yet: it will be after the next refresh."
         return base
-    payload = result.payload or {}
     base.update(stale=result.is_stale, computed_at=result.computed_at)
-    if result.error and payload.get("status") != "ok":
+    if result.error and result.status != StoredChart.Status.OK:
         base.update(status="error", message="The chart could not be computed.")
         return base
-    if payload.get("status") != "ok":
-        base.update(status=payload.get("status", "pending"), message=payload.get("message", ""))
+    if result.status != StoredChart.Status.OK or view is None:
+        message = result.message or "This view cannot be drawn for these data."
+        status = result.status if result.status != StoredChart.Status.OK else "insufficient"
+        base.update(status=status, message=message)
         return base
-    engine = payload.get("engine") or {}
-    p = engine.get("points") or {}
-    chart = engine.get("chart")
-    counts, bed_days = payload.get("counts"), payload.get("bed_days")
-    unit = payload.get("unit")
-    uses_rate = unit == "per 1,000 OBD" if unit else chart in ("u", "up")
-    points = [
-        {
-            "week_start": date,
-            "count": _at(counts, i),
-            "occupied_bed_days": _at(bed_days, i),
-            "value": _at(p.get("rate"), i),
-            "centre": _at(p.get("centre"), i),
-            "lower": _at(p.get("lower"), i),
-            "upper": _at(p.get("upper"), i),
-            "lower_2sigma": _at(p.get("lower_2sigma"), i),
-            "upper_2sigma": _at(p.get("upper_2sigma"), i),
-            "phase": _at(p.get("phase"), i),
-            "baseline": _at(p.get("baseline"), i),
-            "classification": _at(p.get("classification"), i),
-            "rules": _at(p.get("rules"), i) or [],
-        }
-        for i, date in enumerate(p.get("date") or [])
-    ]
+    s = view.summary
+    summary = {k: v for k, v in vars(s).items() if k not in ("unit",)}
+    summary["warnings"] = list(s.warnings)
     base.update(
-        status="ok",
-        chart=chart,
-        unit=RATE_UNIT if uses_rate else COUNT_UNIT,
-        points=points,
-        phases=engine.get("phases") or [],
-        summary=engine.get("summary") or {},
-        targets=payload.get("targets") or [],
-        breaks=payload.get("breaks") or [],
-    )
+        status="ok", chart=s.chart, period=s.period, reason=s.reason,
+        unit=API_UNITS.get(s.unit, s.unit), points=[_point(view, i) for i in range(len(view))],
+        phases=_phases(view), summary=summary, targets=list(view.targets),
+        breaks=list(view.breaks),
+    )  # fmt: skip
     return base
 
 
@@ -160,6 +181,10 @@ class ChartApi(APIView):
             help_text="Ward, trust or region id (omit or 0 for national).",
         )  # fmt: skip
         measure = serializers.SlugField(help_text="Measure code, e.g. physical_restraint.")
+        view = serializers.ChoiceField(
+            choices=VIEW_CHOICES, default="chosen",
+            help_text="The chosen chart (default), or the weekly, 4-weekly or monthly view.",
+        )  # fmt: skip
 
     @extend_schema(
         operation_id="charts_retrieve",
@@ -180,9 +205,14 @@ class ChartApi(APIView):
                     "stale": False,
                     "computed_at": "2025-03-10T09:13:02Z",
                     "chart": "u",
+                    "view": "chosen",
+                    "views": ["chosen", "4week", "month"],
+                    "period": "week",
+                    "reason": "4.2 incidents expected a week: weekly u chart",
                     "unit": RATE_UNIT,
                     "points": [
                         {
+                            "date": "2025-03-03",
                             "week_start": "2025-03-03",
                             "count": 4,
                             "occupied_bed_days": 133,
@@ -213,8 +243,12 @@ class ChartApi(APIView):
         scope, scope_id = query.validated_data["scope"], query.validated_data.get("id")
         scope_id, name = _scope_object(request.user, scope, scope_id)
         measure = measure_or_404(query.validated_data["measure"])
-        result = StoredChart.objects.filter(scope=scope, scope_id=scope_id, measure=measure).first()
+        view = query.validated_data["view"]
+        stored = read_charts({"scope": scope, "scope_id": scope_id, "measure": measure}, view)
+        key = (scope_id, measure.pk)
         data = chart_output(
-            result=result, scope=scope, scope_id=scope_id, name=name, measure=measure
-        )
+            result=stored.chart.get(key), view=stored.view.get(key),
+            views=stored.views.get(key, ()), name_view=view, scope=scope, scope_id=scope_id,
+            name=name, measure=measure,
+        )  # fmt: skip
         return Response(ChartOutput(data).data)

@@ -23,6 +23,7 @@ from spc.engine.choice import (
     ChoiceRule,
     choose_chart,
     expected_per_week,
+    too_few_points,
 )
 from spc.engine.errors import (
     InvalidEventsError,
@@ -204,6 +205,10 @@ def plan_auto(spec: Mapping, rule: ChoiceRule = DEFAULT_RULE) -> tuple[PreparedS
         prepared, extra = gap_series(weekly, decision.chart, base_options, spec)
     else:
         prepared, extra = period_series(weekly, decision.chart, decision.period, base_options)
+        fewest = _fewest_baseline_points(prepared)
+        if chart == "auto" and decision.chart == "u" and fewest < rule.min_baseline_points:
+            decision = too_few_points(decision, fewest, rule)
+            prepared = replace(prepared, options=replace(prepared.options, chart="run"))
     choice = AutoChoice(
         chart=decision.chart, period=decision.period, statistic=extra["statistic"],
         reason=decision.reason, expected_per_week=expected,
@@ -211,6 +216,14 @@ def plan_auto(spec: Mapping, rule: ChoiceRule = DEFAULT_RULE) -> tuple[PreparedS
         baseline_weeks=base_weeks, warnings=tuple(decision.warnings) + extra["warnings"],
         periods=extra.get("periods"), event_number=extra.get("event_number"))
     return prepared, choice
+
+
+def _fewest_baseline_points(prepared: PreparedSeries) -> int:
+    """Present baseline points of the phase that has the fewest."""
+    bounds = [*prepared.phase_starts, len(prepared.values)]
+    present = prepared.baseline & ~np.isnan(prepared.values)
+    return int(min(np.count_nonzero(present[bounds[k]:bounds[k + 1]])
+                   for k in range(len(prepared.phase_starts))))
 
 
 def baseline_gap_count(weekly: WeeklyInput) -> int | None:

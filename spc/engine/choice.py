@@ -46,6 +46,11 @@ GAP_CHART_MIN_PER_WEEK = 1.5
 # Gaps that must close in the baseline for a g chart: Making Data Count's minimum baseline of
 # 12 points (NHSRplotthedots ptd_validate_spc_options(): fix_after_n_points >= 12).
 MIN_BASELINE_GAPS = 12
+# Baseline points an automatic u chart needs, for the same reason (Making Data Count: 12 is
+# the least for a baseline; NHSRplotthedots ptd_add_short_group_warnings() calls fewer
+# "trial limits"). Below it the automatic chart is a run chart of the same period: a ward's
+# first weeks, and 4-weekly or monthly views of a 20-week baseline (5 points).
+MIN_BASELINE_POINTS = 12
 
 RANK = {"run": 0, "g": 1, "t": 1, "u": 2}
 
@@ -58,6 +63,7 @@ class ChoiceRule:
     u_chart_min_per_point: float = U_CHART_MIN_PER_POINT
     gap_chart_min_per_week: float = GAP_CHART_MIN_PER_WEEK
     min_baseline_gaps: int = MIN_BASELINE_GAPS
+    min_baseline_points: int = MIN_BASELINE_POINTS
 
 
 DEFAULT_RULE = ChoiceRule()
@@ -125,3 +131,18 @@ def choose_chart(chart: str, period: str, e: float, baseline_gaps: int | None,
 
 
 PERIOD_NAMES = {"week": "weekly", "4week": "4-weekly", "month": "monthly"}
+
+
+def too_few_points(decision: Decision, points: int, rule: ChoiceRule = DEFAULT_RULE) -> Decision:
+    """An automatic u chart whose baseline has fewer than `rule.min_baseline_points` points
+    becomes a run chart of the same period, saying why."""
+    name = PERIOD_NAMES[decision.period]
+    return Decision(
+        "run", decision.period,
+        f"{decision.reason.split(':')[0]}, but the baseline has only {points} {name} "
+        f"point{'s' if points != 1 else ''}: {name} run chart of the rate without control "
+        f"limits until it has {rule.min_baseline_points}",
+        decision.expected_per_period,
+        [f"too few baseline points for control limits: {points} (at least "
+         f"{rule.min_baseline_points}); the run chart shows the median, without limits"],
+    )  # fmt: skip

@@ -55,7 +55,7 @@ def test_it_draws_the_ward_charts_with_limits_targets_and_rules(
     restraint = plot(page, "physical_restraint")
     assert restraint.locator("svg.main-svg").count() >= 1
     traces = restraint.evaluate("el => el.data.map(t => t.name)")
-    assert traces[:4] == ["Rate", "Centre line", "Upper limit", "Lower limit"]
+    assert traces[:4] == ["Per 1,000 OBD", "Centre line", "Upper limit", "Lower limit"]
     assert any("50% reduction target by 31 Mar 2024" in name for name in traces)
     assert len(traces) == 5  # the series, centre, two limits and the enrolled programme's target
     assert restraint.locator("g.trace.scatter").count() == len(traces)

@@ -4,6 +4,7 @@ import datetime
 
 from measures.models import Measure, WeeklyReturn
 from spc.models import StoredChart
+from spc.stored import read_charts
 from tests.factories import WeeklyCountFactory, WeeklyReturnFactory
 
 FIRST = datetime.date(2024, 1, 1)
@@ -27,3 +28,10 @@ def fill(ward, n=26, count=2, bed_days=120, skip=(), status=WeeklyReturn.Status.
 
 def result(scope, scope_id, code="physical_restraint"):
     return StoredChart.objects.get(scope=scope, scope_id=scope_id, measure__code=code)
+
+
+def view(scope, scope_id, code="physical_restraint", name="chosen"):
+    """The stored view of a chart, as the pages read it (spc.stored.ChartView)."""
+    stored = read_charts({"scope": scope, "scope_id": scope_id, "measure__code": code}, name)
+    measure_id = Measure.objects.get(code=code).pk
+    return stored.view.get((scope_id, measure_id))

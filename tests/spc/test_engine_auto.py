@@ -76,13 +76,27 @@ def test_a_baseline_without_incidents_never_gets_zero_width_limits():
 
 
 def test_a_period_asks_for_4_weekly_points_with_the_baseline_inside_the_baseline_weeks():
-    r = compute(ward(3, period="4week", breaks=["2024-05-20"]))  # 2024-05-20: week 21
+    # 2024-05-20 is week 21; the chart is asked for (a 5-point baseline gives an automatic
+    # chart no limits, below).
+    r = compute(ward(3, period="4week", chart="u", breaks=["2024-05-20"]))
     periods = r["auto"]["periods"]
     assert r["chart"] == "u" and r["auto"]["period"] == "4week"
     assert periods["label"][0] == "2024 P01" and periods["start"][0] == "2024-01-01"
     assert r["points"]["baseline"][:5] == [True] * 5  # weeks 1-20 = P01..P05
     assert r["points"]["phase"][5] == 1  # the break starts P06 (ISO week 21)
     assert r["options"]["recent_n"] == 1
+
+
+def test_an_automatic_chart_with_fewer_than_12_baseline_points_is_a_run_chart():
+    """Making Data Count's 12-point minimum: a 20-week baseline is 5 four-week points."""
+    r = compute(ward(6, period="4week"))
+    assert r["chart"] == "run" and r["auto"]["period"] == "4week"
+    assert "the baseline has only 5 4-weekly points" in r["auto"]["reason"]
+    assert all(v is None for v in r["points"]["upper"])
+    weekly = compute(ward(6, weeks=46, freeze=None))  # every week a baseline point: u
+    assert weekly["chart"] == "u"
+    few = compute(ward(6, weeks=10, freeze=None))
+    assert few["chart"] == "run" and "only 10 weekly points" in few["auto"]["reason"]
 
 
 def test_month_period_with_events_uses_exact_calendar_months():

@@ -1,110 +1,117 @@
-"""The plain-English sentence, icons and figure, from hand-made payloads (no database)."""
+"""The plain-English sentence and icons, from hand-made stored views (no database)."""
 
 from spc import icons, presentation
+from spc.stored import ChartView, ViewSummary
+
+SUMMARY = {
+    "chart": "u", "period": "week", "statistic": "rate", "unit": "per 1,000 OBD",
+    "reason": "4.2 incidents expected a week: weekly u chart", "warnings": (),
+    "expected_per_week": 4.2, "recent_n": 12, "recent_value": 1.9, "baseline_centre": 4.0,
+    "current_centre": 2.0, "percent_change": -52.5, "variation_icon": "improvement_low",
+    "assurance_icon": "consistent_pass", "improvement_applied": "decrease",
+    "explanation": None, "sustained_signal": True, "sustained_since": "2023-03-06",
+    "target_value": 2.0, "target_deadline": "2024-03-31", "target_met": True,
+    "deadline_passed": False, "latest_date": "2024-01-15",
+}  # fmt: skip
 
 
-def payload(**summary):
-    base = {
-        "recent_n": 12,
-        "recent_value": 1.9,
-        "baseline_centre": 4.0,
-        "percent_change": -52.5,
-        "variation_icon": "improvement_low",
-        "assurance_icon": "consistent_pass",
-        "sustained_signal": True,
-        "sustained_since_date": "2023-03-06",
-        "target": {"value": 2.0, "deadline": "2024-03-31", "reduction": 0.5},
-    }
-    points = {
-        "date": ["2024-01-01", "2024-01-08", "2024-01-15"],
-        "value": [3, None, 1],
-        "rate": [2.5, None, 0.8],
-        "denominator": [1200, None, 1250],
-        "centre": [4.0, 4.0, 4.0],
-        "upper": [9.0, 9.0, 9.0],
-        "lower": [0.0, 0.0, 0.0],
-        "phase": [0, 0, 0],
-        "baseline": [True, True, False],
-        "missing": [False, True, False],
-        "rules": [[], [], ["shift", "outside_limits"]],
-        "classification": ["common_cause", None, "special_cause_improvement"],
-    }
-    return {
-        "status": "ok",
-        "unit": "per 1,000 OBD",
-        "engine": {"chart": "u", "n": 3, "points": points, "summary": base | summary},
-        "counts": [3, None, 1],
-        "bed_days": [1200, None, 1250],
-        "targets": [
+def make_view(**summary):
+    """A ChartView as spc.stored reads one back: three weekly points, the middle missing."""
+    return ChartView(
+        summary=ViewSummary(**(SUMMARY | summary)),
+        dates=("2024-01-01", "2024-01-08", "2024-01-15"), value=(2.5, None, 0.8),
+        count=(3, None, 1), bed_days=(1200, None, 1250), centre=(4.0, 4.0, 4.0),
+        lower=(0.0, 0.0, 0.0), upper=(9.0, 9.0, 9.0), lower_2sigma=(0.7, 0.7, 0.7),
+        upper_2sigma=(7.3, 7.3, 7.3), phase=(0, 0, 0), baseline=(True, True, False),
+        classification=("common_cause", None, "special_cause_improvement"),
+        rules=((), (), ("outside_limits", "shift")), weeks_present=None,
+        weeks_in_period=None, contributors=None, event_number=None,
+        targets=(
             {"programme": "National", "reduction_percent": 50, "deadline": "2024-03-31",
              "value": 2.0},
             {"programme": "Regional", "reduction_percent": 25, "deadline": "2023-04-30",
              "value": 3.0},
-        ],
-        "breaks": [{"date": "2024-01-08", "reason": "New seclusion policy"}],
-    }  # fmt: skip
+        ),
+        breaks=({"date": "2024-01-08", "reason": "New seclusion policy"},),
+    )  # fmt: skip
 
 
-def test_it_writes_the_issue_example_sentence():
-    assert presentation.plain_summary("Prone restraint", payload()) == (
-        "Prone restraint: 1.9 per 1,000 OBD in the last 12 weeks, 52% below baseline (4.0); "
+def test_it_writes_the_issue_example_sentence_and_names_the_chart():
+    assert presentation.plain_summary("Prone restraint", make_view()) == (
+        "Prone restraint: 1.9 per 1,000 OBD over the last 12 weeks, 52% below baseline (4.0); "
         "special cause improvement since w/c 6 Mar 2023; target 2.0 by 31 Mar 2024 "
-        "consistently met."
+        "consistently met. Chart: 4.2 incidents expected a week: weekly u chart."
     )
 
 
 def test_it_says_common_cause_and_above_baseline():
-    text = presentation.plain_summary(
-        "Seclusion",
-        payload(
-            percent_change=12.4, recent_value=4.5, variation_icon="common_cause",
-            sustained_signal=False, assurance_icon="hit_and_miss",
-        ),
-    )  # fmt: skip
-    assert text == (
-        "Seclusion: 4.5 per 1,000 OBD in the last 12 weeks, 12% above baseline (4.0); "
+    text = presentation.plain_summary("Seclusion", make_view(
+        percent_change=12.4, recent_value=4.5, variation_icon="common_cause",
+        sustained_signal=False, assurance_icon="hit_and_miss",
+    ))  # fmt: skip
+    assert text.startswith(
+        "Seclusion: 4.5 per 1,000 OBD over the last 12 weeks, 12% above baseline (4.0); "
         "common cause variation only; target 2.0 by 31 Mar 2024 hit and miss."
     )
 
 
-def test_it_names_a_signal_only_at_the_latest_week_when_not_sustained():
-    text = presentation.plain_summary(
-        "AWOL", payload(variation_icon="concern_high", sustained_signal=False, target=None)
-    )
-    assert text.endswith("special cause concern in the latest week.")
+def test_it_names_a_signal_only_at_the_latest_point_when_not_sustained():
+    text = presentation.plain_summary("AWOL", make_view(
+        variation_icon="concern_high", sustained_signal=False, target_value=None))  # fmt: skip
+    assert "special cause concern at the latest point." in text
+
+
+def test_a_run_chart_names_itself_without_the_misleading_weeks_count():
+    view = make_view(chart="run", variation_icon="common_cause", target_value=None,
+                     reason="0.2 incidents expected a week: too few incidents for SPC; weekly "
+                     "run chart of the rate without control limits")  # fmt: skip
+    view = ChartView(**{**vars(view), "upper": (None,) * 3, "lower": (None,) * 3})
+    text = presentation.plain_summary("Seclusion", view)
+    assert "no control limits, so no special cause icon" in text
+    assert text.endswith("Chart: 0.2 incidents expected a week: too few incidents for SPC; "
+                         "weekly run chart of the rate without control limits.")  # fmt: skip
+    assert "291 weeks" not in text
+
+
+def test_a_chart_of_gaps_between_incidents_speaks_of_gaps():
+    text = presentation.plain_summary("Seclusion", make_view(
+        chart="g", period="event", statistic="bed_days_between", recent_n=3,
+        unit="occupied bed days between incidents", recent_value=410.0, baseline_centre=304.0,
+        percent_change=34.9, variation_icon="common_cause", target_value=None,
+    ))  # fmt: skip
+    assert text.startswith("Seclusion: 410 occupied bed days between incidents over the last "
+                           "3 gaps between incidents, 35% above baseline (304)")  # fmt: skip
+
+
+def test_it_explains_an_icon_that_seems_to_contradict_the_rate():
+    text = presentation.plain_summary("Rapid tranquillisation", make_view(
+        percent_change=37.0, explanation="the icon shows the latest points' side of the "
+        "centre line, while the recent rate is above the baseline"))  # fmt: skip
+    assert "37% above baseline" in text
+    assert "The icon shows the latest points' side of the centre line" in text
+
+
+def test_it_never_states_a_target_of_a_baseline_of_nothing():
+    text = presentation.plain_summary("Prone restraint", make_view(
+        baseline_centre=0.0, percent_change=None, target_value=0.0))  # fmt: skip
+    assert "target" not in text and "no incidents in the baseline" in text
+
+
+def test_it_says_what_holds_after_a_deadline():
+    text = presentation.plain_summary("Seclusion", make_view(deadline_passed=True,
+                                                             target_met=False))  # fmt: skip
+    assert "target 2.0 by 31 Mar 2024: the deadline has passed; not met now" in text
 
 
 def test_it_counts_per_week_where_there_are_no_bed_days():
-    data = payload(target=None)
-    data["unit"] = "a week"
-    assert presentation.plain_summary("Seclusion", data).startswith(
-        "Seclusion: 1.9 a week in the last 12 weeks"
-    )
+    text = presentation.plain_summary("Seclusion", make_view(unit="a week", target_value=None))
+    assert text.startswith("Seclusion: 1.9 a week over the last 12 weeks")
 
 
 def test_it_says_when_there_is_too_little_data():
-    assert presentation.plain_summary("Seclusion", {"status": "insufficient"}) == (
-        "Seclusion: not enough weeks of data for a chart yet."
+    assert presentation.plain_summary("Seclusion", None) == (
+        "Seclusion: not enough data for a chart yet."
     )
-
-
-def test_it_builds_the_figure_with_limits_targets_phases_and_ideas():
-    figure = presentation.figure(
-        payload(), "Prone restraint", [{"date": "2024-01-15", "title": "Safewards"}]
-    )
-    names = [t["name"] for t in figure["data"]]
-    assert names[:4] == ["Rate", "Centre line", "Upper limit", "Lower limit"]
-    assert sum(1 for t in figure["data"] if t.get("meta", {}).get("target")) == 2
-    assert "50% reduction target by 31 Mar 2024: 2.0" in names
-    series = figure["data"][0]
-    assert series["y"] == [2.5, None, 0.8]
-    assert series["marker"]["color"][2] == presentation.COLOURS["special_cause_improvement"]
-    hover = series["hovertext"]
-    assert "1 incidents / 1250 occupied bed days" in hover[2]
-    assert "a shift: 7 or more points on one side of the centre line" in hover[2]
-    assert "Missing" in hover[1]
-    labels = [a["text"] for a in figure["layout"]["annotations"]]
-    assert labels == ["Baseline", "New phase: New seclusion policy", "Safewards"]
 
 
 def test_it_draws_icons_with_accessible_names():

@@ -10,9 +10,9 @@ from measures.models import WeeklyReturn
 from measures.services import weekly_return_record
 from mhsip.freshness import charts_stale
 from spc import recompute
-from spc.models import Scope
+from spc.models import Scope, StoredChart
 from tests.factories import TrustFactory
-from tests.spc.helpers import FIRST, TODAY, fill, result, weeks
+from tests.spc.helpers import FIRST, TODAY, fill, result, view, weeks
 
 pytestmark = pytest.mark.django_db
 
@@ -35,8 +35,8 @@ def test_it_recomputes_after_a_save_through_the_service(
     stored = result(Scope.WARD, ward.pk)
     assert not stored.is_stale
     # The task charts up to the real latest week; find the saved one on the axis.
-    index = stored.payload["engine"]["points"]["date"].index(weeks(26)[25].isoformat())
-    assert stored.payload["counts"][index] == 9
+    chart = view(Scope.WARD, ward.pk)
+    assert chart.count[chart.dates.index(weeks(26)[25].isoformat())] == 9
     assert not result(Scope.NATIONAL, 0).is_stale
 
 
@@ -114,7 +114,7 @@ def test_it_saves_the_return_when_the_broker_is_down(
     summary = recompute.charts_recompute_stale(today=TODAY)  # what beat runs
     assert summary.computed > 0
     assert not result(Scope.WARD, ward.pk).is_stale
-    assert result(Scope.WARD, ward.pk).payload["counts"][25] == 3
+    assert view(Scope.WARD, ward.pk).count[25] == 3
 
 
 def test_it_refreshes_the_old_and_new_trust_when_a_ward_moves(
@@ -129,8 +129,8 @@ def test_it_refreshes_the_old_and_new_trust_when_a_ward_moves(
         charts_stale(ward_ids=[ward.pk], moved_from_trust_id=old_trust.pk)
     old = result(Scope.TRUST, old_trust.pk)
     assert not old.is_stale
-    assert old.payload["status"] == "insufficient"  # its only data left with the ward
-    assert result(Scope.TRUST, ward.trust_id).payload["status"] == "ok"
+    assert old.status == StoredChart.Status.INSUFFICIENT  # its only data left with the ward
+    assert result(Scope.TRUST, ward.trust_id).status == StoredChart.Status.OK
 
 
 def test_it_queues_one_refresh_for_an_imported_file(

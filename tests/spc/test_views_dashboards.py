@@ -157,8 +157,8 @@ def test_it_downloads_chart_data_as_csv_within_scope(client, staff, outsider, ch
     response = client.get(url)
     assert response.status_code == 200
     lines = response.content.decode().splitlines()
-    assert lines[0].startswith("week_start,count,occupied_bed_days,value,centre")
-    assert lines[1].startswith("2024-01-01,3,80,37.5")
+    assert lines[0].startswith("date,period,count,occupied_bed_days,value,centre")
+    assert lines[1].startswith("2024-01-01,week,3,80,37.5")
     client.force_login(outsider)
     assert client.get(url).status_code == 404
     trust_url = reverse("spc:chart-csv", args=["trust", charted.trust_id, "physical_restraint"])

@@ -34,7 +34,9 @@ def test_it_returns_points_summary_and_unit(api, staff, ward, charted):
     point = body["points"][-1]
     assert point["week_start"] == weeks_back(0).isoformat()
     assert point["count"] == (0 + ward.pk) % 4 and point["occupied_bed_days"] == 120
-    assert point["value"] == pytest.approx(point["count"] / 120 * 1000)
+    assert point["value"] == pytest.approx(point["count"] / 120 * 1000, abs=1e-4)  # 4 places
+    assert point["date"] == point["week_start"]
+    assert body["view"] == "chosen" and body["period"] == "week" and body["reason"]
     assert {"variation_icon", "baseline_centre"} <= set(body["summary"])
 
 

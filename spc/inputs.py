@@ -1,0 +1,199 @@
+"""Chart inputs from the database: every weekly series of a batch of wards (or of a trust,
+region or the nation) as arrays, with the incidents' dates where they are complete.
+
+A week counts on a chart only from a *submitted* return (a draft is not final); a measure's
+point is missing when that return has no count for it, never zero. Incident dates are
+optional: a series carries them (for t / g charts and exact months) only when every week
+with incidents has all of its incidents dated; otherwise `events` is None and
+`undated_weeks` says how many weeks lack them.
+"""
+
+import datetime
+from collections import defaultdict
+
+import numpy as np
+from django.db.models import Count, F, Min, Sum
+
+from measures.models import Enrolment, IncidentDate, WeeklyCount, WeeklyReturn
+from mhsip.weeks import latest_complete_week, monday_of, weeks_between
+from wards.models import Ward
+
+from .models import Scope
+from .specs import WeeklySeries
+
+SUBMITTED = WeeklyReturn.Status.SUBMITTED
+
+
+def ward_start_weeks(ward_ids) -> dict[int, datetime.date]:
+    """The week each ward's charts start: when it joined the programme (its earliest
+    enrolment), else its first return; never before the ward's first full week open."""
+    joined = dict(
+        Enrolment.objects.filter(ward_id__in=ward_ids)
+        .values("ward_id")
+        .annotate(first=Min("joined_on"))
+        .values_list("ward_id", "first")
+    )
+    first_return = dict(
+        WeeklyReturn.objects.filter(ward_id__in=ward_ids)
+        .values("ward_id")
+        .annotate(first=Min("week_start"))
+        .values_list("ward_id", "first")
+    )
+    starts = {}
+    for ward_id, active_from in Ward.objects.filter(pk__in=ward_ids).values_list(
+        "pk", "active_from"
+    ):
+        opened = monday_of(active_from)
+        if opened < active_from:
+            opened += datetime.timedelta(weeks=1)  # the first full week the ward was open
+        starts[ward_id] = max(joined.get(ward_id) or first_return.get(ward_id) or opened, opened)
+    return starts
+
+
+def ward_end_week(ward: Ward, today: datetime.date) -> datetime.date:
+    last = latest_complete_week(today)
+    if ward.active_to is not None:
+        last = min(last, monday_of(ward.active_to))
+    return last
+
+
+class _Events:
+    """Incident dates of counts, and whether each count's dates are complete."""
+
+    def __init__(self):
+        self.days = defaultdict(list)  # series key -> dates
+        self.undated = defaultdict(int)  # series key -> weeks with incidents not all dated
+
+    def add(self, key, count: int, dates: list) -> None:
+        if count == 0:
+            return
+        if len(dates) == count:
+            self.days[key].extend(dates)
+        else:
+            self.undated[key] += 1
+
+    def of(self, key) -> tuple[np.ndarray | None, int]:
+        if self.undated.get(key):
+            return None, self.undated[key]
+        return np.array(sorted(self.days.get(key, ())), dtype="datetime64[D]"), 0
+
+
+def _dates_by_count(counts_filter: dict) -> dict[int, list[datetime.date]]:
+    dates = defaultdict(list)
+    rows = IncidentDate.objects.filter(**counts_filter).values_list("count_id", "occurred_on")
+    for count_id, day in rows.iterator(chunk_size=20_000):
+        dates[count_id].append(day)
+    return dates
+
+
+def ward_series(
+    wards: list[Ward], measure_ids: list[int], today: datetime.date
+) -> dict[tuple[int, int], WeeklySeries]:
+    """(ward id, measure id) -> weekly series with its incident dates, for many wards in
+    three queries (returns, counts, dates); arrays filled by position, not week by week."""
+    ward_ids = [w.pk for w in wards]
+    starts = ward_start_weeks(ward_ids)
+    axes = {w.pk: weeks_between(starts[w.pk], ward_end_week(w, today)) for w in wards}
+    position = {w: {week: i for i, week in enumerate(axis)} for w, axis in axes.items()}
+    bed_days = {w: np.full(len(axis), np.nan) for w, axis in axes.items()}
+    counts = {(w, m): np.full(len(axes[w]), np.nan) for w in ward_ids for m in measure_ids}
+    where = {}  # return id -> (ward id, week index)
+    returns = WeeklyReturn.objects.filter(ward_id__in=ward_ids, status=SUBMITTED)
+    for return_id, ward_id, week, obd in returns.values_list(
+        "pk", "ward_id", "week_start", "occupied_bed_days"
+    ).iterator(chunk_size=20_000):
+        index = position[ward_id].get(week)
+        if index is None:
+            continue  # before the chart starts, or after the ward closed
+        where[return_id] = (ward_id, index)
+        if obd is not None:
+            bed_days[ward_id][index] = obd
+    scope = {"weekly_return__ward_id__in": ward_ids, "weekly_return__status": SUBMITTED}
+    dates = _dates_by_count({f"count__{k}": v for k, v in scope.items()})
+    events = _Events()
+    rows = WeeklyCount.objects.filter(measure_id__in=measure_ids, **scope).values_list(
+        "pk", "weekly_return_id", "measure_id", "count"
+    )
+    for count_id, return_id, measure_id, count in rows.iterator(chunk_size=20_000):
+        if return_id in where:
+            ward_id, index = where[return_id]
+            counts[ward_id, measure_id][index] = count
+            events.add((ward_id, measure_id), count, dates.get(count_id, ()))
+    result = {}
+    for (ward_id, measure_id), values in counts.items():
+        days, undated = events.of((ward_id, measure_id))
+        result[ward_id, measure_id] = WeeklySeries(
+            axes[ward_id], values, bed_days[ward_id], events=days, undated_weeks=undated
+        )
+    return result
+
+
+def _scope_filter(scope: str, scope_id: int, prefix: str) -> dict:
+    if scope == Scope.TRUST:
+        return {f"{prefix}trust_id": scope_id}
+    if scope == Scope.REGION:
+        return {f"{prefix}trust__region_id": scope_id}
+    return {}
+
+
+def aggregate_series(
+    scope: str, scope_id: int, measure_ids: list[int], today: datetime.date
+) -> dict[int, WeeklySeries]:
+    """measure id -> the weekly sums over the scope's wards, summed by the database (one
+    GROUP BY), with the union of the wards' incident dates where all of them are complete.
+
+    A ward adds to a week only when its submitted return has a count for the measure and its
+    bed days; `contributors` says how many wards did, so partial weeks are visible."""
+    base = {"weekly_return__status": SUBMITTED, "weekly_return__occupied_bed_days__isnull": False,
+            "measure_id__in": measure_ids,
+            **_scope_filter(scope, scope_id, "weekly_return__ward__")}  # fmt: skip
+    rows = (
+        WeeklyCount.objects.filter(**base)
+        .values_list("weekly_return__week_start", "measure_id")
+        .annotate(total=Sum("count"), bed_days=Sum("weekly_return__occupied_bed_days"),
+                  wards=Count("weekly_return__ward_id", distinct=True))  # fmt: skip
+    )
+    wards = Ward.objects.filter(**_scope_filter(scope, scope_id, ""))
+    first = Enrolment.objects.filter(ward__in=wards).aggregate(first=Min("joined_on"))["first"]
+    by_measure = defaultdict(dict)
+    for week, measure_id, total, obd, contributors in rows:
+        by_measure[measure_id][week] = (total, obd, contributors)
+        first = min(first or week, week)
+    weeks = weeks_between(first, latest_complete_week(today)) if first else ()
+    events = _aggregate_events(base, weeks)
+    result = {}
+    for measure_id in measure_ids:
+        data = by_measure.get(measure_id, {})
+        days, undated = events.of(measure_id)
+        result[measure_id] = WeeklySeries(
+            weeks,
+            np.array([data[w][0] if w in data else np.nan for w in weeks], dtype=float),
+            np.array([data[w][1] if w in data else np.nan for w in weeks], dtype=float),
+            np.array([data[w][2] if w in data else 0 for w in weeks], dtype=int),
+            events=days,
+            undated_weeks=undated,
+        )
+    return result
+
+
+def _aggregate_events(base: dict, weeks) -> _Events:
+    """Per measure, every incident date of the counts summed into the aggregate, when all of
+    them are dated. Completeness is counted by the database, so a national chart does not
+    read millions of counts to find that some ward gave no dates."""
+    events = _Events()
+    if not weeks:
+        return events
+    counted = WeeklyCount.objects.filter(**base, count__gt=0)
+    undated = (
+        counted.annotate(dated=Count("dates")).exclude(dated=F("count"))
+        .values("measure_id").annotate(n=Count("pk")).values_list("measure_id", "n")
+    )  # fmt: skip
+    events.undated.update(dict(undated))
+    complete = [m for m in base["measure_id__in"] if not events.undated.get(m)]
+    rows = IncidentDate.objects.filter(
+        **{f"count__{k}": v for k, v in base.items() if k != "measure_id__in"},
+        count__measure_id__in=complete,
+    ).values_list("count__measure_id", "occurred_on")
+    for measure_id, day in rows.iterator(chunk_size=20_000):
+        events.days[measure_id].append(day)
+    return events

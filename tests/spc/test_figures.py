@@ -1,0 +1,51 @@
+"""The Plotly figure of a stored view (no database)."""
+
+from spc import figures, presentation
+from spc.stored import ChartView
+from tests.spc.test_presentation import make_view
+
+
+def test_it_builds_the_figure_with_limits_targets_phases_and_ideas():
+    figure = figures.figure(
+        make_view(), "Prone restraint", [{"date": "2024-01-15", "title": "Safewards"}]
+    )
+    names = [t["name"] for t in figure["data"]]
+    assert names[:4] == ["Per 1,000 OBD", "Centre line", "Upper limit", "Lower limit"]
+    assert sum(1 for t in figure["data"] if t.get("meta", {}).get("target")) == 2
+    assert "50% reduction target by 31 Mar 2024: 2.0" in names
+    series = figure["data"][0]
+    assert series["y"] == [2.5, None, 0.8]
+    assert series["marker"]["color"][2] == presentation.COLOURS["special_cause_improvement"]
+    hover = series["hovertext"]
+    assert "1 incidents / 1,250 occupied bed days" in hover[2]
+    assert "a shift: 7 or more points on one side of the centre line" in hover[2]
+    assert "Missing" in hover[1]
+    labels = [a["text"] for a in figure["layout"]["annotations"]]
+    assert labels == ["Baseline", "New phase: New seclusion policy", "Safewards"]
+    assert figure["layout"]["yaxis"]["title"]["text"] == "per 1,000 OBD"
+
+
+def test_user_text_is_shown_as_text_never_as_markup():
+    idea = {"date": "2024-01-08", "title": '<a href="https://evil.example">Sign in</a>'}
+    figure = figures.figure(make_view(), "<b>Seclusion</b>", [idea])
+    texts = [a["text"] for a in figure["layout"]["annotations"]]
+    assert '&lt;a href="https://evil.example"&gt;Sign in&lt;/a&gt;' in texts
+    assert figure["layout"]["title"]["text"] == "&lt;b&gt;Seclusion&lt;/b&gt;"
+
+
+def test_an_idea_outside_the_chart_does_not_stretch_it():
+    figure = figures.figure(make_view(), "Seclusion", [{"date": "2031-01-01", "title": "Later"}])
+    assert "Later" not in [a["text"] for a in figure["layout"]["annotations"]]
+
+
+def test_incident_charts_are_drawn_by_incident_number_with_dates_as_labels():
+    base = make_view(chart="g", period="event", statistic="bed_days_between",
+                     unit="occupied bed days between incidents")  # fmt: skip
+    # Two incidents on 8 January: two points, never averaged into one.
+    view = ChartView(**{**vars(base), "dates": ("2024-01-08", "2024-01-08", "2024-01-20")})
+    figure = figures.figure(view, "Seclusion", [{"date": "2024-01-10", "title": "Huddle"}])
+    assert figure["data"][0]["x"] == [1, 2, 3]
+    axis = figure["layout"]["xaxis"]
+    assert axis["tickvals"] == [1, 2, 3] and axis["ticktext"][0] == "1<br>8 Jan 2024"
+    huddle = next(s for s in figure["layout"]["shapes"] if s["line"].get("dash") == "dot")
+    assert huddle["x0"] == 2.5  # after the two incidents of 8 January
