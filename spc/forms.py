@@ -17,15 +17,35 @@ def _monday(value: datetime.date | None) -> datetime.date | None:
 
 
 class ChartSettingForm(forms.ModelForm):
+    reason = forms.CharField(
+        label="Why are you changing the baseline?",
+        required=False,
+        max_length=200,
+        help_text="Needed when the baseline's start or length changes; kept in the history. "
+        "Never name a patient.",
+    )
+
     class Meta:
         model = ChartSetting
-        fields = ["chart_type", "baseline_start", "baseline_weeks", "programme"]
-        widgets = {"baseline_start": forms.DateInput(attrs={"type": "date"})}
+        fields = ["chart_type", "period", "baseline_start", "baseline_weeks", "programme"]
+        # A browser's date box takes and gives ISO dates: under en-GB Django would render the
+        # saved date as 07/06/2021, which the box shows as blank, so saving the form again
+        # would wipe the baseline.
+        widgets = {
+            "baseline_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
         labels = {
-            "chart_type": "Chart type",
+            "chart_type": "Chart",
+            "period": "Period of the points",
             "baseline_start": "Baseline starts (week commencing)",
             "baseline_weeks": "Baseline length in weeks",
             "programme": "Target",
+        }
+        help_texts = {
+            "chart_type": "Automatic chooses from how many incidents the baseline expects: a "
+            "weekly u chart from 2 a week; for rarer incidents with dates recorded, a g chart "
+            "of the bed days between them; otherwise a run chart without control limits.",
+            "period": "Automatic: weekly points (or one per incident on a g or t chart).",
         }
 
     def __init__(self, *args, measure, **kwargs):
@@ -34,6 +54,7 @@ class ChartSettingForm(forms.ModelForm):
             measures=measure, reduction_percent__isnull=False
         )
         self.fields["programme"].empty_label = "The programme with the latest deadline"
+        self.fields["period"].required = False  # blank: Automatic
         self.fields["baseline_weeks"].widget.attrs.update({"min": 2, "max": 104})
         self.fields["baseline_weeks"].help_text = (
             f"Blank: the default, {settings.MHSIP_DEFAULT_BASELINE_WEEKS} weeks "
@@ -51,6 +72,25 @@ class ChartSettingForm(forms.ModelForm):
         if value is not None and not 2 <= value <= 104:
             raise forms.ValidationError("Enter a baseline of 2 to 104 weeks (15-20 is usual).")
         return value
+
+    def clean_period(self):
+        return self.cleaned_data.get("period") or "auto"
+
+    def clean_reason(self):
+        return clean_free_text(self.cleaned_data["reason"])
+
+    def clean(self):
+        data = super().clean()
+        saved = self.instance if self.instance.pk else None
+        before = (saved.baseline_start, saved.baseline_weeks) if saved else (None, None)
+        after = (data.get("baseline_start"), data.get("baseline_weeks"))
+        if saved and before != after and not data.get("reason") and "reason" not in self.errors:
+            self.add_error("reason", "Say why the baseline changes: it moves the centre line "
+                           "and limits every later point is judged against")  # fmt: skip
+        if data.get("chart_type") in ("g", "t") and data.get("period") not in ("auto", None):
+            self.add_error("period", "A g or t chart has one point per incident: leave the "
+                           "period on Automatic")  # fmt: skip
+        return data
 
 
 class PhaseBreakForm(forms.Form):
@@ -70,6 +110,9 @@ class PhaseBreakForm(forms.Form):
         if value > timezone.localdate():
             raise forms.ValidationError("A new phase cannot start in the future.")
         return value
+
+    def clean_period(self):
+        return self.cleaned_data.get("period") or "auto"
 
     def clean_reason(self):
         value = clean_free_text(self.cleaned_data["reason"])

@@ -58,7 +58,9 @@ def chart_settings(request, ward_id, measure_code):
                 ward=ward, measure=measure, user=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            for field, problems in error.message_dict.items():
+                for problem in problems:
+                    form.add_error(field if field in form.fields else None, problem)
         else:
             messages.success(request, f"Chart settings saved; the {measure.name} chart is updated.")
             return redirect("spc:chart-settings", ward_id=ward.pk, measure_code=measure.code)

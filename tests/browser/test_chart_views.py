@@ -9,6 +9,7 @@ from measures.catalogue import sync_catalogue
 from measures.models import Enrolment, Measure, Programme, WeeklyReturn
 from mhsip.weeks import latest_complete_week
 from spc import recompute
+from spc.models import ChartSetting
 from tests.browser.test_dashboards import plot, sign_in
 from tests.factories import WeeklyCountFactory, WeeklyReturnFactory
 
@@ -56,3 +57,20 @@ def test_a_rare_measure_says_why_it_is_a_run_chart_and_switches_to_monthly(
     assert 23 <= monthly <= 25
     assert "month" in page.locator("#chart-seclusion .mhsip-sentence").inner_text()
     screenshot("ward-dashboard-monthly")
+
+
+def test_saving_chart_settings_twice_keeps_the_baseline(live_server, page, qi_lead, quiet_ward):
+    """The saved baseline start shows in the browser's date box, so changing only the period
+    leaves it as it was (it used to render as 07/06/2021, show blank and be wiped)."""
+    sign_in(page, live_server, "qilead")
+    page.goto(f"{live_server.url}/wards/{quiet_ward.pk}/charts/seclusion/settings/")
+    start = (FIRST + datetime.timedelta(weeks=4)).isoformat()
+    page.get_by_label("Baseline starts (week commencing)").fill(start)
+    page.get_by_role("button", name="Save settings").click()
+    page.get_by_text("Chart settings saved").wait_for()
+    assert page.get_by_label("Baseline starts (week commencing)").input_value() == start
+    page.get_by_label("Period of the points").select_option("month")
+    page.get_by_role("button", name="Save settings").click()
+    page.get_by_text("Chart settings saved").wait_for()
+    setting = ChartSetting.objects.get(ward=quiet_ward, measure__code="seclusion")
+    assert (setting.baseline_start.isoformat(), setting.period) == (start, "month")

@@ -3,7 +3,9 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from measures.models import Measure
 from spc.models import ChartSetting, PhaseBreak
+from tests.factories import WeeklyCountFactory, WeeklyReturnFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +107,35 @@ def test_it_states_the_configured_default_baseline_length(client, qi_lead, ward,
     settings.MHSIP_DEFAULT_BASELINE_WEEKS = 13
     client.force_login(qi_lead)
     assert "Blank: the default, 13 weeks" in client.get(settings_url(ward)).content.decode()
+
+
+def test_a_baseline_change_needs_a_reason_kept_in_the_history(client, qi_lead, ward):
+    client.force_login(qi_lead)
+    client.post(settings_url(ward), {"chart_type": "auto", "baseline_weeks": "20"})
+    response = client.post(settings_url(ward), {"chart_type": "auto", "baseline_weeks": "30"})
+    assert response.status_code == 400
+    assert "Say why the baseline changes" in response.content.decode()
+    client.post(settings_url(ward), {"chart_type": "auto", "baseline_weeks": "30",
+                                     "reason": "Ward reopened after refurbishment"})  # fmt: skip
+    setting = ChartSetting.objects.get(ward=ward, measure__code="seclusion")
+    assert setting.baseline_weeks == 30
+    assert setting.history.first().history_change_reason == "Ward reopened after refurbishment"
+
+
+def test_the_saved_baseline_start_renders_as_an_iso_date_for_the_date_box(client, qi_lead, ward):
+    """The browser's date box reads only ISO dates: a 07/06/2021 value shows blank, and the
+    next save would wipe the baseline."""
+    client.force_login(qi_lead)
+    client.post(settings_url(ward), {"chart_type": "auto", "baseline_start": "2024-01-01"})
+    page = client.get(settings_url(ward)).content.decode()
+    assert 'value="2024-01-01"' in page
+
+
+def test_a_chart_of_gaps_is_refused_without_incident_dates(client, qi_lead, ward):
+    client.force_login(qi_lead)
+    WeeklyCountFactory(weekly_return=WeeklyReturnFactory(ward=ward, status="submitted"),
+                       measure=Measure.objects.get(code="seclusion"), count=2)  # fmt: skip
+    response = client.post(settings_url(ward), {"chart_type": "g"})
+    assert response.status_code == 400
+    assert "A g chart needs the date of every incident" in response.content.decode()
+    assert not ChartSetting.objects.exists()
