@@ -98,7 +98,9 @@ def icons(method: str, cell, horizon: int):
             names.append(None)
             charts[f"error: {r['error']['type']}"] += 1
             continue
-        names.append(r.result.summary.variation_icon)
+        # As the app shows them (spc/stored.py): a run chart has no limits, so no icon.
+        run_chart = r.result.options.chart == "run"
+        names.append(None if run_chart else r.result.summary.variation_icon)
         charts[r.choice.chart + ("/" + r.choice.period if r.choice.period != "event" else "")
                if r.choice else r.result.options.chart + "/week"] += 1
     return names, charts

@@ -94,8 +94,13 @@ class _Axis:
 
 def _lines(view, axis) -> list[dict]:
     traces = []
+    runs = view.summary.runs
+    # qicharts2's convention: a run chart whose run rules find a pattern has a dashed median.
+    centre = {"color": COLOURS["mean_line"], "width": 1.5}
+    if runs and runs.get("signal"):
+        centre |= {"dash": "dash"}
     for values, name, style in [
-        (view.centre, "Centre line", {"color": COLOURS["mean_line"], "width": 1.5}),
+        (view.centre, "Median" if view.summary.chart == "run" else "Centre line", centre),
         (view.upper, "Upper limit", {"color": COLOURS["limit_line"], "width": 1}),
         (view.lower, "Lower limit", {"color": COLOURS["limit_line"], "width": 1}),
     ]:
@@ -152,7 +157,10 @@ def figure(view, title: str, change_ideas=(), shared_range=None, compact=False) 
         "type": "scatter", "mode": "lines+markers", "name": unit[:1].upper() + unit[1:],
         "x": axis.xs, "y": list(view.value),
         "line": {"color": COLOURS["common_cause"], "width": 1.5},
-        "marker": {"color": [_colour(c) for c in view.classification], "size": 7},
+        # Points are coloured by control-chart rules only: a run chart has none (its run
+        # rules show on the median line).
+        "marker": {"color": [_colour(c if view.has_limits else "common_cause")
+                             for c in view.classification], "size": 7},  # fmt: skip
         "hovertext": [_hover(view, i) for i in range(len(view))], "hoverinfo": "text",
         "connectgaps": False,
     }]  # fmt: skip

@@ -127,10 +127,24 @@ def plain_summary(name: str, view) -> str:
     return f"{sentence} Chart: {s.reason}."
 
 
+def _runs_phrase(runs: dict | None) -> str:
+    if not runs or not runs.get("signal"):
+        return "no control limits, so no special cause icon; the run rules find no pattern"
+    found = []
+    if runs["longest"] is not None and runs["longest"] > runs["longest_max"]:
+        found.append(f"a run of {runs['longest']} points on one side of the median (more than "
+                     f"{runs['longest_max']} is unusual)")  # fmt: skip
+    if runs["crossings"] is not None and runs["crossings"] < runs["crossings_min"]:
+        found.append(f"only {runs['crossings']} crossings of the median (fewer than "
+                     f"{runs['crossings_min']} is unusual)")  # fmt: skip
+    return ("no control limits, so no special cause icon; the run rules (Anhøj) find a "
+            f"pattern unlikely by chance: {' and '.join(found)}")
+
+
 def _variation_phrase(view) -> str:
     s = view.summary
     if not view.has_limits:
-        return "no control limits, so no special cause icon"
+        return _runs_phrase(s.runs)
     icon = s.variation_icon or "common_cause"
     if icon == "common_cause":
         return "common cause variation only"

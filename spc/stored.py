@@ -22,7 +22,7 @@ from spc.engine.rules import rule_names
 
 from .models import StoredChart, StoredView
 
-STORE_VERSION = 3
+STORE_VERSION = 4
 DECIMALS = 4
 CLASS_CODE = {name: code for code, name in CLASSIFICATIONS.items()}
 LINES = ("centre", "lower", "upper", "lower_2sigma", "upper_2sigma")
@@ -62,6 +62,8 @@ class ViewSummary:
     target_met: bool | None
     deadline_passed: bool | None
     latest_date: str | None
+    # Anhøj's run rules on the latest phase (run charts): longest run, crossings, signal.
+    runs: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -116,10 +118,20 @@ def _opt(value, digits=DECIMALS):
     return round(float(value), digits)
 
 
+def _runs(result) -> dict | None:
+    runs = result.phases[-1].runs if result.phases else None
+    if runs is None:
+        return None
+    return {"signal": bool(runs.signal), "useful": runs.n_useful, "longest": runs.longest_run,
+            "longest_max": runs.longest_run_max, "crossings": runs.crossings,
+            "crossings_min": runs.crossings_min}  # fmt: skip
+
+
 def _summary_payload(result, choice, targets, rates: bool) -> dict:
     s = result.summary
     statistic = choice.statistic if choice else "rate"
     target = s.target
+    run_chart = result.options.chart == "run"
     return {
         "chart": result.options.chart,
         "period": choice.period if choice else "week",
@@ -133,7 +145,9 @@ def _summary_payload(result, choice, targets, rates: bool) -> dict:
         "baseline_centre": _opt(s.baseline_centre),
         "current_centre": _opt(s.current_centre),
         "percent_change": _opt(s.percent_change, 1),
-        "variation_icon": s.variation_icon,
+        # Making Data Count's icons summarise control charts: a run chart has no limits to
+        # judge a special cause by, so it shows none (its run rules are in `runs`).
+        "variation_icon": None if run_chart else s.variation_icon,
         "assurance_icon": s.assurance_icon,
         "improvement_applied": s.improvement_applied,
         "explanation": s.explanation,
@@ -144,6 +158,7 @@ def _summary_payload(result, choice, targets, rates: bool) -> dict:
         "target_met": target.met if target else None,
         "deadline_passed": target.deadline_passed if target else None,
         "latest_date": s.latest_date,
+        "runs": _runs(result) if run_chart else None,
         "targets": targets,
     }
 

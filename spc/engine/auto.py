@@ -208,7 +208,8 @@ def plan_auto(spec: Mapping, rule: ChoiceRule = DEFAULT_RULE) -> tuple[PreparedS
         fewest = _fewest_baseline_points(prepared)
         if chart == "auto" and decision.chart == "u" and fewest < rule.min_baseline_points:
             decision = too_few_points(decision, fewest, rule)
-            prepared = replace(prepared, options=replace(prepared.options, chart="run"))
+            prepared = replace(prepared, options=replace(prepared.options, chart="run",
+                                                         rules="anhoej"))
     choice = AutoChoice(
         chart=decision.chart, period=decision.period, statistic=extra["statistic"],
         reason=decision.reason, expected_per_week=expected,
@@ -287,7 +288,11 @@ def period_series(weekly: WeeklyInput, chart: str, period: str,
         values, den = agg.values, agg.denominators
     per = {"week": 1.0, "4week": 4.0, "month": WEEKS_PER_MONTH}[period]
     recent = max(1, round(options.recent_n / per))
-    chart_options = replace(options, chart=chart, recent_n=recent)
+    # A run chart is read with Anhøj's run rules, as qicharts2 reads one (runs.analysis):
+    # they drop points on the median, so a rare event's weeks of zero at a median of zero
+    # never make a "run", and they need no control limits.
+    rules = "anhoej" if chart == "run" else options.rules
+    chart_options = replace(options, chart=chart, recent_n=recent, rules=rules)
     prepared = PreparedSeries(values, den, dates, starts, base, chart_options)
     return prepared, {"statistic": "rate", "warnings": tuple(warnings), "periods": agg}
 

@@ -67,7 +67,14 @@ def test_a_run_chart_names_itself_without_the_misleading_weeks_count():
                      "run chart of the rate without control limits")  # fmt: skip
     view = ChartView(**{**vars(view), "upper": (None,) * 3, "lower": (None,) * 3})
     text = presentation.plain_summary("Seclusion", view)
-    assert "no control limits, so no special cause icon" in text
+    assert "no control limits, so no special cause icon; the run rules find no pattern" in text
+    runs = {"signal": True, "useful": 40, "longest": 12, "longest_max": 8, "crossings": 15,
+            "crossings_min": 14}  # fmt: skip
+    flagged = ChartView(**{**vars(view), "summary": ViewSummary(**{**vars(view.summary),
+                                                                   "runs": runs})})  # fmt: skip
+    assert ("the run rules (Anhøj) find a pattern unlikely by chance: a run of 12 points on one "
+            "side of the median (more than 8 is unusual)") in presentation.plain_summary(
+                "Seclusion", flagged)  # fmt: skip
     assert text.endswith("Chart: 0.2 incidents expected a week: too few incidents for SPC; "
                          "weekly run chart of the rate without control limits.")  # fmt: skip
     assert "291 weeks" not in text
