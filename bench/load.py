@@ -363,7 +363,7 @@ def prepare(args):
 
     call_command("migrate", verbosity=0)
     national.build_dataset(60, 20, 160)
-    if not StoredChart.objects.filter(payload__status="ok").exists():
+    if not StoredChart.objects.filter(status=StoredChart.Status.OK).exists():
         log("computing every chart once (in process)")
         call_command("recompute_charts", "--all")
 

@@ -11,6 +11,7 @@ import dj_database_url
 from celery.schedules import crontab
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -195,12 +196,19 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "inter
 CELERY_TIMEZONE = TIME_ZONE
 # Tests give each worker process a queue of its own; production uses Celery's default.
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_DEFAULT_QUEUE", "celery")
+# A save's own ward charts go to a queue of their own, which every worker drains first
+# (Redis is asked for the queues in this order: "priority" below), so a save is never queued
+# behind a trust's or the nation's sums. A worker started without -Q takes both queues.
+CELERY_WARD_QUEUE = f"{CELERY_TASK_DEFAULT_QUEUE}.ward"
+CELERY_TASK_QUEUES = (Queue(CELERY_WARD_QUEUE), Queue(CELERY_TASK_DEFAULT_QUEUE))
+CELERY_TASK_ROUTES = {"spc.tasks.charts_refresh_task": {"queue": CELERY_WARD_QUEUE}}
 # Redis redelivers a task whose worker died (acks_late) after this many seconds unacked.
 CELERY_BROKER_TRANSPORT_OPTIONS |= {
     "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", "3600"),
     # How often a worker sweeps for such orphaned tasks (kombu's default is ~100 s).
     "unacked_restore_interval": envint("CELERY_UNACKED_RESTORE_INTERVAL", "30"),
     "unacked_restore_throttle": 1,
+    "queue_order_strategy": "priority",
 }
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_BEAT_SCHEDULE = {

@@ -81,7 +81,9 @@ class WorkerProcess:
             [sys.executable, "-m", "celery", "-A", "mhsip", "worker",
              # Threads, not solo: the worker still answers inspect() while busy.
              "--pool=threads", "--concurrency=1",
-             "-Q", self.queue, "-n", f"{self.queue}-{uuid.uuid4().hex[:4]}@%h",
+             # Ward refreshes first (settings: CELERY_TASK_QUEUES, "priority" order).
+             "-Q", f"{self.queue}.ward,{self.queue}",
+             "-n", f"{self.queue}-{uuid.uuid4().hex[:4]}@%h",
              "--without-mingle", "--without-gossip", "--loglevel=WARNING"],
             env=self.env,
         )  # fmt: skip
@@ -124,6 +126,7 @@ def point_app_at(app, redis_url: str, queue: str) -> None:
     app.conf.broker_url = redis_url
     app.conf.result_backend = redis_url
     app.conf.task_default_queue = queue
+    app.conf.task_routes = {"spc.tasks.charts_refresh_task": {"queue": f"{queue}.ward"}}
     app._pool = None
     if "amqp" in app.__dict__:
         app.__dict__["amqp"]._producer_pool = None
