@@ -12,7 +12,8 @@ from wards.models import Trust, Ward
 
 from . import figures, icons, presentation
 from .models import Scope, StoredChart
-from .stored import ChartView, read_charts
+from .period_views import charts_with_view
+from .stored import ChartView
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,6 @@ class ChartPanel:
     measure: Measure
     result: StoredChart | None
     view: ChartView | None
-    views: tuple[str, ...]
     sentence: str
     figure: dict | None
 
@@ -69,13 +69,13 @@ def chart_panels(scope: str, scope_id: int, change_ideas=(), view: str = "chosen
     """One panel per measure of a ward, trust, region or the nation, showing `view` (the
     chosen chart, or the weekly, 4-weekly or monthly view); three queries."""
     measures = active_measures()
-    stored = read_charts({"scope": scope, "scope_id": scope_id, "measure__in": measures}, view)
+    stored = charts_with_view({"scope": scope, "scope_id": scope_id, "measure__in": measures}, view)
     panels = []
     for measure in measures:
         key = (scope_id, measure.pk)
         chart, shown = stored.chart.get(key), stored.view.get(key)
         panels.append(ChartPanel(
-            measure=measure, result=chart, view=shown, views=stored.views.get(key, ()),
+            measure=measure, result=chart, view=shown,
             sentence=_sentence(measure, chart, shown),
             figure=figures.figure(shown, measure.name, change_ideas) if shown else None,
         ))  # fmt: skip
@@ -206,7 +206,7 @@ def region_comparison(region, measure: Measure, today: datetime.date, weeks: int
     """Each trust's aggregated chart of one measure (its chosen chart), on a shared y-axis
     where they share a unit, with its summary and how complete its returns were."""
     trusts = list(region.trusts.order_by("name"))
-    stored = read_charts({"scope": Scope.TRUST, "scope_id__in": [t.pk for t in trusts],
+    stored = charts_with_view({"scope": Scope.TRUST, "scope_id__in": [t.pk for t in trusts],
                           "measure": measure})  # fmt: skip
     first, last = period_weeks(today, weeks)
     complete = completeness.submitted_share_by_trust(

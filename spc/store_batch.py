@@ -6,7 +6,7 @@ import json
 import logging
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from mhsip.bulk import insert_rows, update_rows
@@ -84,7 +84,9 @@ def _plan(items, versions, summary, force):
     rows, jobs = [], []
     for key, series, config in items:
         series = start_at(series, config.baseline_start)
-        specs = make_view_specs(series, config) if series.weeks else {}
+        # Only the chosen view here: period views are made on first request (period_views).
+        chosen = make_view_specs(series, config)[DEFAULT_VIEW] if series.weeks else None
+        specs = {DEFAULT_VIEW: chosen} if chosen else {}
         digest = spec_hash(specs, {"config": repr(config), "store": STORE_VERSION})
         row = existing.get(key)
         if row is None:
@@ -194,8 +196,13 @@ def _write(rows, jobs) -> None:
 
 def _write_views(views_by_row: dict[int, list]) -> None:
     """Replace the views of the recomputed charts (one DELETE per 500 charts, one bulk
-    INSERT: COPY on PostgreSQL)."""
-    replaced = list(views_by_row)
+    INSERT: COPY on PostgreSQL). The charts' rows are locked first, in id order, so two
+    workers recomputing the same chart take turns instead of inserting its view twice."""
+    replaced = sorted(views_by_row)
+    if not replaced:
+        return
+    list(StoredChart.objects.filter(pk__in=replaced).order_by("pk").select_for_update()
+         .values_list("pk", flat=True))  # fmt: skip
     for start in range(0, len(replaced), 500):
         # _raw_delete: no cascades or signals to run for these rows.
         StoredView.objects.filter(chart_id__in=replaced[start : start + 500])._raw_delete(
@@ -223,6 +230,7 @@ def store_charts(items: list[tuple[tuple[str, int, int], WeeklySeries, ChartConf
     for row in rows:
         if row.computed_version >= row.dirty_version:
             row.stale_since = None
-    _write(rows, jobs)
-    _write_views({job.row.pk: views[id(job.row)] for job in jobs if not job.row.error})
+    with transaction.atomic():
+        _write(rows, jobs)
+        _write_views({job.row.pk: views[id(job.row)] for job in jobs if not job.row.error})
     return summary

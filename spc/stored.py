@@ -240,7 +240,7 @@ def _tuple(values):
 def read_view(payload: dict | None) -> ChartView | None:
     """The typed view of a stored payload; None when it is of another store version (the
     chart is then recomputed, never misread) or absent."""
-    if not payload or payload.get("v") != STORE_VERSION:
+    if not payload or payload.get("v") != STORE_VERSION or "unavailable" in payload:
         return None
     first = datetime.date.fromisoformat(payload["first"]) if payload["first"] else None
     dates = tuple((first + datetime.timedelta(days=o)).isoformat() for o in payload["offsets"])
@@ -276,39 +276,54 @@ VIEWS = ("chosen", "week", "4week", "month")
 class StoredCharts:
     """Stored charts of one scope's (or many scopes') measures, each with the view asked for:
     `chart[key]` the StoredChart row, `view[key]` its ChartView (None when not computed, of an
-    older shape, or not drawable for these data), `views[key]` the views it has."""
+    older shape, or not drawable for these data), `missing` the keys whose asked-for period
+    view has not been computed for the chart's current data (spc.period_views fills them)."""
 
     chart: dict
     view: dict
-    views: dict
+    missing: tuple = ()
+
+
+def period_view_payload(payload: dict, input_hash: str) -> dict:
+    """A period view's payload, marked with the data it was made from (the chart's input
+    hash): once the chart is recomputed from other data, the view is stale and is remade."""
+    return {**payload, "hash": input_hash}
+
+
+def unavailable_payload(message: str, input_hash: str) -> dict:
+    """A period view that cannot be drawn for these data (say why; not retried until the
+    data change)."""
+    return {"v": STORE_VERSION, "hash": input_hash, "unavailable": message}
+
+
+def _pick(key, chart, view: str, payloads: dict):
+    """(the view to show, whether the asked-for view must be computed first)."""
+    if chart.store_version != STORE_VERSION or chart.status != StoredChart.Status.OK:
+        return None, False
+    chosen = read_view(payloads.get((key, "chosen")))
+    if view == "chosen" or (chosen is not None and chosen.summary.period == view):
+        return chosen, False
+    payload = payloads.get((key, view))
+    if not payload or payload.get("hash") != chart.input_hash:
+        return None, True
+    return read_view(payload), False
 
 
 def read_charts(filters: dict, view: str = "chosen") -> StoredCharts:
     """The stored charts matching `filters` (StoredChart fields, e.g. scope, scope_id,
-    measure__in), keyed by (scope id, measure id), with view `view` ("chosen" when this chart
-    has no other view of that period: the chosen chart already is it). Three queries."""
+    measure__in), keyed by (scope id, measure id), with view `view` (the chosen chart when it
+    already is of that period). Two queries."""
     charts = {(c.scope_id, c.measure_id): c for c in StoredChart.objects.filter(**filters)}
     by_pk = {c.pk: key for key, c in charts.items()}
-    names = {}
-    for chart_id, name in StoredView.objects.filter(chart_id__in=by_pk).values_list(
-        "chart_id", "view"
-    ):
-        names.setdefault(by_pk[chart_id], []).append(name)
-    wanted = {"chosen", view}
     payloads = {}
-    rows = StoredView.objects.filter(chart_id__in=by_pk, view__in=wanted).values_list(
+    rows = StoredView.objects.filter(chart_id__in=by_pk, view__in={"chosen", view}).values_list(
         "chart_id", "view", "payload"
     )
     for chart_id, name, payload in rows:
         payloads[by_pk[chart_id], name] = payload
-    views = {}
+    views, missing = {}, []
     for key, chart in charts.items():
-        if chart.store_version != STORE_VERSION:
-            views[key] = None
-            continue
-        chosen = read_view(payloads.get((key, "chosen")))
-        asked = read_view(payloads.get((key, view))) if view != "chosen" else None
-        views[key] = asked or (chosen if view == "chosen" or (
-            chosen and chosen.summary.period == view) else None)  # fmt: skip
-    return StoredCharts(chart=charts, view=views,
-                        views={k: tuple(sorted(v, key=VIEWS.index)) for k, v in names.items()})
+        views[key], absent = _pick(key, chart, view, payloads)
+        if absent:
+            missing.append(key)
+    return StoredCharts(chart=charts, view=views, missing=tuple(missing))

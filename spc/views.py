@@ -23,7 +23,8 @@ from wards.models import Ward
 from . import dashboards, exporting, presentation, selectors, services
 from .forms import ChartSettingForm, PhaseBreakForm
 from .models import ChartSetting, PhaseBreak, Scope, StoredChart
-from .stored import VIEWS, read_charts
+from .period_views import charts_with_view
+from .stored import VIEWS
 
 
 def _setting_page(request, ward, measure, form, break_form, status=200):
@@ -172,7 +173,7 @@ def chart_csv(request, scope, scope_id, measure_code):
     get_scope_for_user(request.user, scope, scope_id)
     measure = get_object_or_404(Measure, code=measure_code)
     view_name = _view_name(request)
-    stored = read_charts({"scope": scope, "scope_id": scope_id, "measure": measure}, view_name)
+    stored = charts_with_view({"scope": scope, "scope_id": scope_id, "measure": measure}, view_name)
     view = stored.view.get((scope_id, measure.pk))
     if view is None:
         raise Http404("This chart has too little data yet.")

@@ -12,7 +12,8 @@ from mhsip.api import MAX_ID, error_responses
 from wards.access import get_scope_for_user
 
 from ..models import Scope, StoredChart
-from ..stored import read_charts
+from ..period_views import charts_with_view
+from ..stored import VIEWS
 
 RATE_UNIT = "per 1,000 occupied bed days"
 
@@ -96,7 +97,7 @@ class ChartOutput(serializers.Serializer):
     )
     view = serializers.ChoiceField(choices=VIEW_CHOICES)
     views = serializers.ListField(child=serializers.CharField(),
-                                  help_text="The views this chart has.")  # fmt: skip
+                                  help_text="The views any chart can be shown in.")  # fmt: skip
     period = serializers.CharField(
         allow_null=True, help_text="week, 4week, month, or event (one point per gap)."
     )
@@ -138,11 +139,11 @@ def _phases(view) -> list[dict]:
     return phases
 
 
-def chart_output(*, result, view, views, name_view, scope, scope_id, name, measure) -> dict:
+def chart_output(*, result, view, name_view, scope, scope_id, name, measure) -> dict:
     base = {
         "scope": scope, "id": scope_id, "name": name, "measure": measure.code,
         "measure_name": measure.name, "status": "pending", "message": "", "stale": True,
-        "computed_at": None, "chart": None, "view": name_view, "views": list(views),
+        "computed_at": None, "chart": None, "view": name_view, "views": list(VIEWS),
         "period": None, "reason": "", "unit": None, "points": [], "phases": [],
         "summary": {}, "targets": [], "breaks": [],
     }  # fmt: skip
@@ -244,11 +245,11 @@ class ChartApi(APIView):
         scope_id, name = _scope_object(request.user, scope, scope_id)
         measure = measure_or_404(query.validated_data["measure"])
         view = query.validated_data["view"]
-        stored = read_charts({"scope": scope, "scope_id": scope_id, "measure": measure}, view)
+        stored = charts_with_view({"scope": scope, "scope_id": scope_id, "measure": measure}, view)
         key = (scope_id, measure.pk)
         data = chart_output(
             result=stored.chart.get(key), view=stored.view.get(key),
-            views=stored.views.get(key, ()), name_view=view, scope=scope, scope_id=scope_id,
+            name_view=view, scope=scope, scope_id=scope_id,
             name=name, measure=measure,
         )  # fmt: skip
         return Response(ChartOutput(data).data)

@@ -75,7 +75,8 @@ def test_an_admin_sees_every_trust_and_the_tokens(client, changed, admin_user):
 def test_it_records_the_fields_changed_and_filters(client, changed, staff, qi_lead, ward):
     client.force_login(qi_lead)
     url = reverse("spc:chart-settings", args=[ward.pk, "physical_restraint"])
-    assert client.post(url, {"chart_type": "u", "baseline_weeks": 26}).status_code == 302
+    data = {"chart_type": "u", "baseline_weeks": 26, "reason": "A longer, steadier baseline"}
+    assert client.post(url, data).status_code == 302
     rows = audit(client, qi_lead, kind="chart_setting").context["entries"]
     assert rows[0].action == "changed" and rows[-1].action == "created"
     assert "chart_type: c → u" in rows[0].changes

@@ -7,10 +7,11 @@ import json
 import numpy as np
 import pytest
 
-from measures.models import Measure
+from measures.models import Measure, WeeklyCount
 from spc import inputs, recompute, selectors
 from spc.engine import compute_auto_batch
 from spc.models import Scope, StoredChart, StoredView
+from spc.period_views import charts_with_view
 from spc.specs import ChartConfig, TargetLine, WeeklySeries, start_at, view_specs
 from spc.stored import DECIMALS, STORE_VERSION, read_charts, read_view, view_payload
 from tests.spc.helpers import FIRST, TODAY, fill, result
@@ -39,8 +40,8 @@ def test_every_stored_view_reads_back_as_the_engine_computed_it(ward, other_ward
         fresh = dict(zip(specs, compute_auto_batch(list(specs.values()), on_error="return",
                                                    as_dict=False), strict=True))  # fmt: skip
         for name in specs:
-            stored = read_charts({"scope": Scope.WARD, "scope_id": ward_id,
-                                  "measure_id": measure_id}, name)  # fmt: skip
+            stored = charts_with_view({"scope": Scope.WARD, "scope_id": ward_id,
+                                       "measure_id": measure_id}, name, TODAY)  # fmt: skip
             view = stored.view[(ward_id, measure_id)]
             engine = fresh[name]
             if isinstance(engine, dict):  # an error: the view is not stored
@@ -91,3 +92,22 @@ def test_a_ward_chart_of_160_weeks_stores_in_under_15_kb():
     for computed in compute_auto_batch(list(specs.values()), as_dict=False):
         payload = view_payload(computed, data, config.targets, [], rates=True)
         assert len(json.dumps(payload)) < 15_000
+
+
+def test_a_period_view_is_made_on_first_request_and_remade_after_the_data_change(
+    ward, enrolled
+):
+    fill(ward, count=3)
+    recompute.charts_recompute(ward_ids=[ward.pk], today=TODAY)
+    chart = result(Scope.WARD, ward.pk)
+    assert list(chart.views.values_list("view", flat=True)) == ["chosen"]
+    key = (ward.pk, chart.measure_id)
+    assert read_charts({"pk": chart.pk}, "month").missing == (key,)
+    monthly = charts_with_view({"pk": chart.pk}, "month", TODAY).view[key]
+    assert monthly.summary.period == "month" and len(monthly) == 6
+    assert read_charts({"pk": chart.pk}, "month").missing == ()  # stored now
+    WeeklyCount.objects.filter(weekly_return__ward=ward).update(count=4)  # the data change
+    recompute.charts_recompute(ward_ids=[ward.pk], today=TODAY)
+    assert read_charts({"pk": chart.pk}, "month").missing == (key,)  # made from older data
+    remade = charts_with_view({"pk": chart.pk}, "month", TODAY).view[key]
+    assert remade.count[0] * 3 == monthly.count[0] * 4  # 4 a week now, 3 before
