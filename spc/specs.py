@@ -151,6 +151,19 @@ def spec_hash(specs, extra: dict | None = None) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
+def series_hash(series: WeeklySeries, config: ChartConfig, extra: str = "") -> str:
+    """The hash of what a chart is computed from (its data as arrays, its settings, the engine
+    and store versions): equal hashes, equal charts. Hashing the arrays' bytes is some twenty
+    times faster than hashing the engine's JSON spec, which the recompute only builds for the
+    charts whose hash changed."""
+    digest = hashlib.sha256()
+    digest.update(f"{ENGINE_VERSION}|{extra}|{config!r}|".encode())
+    digest.update((series.weeks[0].isoformat() if series.weeks else "").encode())
+    for array in (series.counts, series.bed_days, series.contributors, series.events):
+        digest.update(b"|" if array is None else np.ascontiguousarray(array).tobytes())
+    return digest.hexdigest()
+
+
 def target_lines(config: ChartConfig, baseline_centre: float | None) -> list[dict]:
     """Every programme target as a line: the baseline centre reduced by its percentage."""
     return [

@@ -13,7 +13,14 @@ from mhsip.bulk import insert_rows, update_rows
 from spc.engine import compute_auto_batch
 
 from .models import StoredChart, StoredView
-from .specs import DEFAULT_VIEW, ChartConfig, WeeklySeries, has_bed_days, spec_hash, start_at
+from .specs import (
+    DEFAULT_VIEW,
+    ChartConfig,
+    WeeklySeries,
+    has_bed_days,
+    series_hash,
+    start_at,
+)
 from .specs import view_specs as make_view_specs
 from .stored import STORE_VERSION, view_payload
 
@@ -84,10 +91,7 @@ def _plan(items, versions, summary, force):
     rows, jobs = [], []
     for key, series, config in items:
         series = start_at(series, config.baseline_start)
-        # Only the chosen view here: period views are made on first request (period_views).
-        chosen = make_view_specs(series, config)[DEFAULT_VIEW] if series.weeks else None
-        specs = {DEFAULT_VIEW: chosen} if chosen else {}
-        digest = spec_hash(specs, {"config": repr(config), "store": STORE_VERSION})
+        digest = series_hash(series, config, f"store {STORE_VERSION}")
         row = existing.get(key)
         if row is None:
             row = StoredChart(scope=key[0], scope_id=key[1], measure_id=key[2], dirty_version=1)
@@ -98,6 +102,9 @@ def _plan(items, versions, summary, force):
             summary.unchanged += 1
             continue
         row.input_hash = digest
+        # Only the chosen view here: period views are made on first request (period_views).
+        specs = {DEFAULT_VIEW: make_view_specs(series, config)[DEFAULT_VIEW]} if series.weeks \
+            else {}  # fmt: skip
         jobs.append(_Job(row, series, config, specs))
     return rows, jobs
 

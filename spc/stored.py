@@ -105,7 +105,7 @@ class ChartView:
 
 def _round(values) -> list:
     out = np.round(np.asarray(values, dtype=float), DECIMALS)
-    return [None if v != v else float(v) for v in out.tolist()]
+    return np.where(np.isnan(out), None, out).tolist()
 
 
 def _ints(values) -> list:

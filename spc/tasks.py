@@ -2,7 +2,7 @@
 
 import logging
 
-from celery import chord, shared_task
+from celery import group, shared_task
 from django.db import DatabaseError, InterfaceError
 
 from wards.models import Ward
@@ -57,16 +57,28 @@ def ward_charts_recompute_task(ward_ids: list[int], force: bool = False) -> str:
 
 
 @shared_task(**RETRY)
-def aggregate_charts_recompute_task(_results=None, force: bool = False) -> str:
-    scopes = selectors.all_aggregate_scopes()
+def aggregate_charts_recompute_task(scopes=None, force: bool = False) -> str:
+    scopes = [tuple(s) for s in scopes] if scopes else selectors.all_aggregate_scopes()
     return str(recompute.aggregate_charts_recompute(scopes=scopes, force=force))
 
 
+# Tasks of a full recompute stay short (a chunk of wards, a few aggregate scopes) so a save's
+# ward refresh, taken first by the next free worker, never waits long behind one.
+WARD_CHUNK = 10
+SCOPE_CHUNK = 8
+
+
 @shared_task(**RETRY)
-def charts_recompute_all_task(force: bool = False, chunk: int = 20) -> None:
-    """Beat, nightly (and the bench): every ward chart in parallel chunks across workers,
-    then, when all are done, every trust, region and national chart."""
+def charts_recompute_all_task(force: bool = False, chunk: int = WARD_CHUNK) -> None:
+    """Beat, nightly (and the bench): every ward chart in chunks, and every trust, region and
+    national chart, in parallel across workers. The aggregates sum the wards' counts, not
+    their charts, so they need not wait for the wards; the national chart goes first, being
+    the longest."""
     ward_ids = list(Ward.objects.order_by("trust_id", "pk").values_list("pk", flat=True))
-    chunks = [ward_ids[i : i + chunk] for i in range(0, len(ward_ids), chunk)]
-    header = [ward_charts_recompute_task.si(ids, force) for ids in chunks]
-    chord(header)(aggregate_charts_recompute_task.s(force=force))
+    scopes = selectors.all_aggregate_scopes()
+    scopes = [scopes[-1], *scopes[:-1]]  # (national, 0) is last in the list: run it first
+    tasks = [aggregate_charts_recompute_task.si(scopes[i : i + SCOPE_CHUNK], force)
+             for i in range(0, len(scopes), SCOPE_CHUNK)]  # fmt: skip
+    tasks += [ward_charts_recompute_task.si(ward_ids[i : i + chunk], force)
+              for i in range(0, len(ward_ids), chunk)]  # fmt: skip
+    group(tasks).apply_async()
