@@ -15,7 +15,6 @@ from .presentation import (
     RULE_LABELS,
     long_date,
     number,
-    point_label,
 )
 
 NEUTRAL = {"special_cause_neutral_high", "special_cause_neutral_low"}
@@ -33,25 +32,42 @@ def _colour(classification: str | None) -> str:
     return COLOURS.get(classification or "", COLOURS["common_cause"])
 
 
-def _hover(view, i: int) -> str:
-    s = view.summary
-    lines = [point_label(view.dates[i], s.period)]
+def _hover_text(view, i: int) -> str:
+    """What a point's hover says beyond its date and value: kept short, as plotly repeats the
+    rest from `hovertemplate` (a ward page carries 13 charts of 160 points)."""
     if view.value[i] is None:
-        return "<br>".join([*lines, "Missing: no submitted count (not a zero)"])
-    lines.append(f"{number(view.value[i])} {s.unit}")
-    if view.is_rate and view.bed_days[i] is not None:
-        lines.append(f"{view.count[i]} incidents / {view.bed_days[i]:,} occupied bed days")
-    elif view.is_rate:
-        lines.append(f"{view.count[i]} incidents")
+        return ""
+    parts = []
     if view.weeks_in_period and view.weeks_present[i] < view.weeks_in_period[i]:
-        lines.append(f"{view.weeks_present[i]:g} of {view.weeks_in_period[i]:g} weeks reported")
+        parts.append(f"{view.weeks_present[i]:g} of {view.weeks_in_period[i]:g} weeks reported")
     if view.contributors:
-        lines.append(f"{view.contributors[i]} wards reported")
+        parts.append(f"{view.contributors[i]} wards reported")
     label = CLASSIFICATION_LABELS.get(view.classification[i], "Special cause (neither better "
                                       "nor worse)")  # fmt: skip
-    rules = [RULE_LABELS.get(r, r) for r in view.rules[i]]
-    lines.append(f"{label}: {', '.join(rules)}" if rules else label)
-    return "<br>".join(lines)
+    if not view.has_limits:
+        label = "No control limits (run chart)"
+    rules = [RULE_LABELS.get(r, r) for r in view.rules[i]] if view.has_limits else []
+    parts.append(f"{label}: {', '.join(rules)}" if rules else label)
+    return "<br>".join(parts)
+
+
+def _hover_template(view, axis) -> str:
+    s = view.summary
+    when = {"week": "w/c %{x|%-d %b %Y}", "month": "%{x|%B %Y}",
+            "4week": "4 weeks from %{x|%-d %b %Y}"}.get(s.period, "incident %{x}")  # fmt: skip
+    if axis.by_event:
+        when = "incident %{x} on %{customdata[0]}"
+    lines = [when, f"%{{y:,.1f}} {s.unit}"]
+    if view.is_rate and not axis.by_event:
+        lines.append("%{customdata[0]} incidents / %{customdata[1]:,} occupied bed days"
+                     if any(b is not None for b in view.bed_days) else "%{customdata[0]} incidents")
+    return "<br>".join([*lines, "%{text}"]) + "<extra></extra>"
+
+
+def _customdata(view, axis) -> list:
+    if axis.by_event:
+        return [[long_date(d)] for d in view.dates]
+    return [[c, b] for c, b in zip(view.count, view.bed_days, strict=True)]
 
 
 def _step_line(xs, values, phases):
@@ -161,7 +177,8 @@ def figure(view, title: str, change_ideas=(), shared_range=None, compact=False) 
         # rules show on the median line).
         "marker": {"color": [_colour(c if view.has_limits else "common_cause")
                              for c in view.classification], "size": 7},  # fmt: skip
-        "hovertext": [_hover(view, i) for i in range(len(view))], "hoverinfo": "text",
+        "text": [_hover_text(view, i) for i in range(len(view))],
+        "customdata": _customdata(view, axis), "hovertemplate": _hover_template(view, axis),
         "connectgaps": False,
     }]  # fmt: skip
     traces += _lines(view, axis) + _targets(view, axis)

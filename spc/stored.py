@@ -14,6 +14,7 @@ chart is recomputed.
 import datetime
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -95,7 +96,7 @@ class ChartView:
     def is_rate(self) -> bool:
         return self.summary.statistic == "rate"
 
-    @property
+    @cached_property
     def has_limits(self) -> bool:
         return any(v is not None for v in self.upper)
 

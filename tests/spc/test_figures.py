@@ -16,10 +16,13 @@ def test_it_builds_the_figure_with_limits_targets_phases_and_ideas():
     series = figure["data"][0]
     assert series["y"] == [2.5, None, 0.8]
     assert series["marker"]["color"][2] == presentation.COLOURS["special_cause_improvement"]
-    hover = series["hovertext"]
-    assert "1 incidents / 1,250 occupied bed days" in hover[2]
-    assert "a shift: 7 or more points on one side of the centre line" in hover[2]
-    assert "Missing" in hover[1]
+    assert series["hovertemplate"] == (
+        "w/c %{x|%-d %b %Y}<br>%{y:,.1f} per 1,000 OBD<br>%{customdata[0]} incidents / "
+        "%{customdata[1]:,} occupied bed days<br>%{text}<extra></extra>"
+    )
+    assert series["customdata"][2] == [1, 1250]
+    assert "a shift: 7 or more points on one side of the centre line" in series["text"][2]
+    assert series["text"][1] == ""  # a missing week: plotly shows no hover there
     labels = [a["text"] for a in figure["layout"]["annotations"]]
     assert labels == ["Baseline", "New phase: New seclusion policy", "Safewards"]
     assert figure["layout"]["yaxis"]["title"]["text"] == "per 1,000 OBD"
