@@ -1,7 +1,8 @@
 """The Plotly figure of a stored view (no database)."""
 
+from dataclasses import replace
+
 from spc import figures, presentation
-from spc.stored import ChartView
 from tests.spc.test_presentation import make_view
 
 
@@ -45,7 +46,7 @@ def test_incident_charts_are_drawn_by_incident_number_with_dates_as_labels():
     base = make_view(chart="g", period="event", statistic="bed_days_between",
                      unit="occupied bed days between incidents")  # fmt: skip
     # Two incidents on 8 January: two points, never averaged into one.
-    view = ChartView(**{**vars(base), "dates": ("2024-01-08", "2024-01-08", "2024-01-20")})
+    view = replace(base, dates=("2024-01-08", "2024-01-08", "2024-01-20"))
     figure = figures.figure(view, "Seclusion", [{"date": "2024-01-10", "title": "Huddle"}])
     assert figure["data"][0]["x"] == [1, 2, 3]
     axis = figure["layout"]["xaxis"]

@@ -1,5 +1,7 @@
 """The plain-English sentence and icons, from hand-made stored views (no database)."""
 
+from dataclasses import replace
+
 from spc import icons, presentation
 from spc.stored import ChartView, ViewSummary
 
@@ -65,13 +67,12 @@ def test_a_run_chart_names_itself_without_the_misleading_weeks_count():
     view = make_view(chart="run", variation_icon="common_cause", target_value=None,
                      reason="0.2 incidents expected a week: too few incidents for SPC; weekly "
                      "run chart of the rate without control limits")  # fmt: skip
-    view = ChartView(**{**vars(view), "upper": (None,) * 3, "lower": (None,) * 3})
+    view = replace(view, upper=(None,) * 3, lower=(None,) * 3)
     text = presentation.plain_summary("Seclusion", view)
     assert "no control limits, so no special cause icon; the run rules find no pattern" in text
     runs = {"signal": True, "useful": 40, "longest": 12, "longest_max": 8, "crossings": 15,
             "crossings_min": 14}  # fmt: skip
-    flagged = ChartView(**{**vars(view), "summary": ViewSummary(**{**vars(view.summary),
-                                                                   "runs": runs})})  # fmt: skip
+    flagged = replace(view, summary=replace(view.summary, runs=runs))
     assert ("the run rules (Anhøj) find a pattern unlikely by chance: a run of 12 points on one "
             "side of the median (more than 8 is unusual)") in presentation.plain_summary(
                 "Seclusion", flagged)  # fmt: skip
