@@ -228,3 +228,25 @@ def region_comparison(region, measure: Measure, today: datetime.date, weeks: int
             unit=s.unit if s else "",
         ))  # fmt: skip
     return rows
+
+
+@dataclass(frozen=True)
+class Coverage:
+    week: datetime.date
+    reported: int  # wards of the trust with a submitted return that week
+    enrolled: int  # wards enrolled in a programme and open that week
+
+    @property
+    def complete(self) -> bool:
+        return self.reported >= self.enrolled
+
+
+def trust_coverage(trust: Trust, today: datetime.date | None = None) -> Coverage:
+    """How many of the trust's enrolled, open wards reported in the latest complete week: the
+    trust's charts sum only those that did."""
+    week = latest_complete_week(today or datetime.date.today())
+    rows = completeness.ward_weeks(list(trust.wards.all()), today=week + datetime.timedelta(7),
+                                   since=week)  # fmt: skip
+    due = [r for r in rows if r.weeks and r.weeks[-1].status != completeness.NOT_DUE]
+    reported = sum(1 for r in due if r.weeks[-1].status == "submitted")
+    return Coverage(week, reported, len(due))

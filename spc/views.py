@@ -186,6 +186,20 @@ def chart_csv(request, scope, scope_id, measure_code):
 
 
 @login_required
+def trust_charts(request, trust_id):
+    """The trust's own charts: every measure summed over its wards, with how many of the
+    enrolled wards reported (QI leads and facilitators)."""
+    trust, _ = get_trust_for_user(request.user, trust_id)
+    view_name = _view_name(request)
+    panels = dashboards.chart_panels(Scope.TRUST, trust.pk, view=view_name)
+    return render(request, "spc/trust_charts.html", {
+        "trust": trust, "panels": panels, "domains": _by_domain(panels),
+        "view_links": _view_links(request), "view_name": view_name,
+        "coverage": dashboards.trust_coverage(trust),
+    })  # fmt: skip
+
+
+@login_required
 def trust_matrix(request, trust_id):
     trust, _ = get_trust_for_user(request.user, trust_id)
     ward_type = request.GET.get("type") or None

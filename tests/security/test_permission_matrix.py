@@ -210,6 +210,8 @@ RULES = {
     "spc:phase-break-delete": Rule(phase_break_delete, WARDS, None, MANAGE),
     "spc:trust-matrix": Rule(scope_url("spc:trust-matrix", "trust_id"), TRUSTS, READ,
                              post_as_get=True),  # fmt: skip
+    "spc:trust-charts": Rule(scope_url("spc:trust-charts", "trust_id"), TRUSTS, READ,
+                             post_as_get=True),  # fmt: skip
     "spc:region-compare": Rule(scope_url("spc:region-compare", "region_id"), REGIONS, READ,
                                post_as_get=True),  # fmt: skip
     "spc:chart-csv": Rule(chart_csv, CHART_TARGETS, READ, post_as_get=True),

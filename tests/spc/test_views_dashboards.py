@@ -163,3 +163,18 @@ def test_it_downloads_chart_data_as_csv_within_scope(client, staff, outsider, ch
     assert client.get(url).status_code == 404
     trust_url = reverse("spc:chart-csv", args=["trust", charted.trust_id, "physical_restraint"])
     assert client.get(trust_url).status_code == 404
+
+
+def test_the_trust_charts_page_shows_the_trusts_own_charts_and_coverage(
+    client, qi_lead, staff, charted
+):
+    client.force_login(qi_lead)
+    response = client.get(reverse("spc:trust-charts", args=[charted.trust_id]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "SPC charts of the trust" in page and "enrolled wards reported" in page
+    assert response.context["coverage"].enrolled >= 1
+    assert reverse("spc:trust-charts", args=[charted.trust_id]) in client.get(
+        reverse("spc:trust-matrix", args=[charted.trust_id])).content.decode()  # fmt: skip
+    client.force_login(staff)  # ward staff see their wards, not their trust's pages
+    assert client.get(reverse("spc:trust-charts", args=[charted.trust_id])).status_code == 404
