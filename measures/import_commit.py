@@ -1,14 +1,21 @@
 """The write of an imported file or a bulk API request: every row, or nothing.
 
 A 50,000-row file is 50,000 returns and ~650,000 counts, each with a history row. Model
-instances and simple_history's bulk helpers take about a minute for that; the multi-row
-INSERTs, COPY and prepared UPDATEs of `mhsip.bulk` take seconds. The history rows written here
-are the ones simple_history would write (same table, same fields, user, date and reason)."""
+instances and simple_history's bulk helpers take about a minute for that; the writes of
+`mhsip.bulk` take seconds (on PostgreSQL: COPY into temporary tables, then one statement per
+table and kind of change that also writes the history rows). The history rows are the ones
+simple_history would write (same table, same fields, user, date and reason)."""
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from mhsip.bulk import insert_rows, insert_rows_with_ids, prepared_rows, update_rows
+from mhsip.bulk import (
+    HistoryStamp,
+    delete_rows_with_history,
+    insert_rows_with_history,
+    prepared_rows,
+    update_rows_with_history,
+)
 from mhsip.freshness import charts_stale
 
 from .errors import ImportRefused
@@ -22,10 +29,6 @@ HISTORY_REASON_LENGTH = 100  # simple_history's history_change_reason
 RETURN_FIELDS = [
     "ward", "week_start", "beds", "occupied_bed_days", "status", "version",
     "submitted_by", "submitted_at", "updated_by", "created_at", "updated_at",
-]  # fmt: skip
-COUNT_HISTORY_FIELDS = [
-    "id", "weekly_return", "measure", "count",
-    "history_date", "history_change_reason", "history_type", "history_user",
 ]  # fmt: skip
 
 
@@ -66,11 +69,12 @@ def weekly_returns_import_commit(
     changed_returns = [_stamped(row.existing, row, user, now) for row in updates]
     for weekly_return in changed_returns:
         weekly_return.version += 1
-    _write_returns(new_returns, changed_returns, user, why, now)
+    stamp = HistoryStamp(when=now, user_id=user.pk, reason=why)
+    _write_returns(new_returns, changed_returns, stamp)
     _write_counts(
         [*zip(creates, new_returns, strict=True), *zip(updates, changed_returns, strict=True)],
-        user, why, now,
-    )  # fmt: skip
+        stamp,
+    )
     # One refresh for the whole file, of the wards it changed: ward charts first, then their
     # trust, region and national charts.
     charts_stale(ward_ids={r.ward.pk for r in plan.rows if r.action != "unchanged"})
@@ -89,35 +93,18 @@ def _stamped(weekly_return, row, user, now):
     return weekly_return
 
 
-def _write_returns(new_returns, changed_returns, user, why: str, now) -> None:
-    insert_rows(WeeklyReturn, RETURN_FIELDS, prepared_rows(new_returns, RETURN_FIELDS))
-    if new_returns:
-        ids = {
-            key[1:]: key[0]
-            for key in WeeklyReturn.objects.filter(
-                ward_id__in={r.ward_id for r in new_returns},
-                week_start__range=(min(r.week_start for r in new_returns),
-                                   max(r.week_start for r in new_returns)),
-            ).values_list("id", "ward_id", "week_start")
-        }  # fmt: skip
-        for weekly_return in new_returns:
-            weekly_return.pk = ids[(weekly_return.ward_id, weekly_return.week_start)]
-    update_rows(WeeklyReturn, RETURN_FIELDS[2:], changed_returns)
-    tracked = [f.attname for f in WeeklyReturn.history.model.tracked_fields]
-    when = connection.ops.adapt_datetimefield_value(now)
-    insert_rows(
-        WeeklyReturn.history.model,
-        [*tracked, "history_date", "history_change_reason", "history_type", "history_user"],
-        [
-            (*values, when, why, kind, user.pk)
-            for kind, returns in (("+", new_returns), ("~", changed_returns))
-            for values in prepared_rows(returns, tracked)
-        ],
-    )
+def _write_returns(new_returns, changed_returns, stamp: HistoryStamp) -> None:
+    ids = insert_rows_with_history(
+        WeeklyReturn, RETURN_FIELDS, prepared_rows(new_returns, RETURN_FIELDS),
+        key=["ward", "week_start"], stamp=stamp,
+    )  # fmt: skip
+    for weekly_return in new_returns:
+        weekly_return.pk = ids[(weekly_return.ward_id, weekly_return.week_start)]
+    update_rows_with_history(WeeklyReturn, RETURN_FIELDS[2:], changed_returns, stamp=stamp)
 
 
 def _count_writes(pairs, measure_ids):
-    """(new (return id, measure id, count), changed (id, return, measure, count), removed)."""
+    """(new (return id, measure id, count), changed (id, count), removed ids)."""
     new_pairs, changed, removed = [], [], []
     for row, weekly_return in pairs:
         for code, value in row.counts.items():
@@ -126,45 +113,16 @@ def _count_writes(pairs, measure_ids):
                 if value is not None:
                     new_pairs.append((weekly_return.pk, measure_ids[code], value))
             elif value is None:
-                removed.append((saved[0], weekly_return.pk, measure_ids[code], saved[1]))
+                removed.append(saved[0])
             else:
-                changed.append((saved[0], weekly_return.pk, measure_ids[code], value))
+                changed.append(WeeklyCount(id=saved[0], count=value))
     return new_pairs, changed, removed
 
 
-def _write_counts(pairs, user, why: str, now) -> None:
+def _write_counts(pairs, stamp: HistoryStamp) -> None:
     measure_ids = dict(Measure.objects.values_list("code", "id"))
     new_pairs, changed, removed = _count_writes(pairs, measure_ids)
-    count_fields = ["weekly_return", "measure", "count"]
-    added = insert_rows_with_ids(WeeklyCount, count_fields, new_pairs)
-    if added is None:
-        insert_rows(WeeklyCount, count_fields, new_pairs)
-        added = _counts_of_pairs(new_pairs)
-    update_rows(WeeklyCount, ["count"], [WeeklyCount(id=i, count=c) for i, _, _, c in changed])
-    for start in range(0, len(removed), 500):
-        # _raw_delete: delete() would also write each history row again, one at a time.
-        ids = [r[0] for r in removed[start : start + 500]]
-        WeeklyCount.objects.filter(pk__in=ids)._raw_delete(connection.alias)
-    when = connection.ops.adapt_datetimefield_value(now)
-    insert_rows(
-        WeeklyCount.history.model,
-        COUNT_HISTORY_FIELDS,
-        [
-            (*count, when, why, kind, user.pk)
-            for kind, counts in (("+", added), ("~", changed), ("-", removed))
-            for count in counts
-        ],
-    )
-
-
-def _counts_of_pairs(pairs: list[tuple[int, int, int]]) -> list[tuple[int, int, int, int]]:
-    """(id, return id, measure id, count) of the counts just inserted for these pairs."""
-    wanted = {(return_id, measure_id) for return_id, measure_id, _ in pairs}
-    return_ids = sorted({return_id for return_id, _, _ in pairs})
-    found = []
-    for start in range(0, len(return_ids), 500):
-        rows = WeeklyCount.objects.filter(
-            weekly_return_id__in=return_ids[start : start + 500]
-        ).values_list("id", "weekly_return_id", "measure_id", "count")
-        found.extend(r for r in rows if (r[1], r[2]) in wanted)
-    return found
+    insert_rows_with_history(WeeklyCount, ["weekly_return", "measure", "count"], new_pairs,
+                             key=["weekly_return", "measure"], stamp=stamp)  # fmt: skip
+    update_rows_with_history(WeeklyCount, ["count"], changed, stamp=stamp)
+    delete_rows_with_history(WeeklyCount, "id", removed, stamp=stamp)
