@@ -6,7 +6,9 @@ instances and simple_history's bulk helpers take about a minute for that; the wr
 table and kind of change that also writes the history rows). The history rows are the ones
 simple_history would write (same table, same fields, user, date and reason)."""
 
-from django.db import transaction
+from collections import Counter
+
+from django.db import connection, transaction
 from django.utils import timezone
 
 from mhsip.bulk import (
@@ -20,7 +22,7 @@ from mhsip.freshness import charts_stale
 
 from .errors import ImportRefused
 from .import_plan import returns_import_plan
-from .models import Measure, WeeklyCount, WeeklyReturn
+from .models import IncidentDate, Measure, WeeklyCount, WeeklyReturn
 from .rules import SUBMITTED
 
 HISTORY_REASON_LENGTH = 100  # simple_history's history_change_reason
@@ -119,10 +121,45 @@ def _count_writes(pairs, measure_ids):
     return new_pairs, changed, removed
 
 
+def _date_writes(pairs, measure_ids, new_count_ids):
+    """(ids of days to delete, (count id, day) to add): only the days that change, as the
+    return form's service does (a day kept keeps its row and its history)."""
+    gone, added = [], []
+    for row, weekly_return in pairs:
+        for code, days in row.incident_dates.items():
+            if code in row.saved_counts:
+                count_id = row.saved_counts[code][0]
+            else:
+                count_id = new_count_ids.get((weekly_return.pk, measure_ids[code]))
+            wanted = Counter(days)
+            for date_id, day in row.saved_dates.get(code, []):
+                if wanted[day] > 0:
+                    wanted[day] -= 1
+                else:
+                    gone.append(date_id)
+            added += [(count_id, day) for day in sorted(wanted.elements())]
+    return gone, added
+
+
 def _write_counts(pairs, stamp: HistoryStamp) -> None:
     measure_ids = dict(Measure.objects.values_list("code", "id"))
     new_pairs, changed, removed = _count_writes(pairs, measure_ids)
-    insert_rows_with_history(WeeklyCount, ["weekly_return", "measure", "count"], new_pairs,
-                             key=["weekly_return", "measure"], stamp=stamp)  # fmt: skip
-    update_rows_with_history(WeeklyCount, ["count"], changed, stamp=stamp)
+    # Days first: a removed count takes its days with it (with their history), and no
+    # day may outlive its count even for a moment of the transaction.
+    dated_new = any(code not in row.saved_counts for row, _ in pairs for code in row.incident_dates)
+    new_ids = insert_rows_with_history(
+        WeeklyCount, ["weekly_return", "measure", "count"], new_pairs, stamp=stamp,
+        key=["weekly_return", "measure"] if dated_new else None,
+    )  # fmt: skip
+    gone, added = _date_writes(pairs, measure_ids, new_ids)
+    delete_rows_with_history(IncidentDate, "id", gone, stamp=stamp)
+    delete_rows_with_history(IncidentDate, "count_id", removed, stamp=stamp)
     delete_rows_with_history(WeeklyCount, "id", removed, stamp=stamp)
+    update_rows_with_history(WeeklyCount, ["count"], changed, stamp=stamp)
+    insert_rows_with_history(IncidentDate, ["count", "occurred_on"],
+                             _date_rows(added), stamp=stamp)  # fmt: skip
+
+
+def _date_rows(added: list[tuple[int, object]]) -> list[tuple]:
+    adapt = connection.ops.adapt_datefield_value
+    return [(count_id, adapt(day)) for count_id, day in added]

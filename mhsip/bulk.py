@@ -244,30 +244,29 @@ def _read_tracked(model, column: str, values) -> list[tuple]:
     return found
 
 
-def insert_rows_with_history(model, fields: list[str], rows: list[tuple], *, key: list[str],
-                             stamp: HistoryStamp) -> dict[tuple, int]:  # fmt: skip
+def insert_rows_with_history(model, fields: list[str], rows: list[tuple], *, stamp: HistoryStamp,
+                             key: list[str] | None = None) -> dict[tuple, int]:  # fmt: skip
     """INSERT the rows (values of `fields`, as `prepared_rows` gives them) and a '+' history
-    row for each; return {key values: id}, `key` being a unique set of `fields` (its first
-    field the most selective). PostgreSQL: COPY into a temporary table, then one INSERT …
-    SELECT that also writes the history. Elsewhere: multi-row INSERTs, then the new rows are
-    read back (by their key) for their ids and history."""
+    row for each. With `key` (a unique set of `fields`), return {key values: new id}.
+
+    PostgreSQL: COPY into a temporary table, then one INSERT … SELECT that also writes the
+    history. Elsewhere (SQLite): multi-row INSERTs, then the new rows are read back for their
+    history: they are the rows above the highest id before (AUTOINCREMENT ids only grow, and
+    the writing transaction holds the database's write lock)."""
     if not rows:
         return {}
     model_fields = _fields(model, fields)
-    positions = [fields.index(name) for name in key]
-    key_fields = [model_fields[i] for i in positions]
+    key_fields = _fields(model, key or [])
     if connection.vendor != "postgresql":
+        highest = model._base_manager.aggregate(highest=models.Max("pk"))["highest"] or 0
         insert_rows(model, fields, rows)
-        # As Python values: `rows` hold database values (SQLite's dates are text).
-        wanted = {tuple(f.to_python(row[i]) for f, i in zip(key_fields, positions, strict=True))
-                  for row in rows}  # fmt: skip
         attnames = [f.attname for f in _tracked(model)]
-        at = [attnames.index(f.attname) for f in key_fields]
-        new = [r for r in _read_tracked(model, key_fields[0].attname, (k[0] for k in wanted))
-               if tuple(r[i] for i in at) in wanted]  # fmt: skip
+        new = list(model._base_manager.filter(pk__gt=highest).order_by("pk")
+                   .values_list(*attnames))  # fmt: skip
         _insert_history(model, "+", new, stamp)
-        pk = attnames.index(model._meta.pk.attname)
-        return {tuple(r[i] for i in at): r[pk] for r in new}
+        pk, at = attnames.index(model._meta.pk.attname), [attnames.index(f.attname)
+                                                          for f in key_fields]  # fmt: skip
+        return {tuple(r[i] for i in at): r[pk] for r in new} if key else {}
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in model_fields)
     history_columns, select = _history_sql(model, "new", "+")
@@ -279,10 +278,10 @@ def insert_rows_with_history(model, fields: list[str], rows: list[tuple], *, key
             f"WITH new AS (INSERT INTO {quote(model._meta.db_table)} ({columns}) "
             f"SELECT {columns} FROM {temp} RETURNING *) "
             f"INSERT INTO {quote(model.history.model._meta.db_table)} ({history_columns}) "
-            f"SELECT {select} FROM new RETURNING {returned}",
+            f"SELECT {select} FROM new" + (f" RETURNING {returned}" if key else ""),
             _stamp_params(stamp),
         )
-        ids = {tuple(row[1:]): row[0] for row in cursor.fetchall()}
+        ids = {tuple(row[1:]): row[0] for row in cursor.fetchall()} if key else {}
         cursor.execute(f"DROP TABLE {temp}")
     return ids
 
