@@ -20,7 +20,7 @@ from wards.models import Ward
 from . import exporting, rules
 from .completeness import completeness_weeks, ward_weeks
 from .errors import ConcurrentEditError, ImplausibleCountError, ReturnRefused
-from .forms import WeeklyReturnForm
+from .forms import MAX_DATE_FIELDS, WeeklyReturnForm
 from .models import WeeklyReturn
 from .selectors import measures_by_code, measures_for_ward, weekly_return_history
 from .services import saved_state, weekly_return_record
@@ -62,6 +62,7 @@ def _save_return(request, form, ward, week_start):
             expected_version=form.cleaned_data["version"],
             reason=form.cleaned_data["reason"],
             confirm_implausible=form.cleaned_data["confirm_implausible"],
+            incident_dates=form.cleaned_data["incident_dates"],
         )  # fmt: skip
     except ImplausibleCountError as error:
         _add_errors(form, error)
@@ -144,6 +145,10 @@ def weekly_entry(request, ward_id, week_start):
         "implausible": getattr(form, "implausible", False),
         "history": weekly_return_history(weekly_return) if weekly_return else [],
         "bed_days_limit": (form["beds"].value() or ward.beds),
+        "max_date_fields": MAX_DATE_FIELDS,
+        # The days a date box offers: the week's, while the ward was open, up to today.
+        "first_day": max(week_start, ward.active_from),
+        "last_day": min(week_end(week_start), today, ward.active_to or today),
     }
     return render(request, "measures/weekly_entry.html", context)
 
