@@ -37,7 +37,7 @@ function syncDates(block, count) {
     item.remove();
   }
   const shown = slots.querySelectorAll(".mhsip-date-slot").length;
-  block.querySelector("fieldset").hidden = shown === 0;
+  block.querySelector("details").hidden = shown === 0;
   block.querySelector("[data-dates-over]").hidden = !(number > max && shown === 0);
 }
 
