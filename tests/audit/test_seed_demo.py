@@ -118,7 +118,8 @@ def test_half_the_wards_date_the_incidents_of_their_rare_measures():
     assert before > 0
     call_command("seed_demo", until=UNTIL, stdout=io.StringIO())
     assert IncidentDate.objects.count() == before  # idempotent
-    some = WeeklyCount.objects.filter(dates__isnull=False).distinct().values("pk")[:20]
-    IncidentDate.objects.filter(count__in=list(some)).delete()
+    dated_counts = WeeklyCount.objects.filter(dates__isnull=False).distinct()
+    IncidentDate.objects.filter(count__in=list(dated_counts.values_list("pk", flat=True)[:20]))\
+        .delete()  # fmt: skip
     call_command("seed_demo", until=UNTIL, stdout=io.StringIO())
     assert IncidentDate.objects.count() == before  # a data set without them gets them back
