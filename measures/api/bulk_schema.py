@@ -8,7 +8,8 @@ from mhsip.api import MAX_ID, ErrorSerializer, error_responses
 from .. import rules
 from ..models import WeeklyReturn
 from .common import free_text
-from .returns import TAGS_RETURNS, CountsField, IncidentDatesField
+from .fields import CountsField, IncidentDatesField
+from .returns import TAGS_RETURNS
 
 BULK_MAX_ITEMS = 10_000
 
