@@ -12,7 +12,7 @@ import datetime
 
 from django.db.models import CharField, Q, QuerySet, Value
 
-from measures.models import ChangeIdea, WeeklyCount, WeeklyReturn
+from measures.models import ChangeIdea, IncidentDate, WeeklyCount, WeeklyReturn
 from spc.models import ChartSetting, PhaseBreak
 from tokens.models import ApiToken
 from wards.access import is_admin, trusts_managed_by
@@ -38,6 +38,10 @@ KINDS = {
     "count": Kind(
         "Weekly count", WeeklyCount, ("weekly_return__ward__trust",),
         ("weekly_return__ward", "measure"),
+    ),  # fmt: skip
+    "incident_date": Kind(
+        "Incident date", IncidentDate, ("count__weekly_return__ward__trust",),
+        ("count__weekly_return__ward", "count__measure"),
     ),  # fmt: skip
     "chart_setting": Kind("Chart setting", ChartSetting, ("ward__trust",), ("ward", "measure")),
     "phase_break": Kind("Phase break", PhaseBreak, ("setting__ward__trust",),
@@ -109,6 +113,8 @@ def _describe(kind: str, row) -> str:
         ward = row.weekly_return.ward.name if row.weekly_return else "a deleted return"
         week = f", week of {row.weekly_return.week_start:%d %b %Y}" if row.weekly_return else ""
         return f"{row.measure.name} = {row.count} ({ward}{week})"
+    if kind == "incident_date":
+        return _describe_incident_date(row)
     if kind == "chart_setting":
         return f"{row.measure.name} chart of {row.ward.name}: {row.chart_type}"
     if kind == "phase_break":
@@ -126,6 +132,16 @@ def _describe(kind: str, row) -> str:
         state = "revoked" if row.revoked_at else ("read-only" if row.read_only else "read-write")
         return f"{row.user.username}'s token '{row.name}' ({row.prefix}…, {state})"
     return str(row)
+
+
+def _describe_incident_date(row) -> str:
+    count = row.count  # None once the count itself is deleted (its history stays)
+    if count is None:
+        return f"An incident on {row.occurred_on:%d %b %Y} (of a deleted count)"
+    return (
+        f"{count.measure.name} incident on {row.occurred_on:%d %b %Y} "
+        f"({count.weekly_return.ward.name}, week of {count.weekly_return.week_start:%d %b %Y})"
+    )
 
 
 def _changes(row) -> list[str]:

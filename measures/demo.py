@@ -2,12 +2,14 @@
 
 Counts are Poisson at rates per 1,000 occupied bed days typical of each ward type. Every ward's
 series comes from a random generator seeded by the ward's own code, so the same week always gets
-the same numbers, and a later run only adds the weeks that have passed since.
+the same numbers, and a later run only adds the weeks that have passed since. Half the wards
+give the day of each incident of their rare measures (the days come from generators of their
+own, so the counts are the same with or without them).
 """
 
 import datetime
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -73,6 +75,11 @@ RATES = {
 PRONE_SHARE = {"picu": 0.25, "forensic": 0.25, "lda": 0.2, "camhs": 0.2}
 RESTRICTIVE = {"physical_restraint", "rapid_tranquillisation", "seclusion", "prone_restraint"}
 
+# A measure is rare on a ward below this many expected incidents a week: there the charts use
+# the days between incidents (spc.engine.choice.U_CHART_MIN_PER_POINT, 2 a week).
+RARE_PER_WEEK = 2.0
+TYPICAL_OCCUPANCY = 0.9  # the mean of the weekly occupancy drawn below
+
 CHANGE_IDEAS = [
     ("Safewards: calm-down methods and soft words", "Safewards"),
     ("Twice-daily safety huddle", "Safety huddles"),
@@ -95,10 +102,21 @@ class DemoWard:
     # The Monday of a change idea after which restrictive practice falls, or None.
     improves_from: datetime.date | None
     improvement_factor: float
+    # The measures whose incidents have their days (every rare measure of half the wards).
+    dated_measures: tuple[str, ...] = ()
 
 
 def _rng(*parts) -> np.random.Generator:
     return np.random.default_rng(zlib.crc32("/".join(map(str, parts)).encode()))
+
+
+def rare_measures(ward_type: str, beds: int) -> tuple[str, ...]:
+    """The measures a ward of this type and size has fewer than RARE_PER_WEEK of, yet some."""
+    bed_days = beds * DAYS_IN_WEEK * TYPICAL_OCCUPANCY
+    expected = dict(zip(MEASURE_CODES, RATES[ward_type], strict=True))
+    expected["prone_restraint"] = expected["physical_restraint"] * PRONE_SHARE.get(ward_type, 0.12)
+    return tuple(code for code, rate in expected.items()
+                 if 0 < rate * bed_days / 1000 < RARE_PER_WEEK)  # fmt: skip
 
 
 def demo_wards() -> list[DemoWard]:
@@ -130,6 +148,7 @@ def demo_wards() -> list[DemoWard]:
                     active_to=active_to,
                     improves_from=improves_from,
                     improvement_factor=float(rng.uniform(0.4, 0.65)) if improves else 1.0,
+                    dated_measures=rare_measures(ward_type, beds) if index % 2 == 0 else (),
                 )
             )
     return wards
@@ -140,6 +159,20 @@ class DemoWeek:
     week_start: datetime.date
     occupied_bed_days: int
     counts: dict  # measure code -> count; a code left out is a missing count
+    dates: dict = field(default_factory=dict)  # measure code -> the day of each incident
+
+
+def demo_days(ward: DemoWard, week: datetime.date, counts: dict) -> dict:
+    """The day of each incident of the ward's dated measures: uniform over the days of the
+    week the ward was open, from a generator of their own."""
+    last = 6 if ward.active_to is None else min(6, (ward.active_to - week).days)
+    days = {}
+    for code in ward.dated_measures:
+        if counts.get(code):
+            rng = _rng("days", ward.code, week.isoformat(), code)
+            offsets = sorted(int(o) for o in rng.integers(0, last + 1, size=counts[code]))
+            days[code] = [week + datetime.timedelta(days=o) for o in offsets]
+    return days
 
 
 def demo_weeks(ward: DemoWard, until: datetime.date) -> list[DemoWeek]:
@@ -171,6 +204,6 @@ def demo_weeks(ward: DemoWard, until: datetime.date) -> list[DemoWeek]:
         counts["prone_restraint"] = int(rng.binomial(counts["physical_restraint"], prone_share))
         if rng.random() < 0.01:  # one measure not reported that week: missing, not zero
             counts.pop(MEASURE_CODES[int(rng.integers(len(MEASURE_CODES)))])
-        weeks.append(DemoWeek(week, obd, counts))
+        weeks.append(DemoWeek(week, obd, counts, demo_days(ward, week, counts)))
         week += datetime.timedelta(weeks=1)
     return weeks

@@ -1,4 +1,5 @@
-"""Export of weekly returns in the import format (so an export can be edited and re-imported)."""
+"""Export of weekly returns in the import format (so an export can be edited and re-imported):
+one row per ward-week, and one row per dated incident (the `incidents` sheet or CSV)."""
 
 import csv
 import io
@@ -10,10 +11,13 @@ from django.http import HttpResponse
 from mhsip.text import spreadsheet_safe
 from wards.models import Ward
 
-from .importing import template_columns
-from .models import Measure, WeeklyCount, WeeklyReturn
+from .importing import INCIDENT_COLUMNS, template_columns
+from .models import IncidentDate, Measure, WeeklyCount, WeeklyReturn
 
-__all__ = ["csv_response", "returns_export_rows", "template_columns", "xlsx_response"]
+__all__ = [
+    "csv_response", "incidents_export_rows", "returns_export_rows", "template_columns",
+    "xlsx_response",
+]  # fmt: skip
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -44,6 +48,27 @@ def returns_export_rows(*, wards: QuerySet[Ward]) -> list[list]:
     return rows
 
 
+def incidents_export_rows(*, wards: QuerySet[Ward]) -> list[list]:
+    """The header and one row per dated incident of the wards, for the counts whose dates are
+    complete (as many as the count): imported back, an incident file makes each count the
+    number of its rows, so a count with some days missing is left out (it would shrink)."""
+    rows = (
+        IncidentDate.objects.filter(count__weekly_return__ward__in=wards)
+        .order_by("count__weekly_return__ward__trust__ods_code", "count__weekly_return__ward__name",
+                  "count__weekly_return__week_start", "count__measure__display_order",
+                  "occurred_on", "pk")  # fmt: skip
+        .values_list("count_id", "count__count", "count__weekly_return__ward__trust__ods_code",
+                     "count__weekly_return__ward__name", "count__weekly_return__ward__code",
+                     "count__measure__code", "occurred_on")  # fmt: skip
+    )
+    by_count = {}
+    for count_id, count, *row in rows:
+        by_count.setdefault(count_id, (count, []))[1].append(row)
+    return [INCIDENT_COLUMNS] + [
+        row for count, dated in by_count.values() if len(dated) == count for row in dated
+    ]
+
+
 def _cell(value) -> str:
     if value is None:
         return ""
@@ -63,13 +88,18 @@ def csv_response(rows, filename: str) -> HttpResponse:
     return response
 
 
-def xlsx_response(rows, filename: str, wards: QuerySet[Ward] | None = None) -> HttpResponse:
-
+def xlsx_response(rows, filename: str, wards: QuerySet[Ward] | None = None,
+                  incidents: list[list] | None = None) -> HttpResponse:  # fmt: skip
+    """A workbook of `rows` (the returns sheet; None: none) and `incidents` (the incidents
+    sheet), then the measures and, given `wards`, the wards."""
     workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet("returns")
-    # openpyxl writes a string starting with = as a formula: every text cell is made safe.
-    for row in rows:
-        sheet.append([spreadsheet_safe(v) for v in row])
+    for name, table in (("returns", rows), ("incidents", incidents)):
+        if table is None:
+            continue
+        sheet = workbook.create_sheet(name)
+        # openpyxl writes a string starting with = as a formula: every text cell is made safe.
+        for row in table:
+            sheet.append([spreadsheet_safe(v) for v in row])
     measures = workbook.create_sheet("measures")
     measures.append(["code", "name", "unit", "definition", "includes", "excludes", "parent"])
     for m in Measure.objects.filter(is_active=True).select_related("parent"):

@@ -11,6 +11,15 @@ from .importing import MAX_BYTES
 from .models import Measure
 
 NUMBER = re.compile(r"-?\d{1,15}")
+ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+UK_DAY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+# The form offers a date box per incident up to this count (a rare event's week has a few);
+# above it the chart uses the weekly count, and days come by file or API if at all.
+MAX_DATE_FIELDS = 10
+# However many date boxes a posted form claims, no more are read (a crafted POST cannot make
+# thousands of fields); days saved by import or API are always shown.
+MAX_POSTED_DATES = 200
+DATE_KEY = re.compile(r"d_(?P<code>[a-z0-9_]+?)_(?P<index>\d{1,4})")
 
 
 class CountField(forms.CharField):
@@ -43,6 +52,30 @@ class CountField(forms.CharField):
         if message:
             raise forms.ValidationError(message, code="out_of_range")
         return number
+
+
+class IncidentDateField(forms.CharField):
+    """The day of one incident: a native date box (YYYY-MM-DD), or a day typed as 3/3/2025
+    where the browser has none. A day only; its rules (its week, not in the future, the ward
+    open) are `rules.incident_dates_errors`, applied with the return's other rules."""
+
+    def __init__(self, *, label, **kwargs):
+        super().__init__(label=label, required=False, strip=True, max_length=10, **kwargs)
+
+    def clean(self, value):
+        text = (super().clean(value) or "").replace("\x00", "")
+        if text == "":
+            return None
+        match = ISO_DAY.fullmatch(text)
+        year, month, day = match.groups() if match else (None, None, None)
+        if match is None and (match := UK_DAY.fullmatch(text)):
+            day, month, year = match.groups()
+        try:
+            return datetime.date(int(year), int(month), int(day))
+        except (TypeError, ValueError):
+            raise forms.ValidationError(
+                f"{self.label}: enter a real day, like 3/3/2025", code="not_a_day"
+            ) from None
 
 
 class WeeklyReturnForm(forms.Form):
@@ -79,11 +112,48 @@ class WeeklyReturnForm(forms.Form):
         self.all_measures = all_measures or {m.code: m for m in measures}
         self.needs_reason = rules.is_late(saved, week_start, today)
         self.saved = {}  # field name -> value now saved, after a refused concurrent edit
+        self.date_fields = {}  # code -> names of its date boxes, in order
         for measure in measures:
             self.fields[f"m_{measure.code}"] = CountField(label=measure.name)
             self.fields[f"none_{measure.code}"] = forms.BooleanField(
                 label="None this week", required=False
             )
+            self._add_date_fields(measure, (saved.dates if saved else {}).get(measure.code, ()))
+
+    def _date_slots(self, code: str, saved_days) -> int:
+        """How many date boxes a measure gets: one per incident of its count (up to
+        MAX_DATE_FIELDS), and never fewer than the days saved or typed, so none is lost."""
+        if self.is_bound:
+            count = self.data.get(f"m_{code}", "")
+            posted = [int(m["index"]) + 1 for key in self.data
+                      if (m := DATE_KEY.fullmatch(key)) and m["code"] == code]  # fmt: skip
+            typed = min(max(posted, default=0), MAX_POSTED_DATES)
+        else:
+            count = (self.saved_return.counts if self.saved_return else {}).get(code, "")
+            typed = 0
+        count = str(count).strip()
+        wanted = int(count) if count.isdigit() and int(count) <= MAX_DATE_FIELDS else 0
+        return max(wanted, typed, len(saved_days))
+
+    def _add_date_fields(self, measure, saved_days) -> None:
+        names = []
+        for index in range(self._date_slots(measure.code, saved_days)):
+            name = f"d_{measure.code}_{index}"
+            self.fields[name] = IncidentDateField(
+                label=f"Incident {index + 1} of {measure.name.lower()}"
+            )
+            if not self.is_bound and index < len(saved_days):
+                self.initial[name] = saved_days[index].isoformat()
+            names.append(name)
+        self.date_fields[measure.code] = names
+
+    def _incident_dates(self, data) -> dict:
+        """The days typed for each measure of the form (an empty list: none, which removes
+        saved ones); a box that is not a day is its own error."""
+        return {
+            code: sorted(data[name] for name in names if data.get(name) is not None)
+            for code, names in self.date_fields.items()
+        }
 
     def clean_reason(self):
         return self.cleaned_data["reason"].replace("\x00", "").strip()
@@ -107,6 +177,7 @@ class WeeklyReturnForm(forms.Form):
     def clean(self):
         data = super().clean()
         data["counts"] = counts = self._counts(data)
+        data["incident_dates"] = self._incident_dates(data)
         saved = self.saved_return
         beds = data.get("beds") or (saved.beds if saved else self.ward.beds)
         was_submitted = saved is not None and saved.status == rules.SUBMITTED
@@ -116,16 +187,26 @@ class WeeklyReturnForm(forms.Form):
             occupied_bed_days=data.get("occupied_bed_days"),
             status=rules.SUBMITTED if self.submit or was_submitted else rules.DRAFT,
             counts=counts, measures=self.all_measures, saved=saved,
-            reason=data.get("reason", ""),
+            reason=data.get("reason", ""), incident_dates=data["incident_dates"],
         )  # fmt: skip
         for key, message in errors.items():
-            name = self.field_for(key)
+            name = self.field_for(key, data)
             if name not in self.errors:
                 self.add_error(name, message)
         return data
 
-    def field_for(self, key: str) -> str:
-        """The form field a service error key belongs to (a measure code or a model field)."""
+    def field_for(self, key: str, data=None) -> str:
+        """The form field a service error key belongs to (a measure code, a model field, or
+        `incident_dates.<code>`: the first date box whose day breaks a rule, else the first)."""
+        if key.startswith(rules.DATES_FIELD + "."):
+            code = key.split(".", 1)[1]
+            names = self.date_fields.get(code) or [f"m_{code}"]
+            data = data if data is not None else getattr(self, "cleaned_data", {})
+            week = {"ward": self.ward, "week_start": self.week_start, "today": self.today}
+            for name in names:
+                if (day := data.get(name)) and rules.incident_date_error(day, **week):
+                    return name
+            return names[0] if names[0] in self.fields else None
         if f"m_{key}" in self.fields:
             return f"m_{key}"
         if key in self.fields:
@@ -146,6 +227,13 @@ class WeeklyReturnForm(forms.Form):
                     "none": self[f"none_{measure.code}"],
                     "saved": self.saved.get(name) if name in self.saved else None,
                     "show_saved": bool(self.saved),
+                    "dates": [self[d] for d in self.date_fields[measure.code]],
+                    "too_many": not self.date_fields[measure.code]
+                    and str(self[name].value() or "").strip().isdigit()
+                    and int(str(self[name].value()).strip()) > MAX_DATE_FIELDS,
+                    "saved_days": (self.saved_return.dates if self.saved_return else {}).get(
+                        measure.code, ()
+                    ),
                 }
             )
         order = [d for d, _ in Measure.Domain.choices]

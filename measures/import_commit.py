@@ -1,19 +1,28 @@
 """The write of an imported file or a bulk API request: every row, or nothing.
 
 A 50,000-row file is 50,000 returns and ~650,000 counts, each with a history row. Model
-instances and simple_history's bulk helpers take about a minute for that; the multi-row
-INSERTs, COPY and prepared UPDATEs of `mhsip.bulk` take seconds. The history rows written here
-are the ones simple_history would write (same table, same fields, user, date and reason)."""
+instances and simple_history's bulk helpers take about a minute for that; the writes of
+`mhsip.bulk` take seconds (on PostgreSQL: COPY into temporary tables, then one statement per
+table and kind of change that also writes the history rows). The history rows are the ones
+simple_history would write (same table, same fields, user, date and reason)."""
+
+from collections import Counter
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from mhsip.bulk import insert_rows, insert_rows_with_ids, prepared_rows, update_rows
+from mhsip.bulk import (
+    HistoryStamp,
+    delete_rows_with_history,
+    insert_rows_with_history,
+    prepared_rows,
+    update_rows_with_history,
+)
 from mhsip.freshness import charts_stale
 
 from .errors import ImportRefused
 from .import_plan import returns_import_plan
-from .models import Measure, WeeklyCount, WeeklyReturn
+from .models import IncidentDate, Measure, WeeklyCount, WeeklyReturn
 from .rules import SUBMITTED
 
 HISTORY_REASON_LENGTH = 100  # simple_history's history_change_reason
@@ -22,10 +31,6 @@ HISTORY_REASON_LENGTH = 100  # simple_history's history_change_reason
 RETURN_FIELDS = [
     "ward", "week_start", "beds", "occupied_bed_days", "status", "version",
     "submitted_by", "submitted_at", "updated_by", "created_at", "updated_at",
-]  # fmt: skip
-COUNT_HISTORY_FIELDS = [
-    "id", "weekly_return", "measure", "count",
-    "history_date", "history_change_reason", "history_type", "history_user",
 ]  # fmt: skip
 
 
@@ -66,11 +71,12 @@ def weekly_returns_import_commit(
     changed_returns = [_stamped(row.existing, row, user, now) for row in updates]
     for weekly_return in changed_returns:
         weekly_return.version += 1
-    _write_returns(new_returns, changed_returns, user, why, now)
+    stamp = HistoryStamp(when=now, user_id=user.pk, reason=why)
+    _write_returns(new_returns, changed_returns, stamp)
     _write_counts(
         [*zip(creates, new_returns, strict=True), *zip(updates, changed_returns, strict=True)],
-        user, why, now,
-    )  # fmt: skip
+        stamp,
+    )
     # One refresh for the whole file, of the wards it changed: ward charts first, then their
     # trust, region and national charts.
     charts_stale(ward_ids={r.ward.pk for r in plan.rows if r.action != "unchanged"})
@@ -89,35 +95,18 @@ def _stamped(weekly_return, row, user, now):
     return weekly_return
 
 
-def _write_returns(new_returns, changed_returns, user, why: str, now) -> None:
-    insert_rows(WeeklyReturn, RETURN_FIELDS, prepared_rows(new_returns, RETURN_FIELDS))
-    if new_returns:
-        ids = {
-            key[1:]: key[0]
-            for key in WeeklyReturn.objects.filter(
-                ward_id__in={r.ward_id for r in new_returns},
-                week_start__range=(min(r.week_start for r in new_returns),
-                                   max(r.week_start for r in new_returns)),
-            ).values_list("id", "ward_id", "week_start")
-        }  # fmt: skip
-        for weekly_return in new_returns:
-            weekly_return.pk = ids[(weekly_return.ward_id, weekly_return.week_start)]
-    update_rows(WeeklyReturn, RETURN_FIELDS[2:], changed_returns)
-    tracked = [f.attname for f in WeeklyReturn.history.model.tracked_fields]
-    when = connection.ops.adapt_datetimefield_value(now)
-    insert_rows(
-        WeeklyReturn.history.model,
-        [*tracked, "history_date", "history_change_reason", "history_type", "history_user"],
-        [
-            (*values, when, why, kind, user.pk)
-            for kind, returns in (("+", new_returns), ("~", changed_returns))
-            for values in prepared_rows(returns, tracked)
-        ],
-    )
+def _write_returns(new_returns, changed_returns, stamp: HistoryStamp) -> None:
+    ids = insert_rows_with_history(
+        WeeklyReturn, RETURN_FIELDS, prepared_rows(new_returns, RETURN_FIELDS),
+        key=["ward", "week_start"], stamp=stamp,
+    )  # fmt: skip
+    for weekly_return in new_returns:
+        weekly_return.pk = ids[(weekly_return.ward_id, weekly_return.week_start)]
+    update_rows_with_history(WeeklyReturn, RETURN_FIELDS[2:], changed_returns, stamp=stamp)
 
 
 def _count_writes(pairs, measure_ids):
-    """(new (return id, measure id, count), changed (id, return, measure, count), removed)."""
+    """(new (return id, measure id, count), changed (id, count), removed ids)."""
     new_pairs, changed, removed = [], [], []
     for row, weekly_return in pairs:
         for code, value in row.counts.items():
@@ -126,45 +115,51 @@ def _count_writes(pairs, measure_ids):
                 if value is not None:
                     new_pairs.append((weekly_return.pk, measure_ids[code], value))
             elif value is None:
-                removed.append((saved[0], weekly_return.pk, measure_ids[code], saved[1]))
+                removed.append(saved[0])
             else:
-                changed.append((saved[0], weekly_return.pk, measure_ids[code], value))
+                changed.append(WeeklyCount(id=saved[0], count=value))
     return new_pairs, changed, removed
 
 
-def _write_counts(pairs, user, why: str, now) -> None:
+def _date_writes(pairs, measure_ids, new_count_ids):
+    """(ids of days to delete, (count id, day) to add): only the days that change, as the
+    return form's service does (a day kept keeps its row and its history)."""
+    gone, added = [], []
+    for row, weekly_return in pairs:
+        for code, days in row.incident_dates.items():
+            if code in row.saved_counts:
+                count_id = row.saved_counts[code][0]
+            else:
+                count_id = new_count_ids.get((weekly_return.pk, measure_ids[code]))
+            wanted = Counter(days)
+            for date_id, day in row.saved_dates.get(code, []):
+                if wanted[day] > 0:
+                    wanted[day] -= 1
+                else:
+                    gone.append(date_id)
+            added += [(count_id, day) for day in sorted(wanted.elements())]
+    return gone, added
+
+
+def _write_counts(pairs, stamp: HistoryStamp) -> None:
     measure_ids = dict(Measure.objects.values_list("code", "id"))
     new_pairs, changed, removed = _count_writes(pairs, measure_ids)
-    count_fields = ["weekly_return", "measure", "count"]
-    added = insert_rows_with_ids(WeeklyCount, count_fields, new_pairs)
-    if added is None:
-        insert_rows(WeeklyCount, count_fields, new_pairs)
-        added = _counts_of_pairs(new_pairs)
-    update_rows(WeeklyCount, ["count"], [WeeklyCount(id=i, count=c) for i, _, _, c in changed])
-    for start in range(0, len(removed), 500):
-        # _raw_delete: delete() would also write each history row again, one at a time.
-        ids = [r[0] for r in removed[start : start + 500]]
-        WeeklyCount.objects.filter(pk__in=ids)._raw_delete(connection.alias)
-    when = connection.ops.adapt_datetimefield_value(now)
-    insert_rows(
-        WeeklyCount.history.model,
-        COUNT_HISTORY_FIELDS,
-        [
-            (*count, when, why, kind, user.pk)
-            for kind, counts in (("+", added), ("~", changed), ("-", removed))
-            for count in counts
-        ],
-    )
+    # Days first: a removed count takes its days with it (with their history), and no
+    # day may outlive its count even for a moment of the transaction.
+    dated_new = any(code not in row.saved_counts for row, _ in pairs for code in row.incident_dates)
+    new_ids = insert_rows_with_history(
+        WeeklyCount, ["weekly_return", "measure", "count"], new_pairs, stamp=stamp,
+        key=["weekly_return", "measure"] if dated_new else None,
+    )  # fmt: skip
+    gone, added = _date_writes(pairs, measure_ids, new_ids)
+    delete_rows_with_history(IncidentDate, "id", gone, stamp=stamp)
+    delete_rows_with_history(IncidentDate, "count_id", removed, stamp=stamp)
+    delete_rows_with_history(WeeklyCount, "id", removed, stamp=stamp)
+    update_rows_with_history(WeeklyCount, ["count"], changed, stamp=stamp)
+    insert_rows_with_history(IncidentDate, ["count", "occurred_on"],
+                             _date_rows(added), stamp=stamp)  # fmt: skip
 
 
-def _counts_of_pairs(pairs: list[tuple[int, int, int]]) -> list[tuple[int, int, int, int]]:
-    """(id, return id, measure id, count) of the counts just inserted for these pairs."""
-    wanted = {(return_id, measure_id) for return_id, measure_id, _ in pairs}
-    return_ids = sorted({return_id for return_id, _, _ in pairs})
-    found = []
-    for start in range(0, len(return_ids), 500):
-        rows = WeeklyCount.objects.filter(
-            weekly_return_id__in=return_ids[start : start + 500]
-        ).values_list("id", "weekly_return_id", "measure_id", "count")
-        found.extend(r for r in rows if (r[1], r[2]) in wanted)
-    return found
+def _date_rows(added: list[tuple[int, object]]) -> list[tuple]:
+    adapt = connection.ops.adapt_datefield_value
+    return [(count_id, adapt(day)) for count_id, day in added]

@@ -1,18 +1,19 @@
 """What an imported file (or a bulk API request) would change, row by row, under the same
 rules as the return form (`measures.rules`). Nothing here writes; `import_commit` writes a
-plan, all or nothing."""
+plan, all or nothing. Incident rows become ward-weeks in `import_incidents` first."""
 
 import datetime
 from dataclasses import dataclass, field
 
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from wards.access import trusts_managed_by
 from wards.models import Ward
 
 from . import rules
+from .import_incidents import ZeroFill, incident_weeks, with_incidents, zero_fill_of
 from .import_rows import ParsedFile, ParsedRow, RowError
-from .models import WeeklyCount, WeeklyReturn
+from .models import IncidentDate, WeeklyCount, WeeklyReturn
 from .selectors import measures_by_code
 from .services import implausible_bound, saved_state
 
@@ -30,6 +31,10 @@ class PlannedRow:
     existing: WeeklyReturn | None
     saved_counts: dict[str, tuple[int, int]]  # code -> (count id, count)
     changes: list[str] = field(default_factory=list)
+    # The codes whose incident days change -> their days, and the days saved now.
+    incident_dates: dict[str, list[datetime.date]] = field(default_factory=dict)
+    saved_dates: dict[str, list[tuple[int, datetime.date]]] = field(default_factory=dict)
+    source: str = "week"  # see ParsedRow.source
 
 
 @dataclass
@@ -41,10 +46,21 @@ class ImportPlan:
     # needs one `reason` before it can be imported.
     late_rows: list[int] = field(default_factory=list)
     reason: str = ""
+    # For an incident file: what "weeks with none get a count of 0" would fill (None: it
+    # cannot apply), and whether the user chose it.
+    zero_fill: ZeroFill | None = None
+    zero_filled: bool = False
 
     @property
     def needs_reason(self) -> bool:
         return bool(self.late_rows) and not self.reason
+
+    @property
+    def new_drafts(self) -> int:
+        """Returns this creates as drafts without bed days (from incidents): they need their
+        bed days before they can be submitted."""
+        return sum(1 for r in self.rows if r.action == "create" and r.status == rules.DRAFT
+                   and r.occupied_bed_days is None)  # fmt: skip
 
     def rows_for(self, action: str) -> list[PlannedRow]:
         return [r for r in self.rows if r.action == action]
@@ -98,10 +114,9 @@ def _find_ward(row: ParsedRow, wards: dict) -> tuple[Ward | None, RowError | Non
     return ward, None
 
 
-def _match(user, rows: list[ParsedRow], errors: list[RowError], today):
+def _match(wards, rows: list[ParsedRow], errors: list[RowError], today):
     """Each row with its ward; unknown wards, duplicate ward-weeks and weeks the ward cannot
     report are row errors."""
-    wards = _ward_index(user)
     matched, first_row_of = [], {}
     for row in rows:
         ward, error = _find_ward(row, wards)
@@ -123,11 +138,12 @@ def _match(user, rows: list[ParsedRow], errors: list[RowError], today):
 
 
 def _saved(matched, lock: bool):
-    """The saved returns of the matched ward-weeks, and their counts: two queries."""
+    """The saved returns of the matched ward-weeks, their counts and the days of their
+    incidents: three queries."""
     existing: dict[tuple[int, datetime.date], WeeklyReturn] = {}
     saved: dict[int, dict[str, tuple[int, int]]] = {}
     if not matched:
-        return existing, saved
+        return existing, saved, {}
     ward_ids = {ward.pk for _, ward in matched}
     weeks = (min(r.week_start for r, _ in matched), max(r.week_start for r, _ in matched))
     returns = WeeklyReturn.objects.filter(ward_id__in=ward_ids, week_start__range=weeks)
@@ -141,7 +157,15 @@ def _saved(matched, lock: bool):
     ).values_list("id", "weekly_return_id", "measure_id", "count")
     for count_id, return_id, measure_id, count in counts.iterator(chunk_size=10_000):
         saved.setdefault(return_id, {})[codes[measure_id]] = (count_id, count)
-    return existing, saved
+    dates: dict[int, dict[str, list[tuple[int, datetime.date]]]] = {}
+    days = IncidentDate.objects.filter(
+        count__weekly_return__ward_id__in=ward_ids, count__weekly_return__week_start__range=weeks
+    ).order_by("occurred_on", "pk")
+    for date_id, return_id, measure_id, day in days.values_list(
+        "id", "count__weekly_return_id", "count__measure_id", "occurred_on"
+    ).iterator(chunk_size=10_000):
+        dates.setdefault(return_id, {}).setdefault(codes[measure_id], []).append((date_id, day))
+    return existing, saved, dates
 
 
 @dataclass
@@ -165,50 +189,104 @@ class _Planner:
             f"{current.version if current else 0}): check it again before importing."
         )
 
-    def add(self, row: ParsedRow, ward: Ward, current, saved_counts) -> None:
-        state = saved_state(current, counts={c: n for c, (_, n) in saved_counts.items()})
+    def figures(self, row: ParsedRow, ward: Ward, current) -> tuple[int, int | None, str]:
+        """Beds, bed days and status the row will give the return. Ward-weeks made of
+        incidents say nothing of them: what is saved stays (a new return is a draft)."""
+        if row.source != "week":
+            if current is None:
+                return ward.beds, None, rules.DRAFT
+            return current.beds, current.occupied_bed_days, current.status
         beds = row.beds or (current.beds if current else ward.beds)
         use_file = self.has_bed_days or current is None
         bed_days = row.occupied_bed_days if use_file else current.occupied_bed_days
-        status = row.status or (current.status if current else rules.SUBMITTED)
+        return beds, bed_days, row.status or (current.status if current else rules.SUBMITTED)
+
+    def row_errors(self, row: ParsedRow, ward: Ward, errors: dict) -> list[RowError]:
+        if row.source == "week":
+            return [RowError(row.row, column, message) for column, message in errors.items()]
+        # A ward-week made of incident rows (or filled with 0): name it, as no row of the
+        # file holds it all.
+        where = f"{ward.name}, week of {dateformat.format(row.week_start, 'j F Y')}"
+        if row.rows:
+            numbers = ", ".join(map(str, row.rows[:10])) + (", …" if len(row.rows) > 10 else "")
+            where += f" (row{'s' if len(row.rows) > 1 else ''} {numbers})"
+        else:
+            where += " (no incidents in the file: a count of 0)"
+        return [
+            RowError(row.row, _incident_column(key), f"{where}: {message}")
+            for key, message in errors.items()
+        ]
+
+    def add(self, row: ParsedRow, ward: Ward, current, saved_counts, saved_dates) -> None:
+        state = saved_state(current, counts={c: n for c, (_, n) in saved_counts.items()},
+                            dates={c: tuple(d for _, d in days)
+                                   for c, days in saved_dates.items()})  # fmt: skip
+        beds, bed_days, status = self.figures(row, ward, current)
         errors = rules.return_errors(
             ward=ward, week_start=row.week_start, today=self.today, beds=beds,
             occupied_bed_days=bed_days, status=status, counts=row.counts,
-            measures=self.measures, saved=state,
+            measures=self.measures, saved=state, incident_dates=row.incident_dates,
         )  # fmt: skip
         if message := self.version_error(row, ward, current):
             errors["version"] = message
         if errors.pop("reason", None):
             self.plan.late_rows.append(row.row)
         if errors:
-            self.plan.errors.extend(RowError(row.row, c, m) for c, m in errors.items())
+            self.plan.errors.extend(self.row_errors(row, ward, errors))
             return
-        to_write, changes = _count_changes(row.counts, saved_counts)
+        to_write, changes = _count_changes(row.counts, saved_counts, saved_dates)
+        dates, date_changes = _date_changes(row.incident_dates or {}, saved_dates)
+        changes += date_changes
         bound = implausible_bound(beds=beds, occupied_bed_days=bed_days)
         implausible = rules.implausible_counts(counts=to_write, measures=self.measures,
                                                bound=bound)  # fmt: skip
-        self.plan.warnings.extend(RowError(row.row, c, m) for c, m in implausible.items())
+        self.plan.warnings.extend(self.row_errors(row, ward, implausible))
         if current is not None:
             for name, old, new in (("beds", current.beds, beds),
                                    ("occupied_bed_days", current.occupied_bed_days, bed_days),
                                    ("status", current.status, status)):  # fmt: skip
                 if old != new:
                     changes.insert(0, f"{name}: {_show(old)} → {_show(new)}")
+        elif status == rules.DRAFT and bed_days is None:
+            changes.insert(0, "a new draft return (its bed days are needed to submit it)")
         action = "create" if current is None else ("update" if changes else "unchanged")
         self.plan.rows.append(PlannedRow(
             row=row.row, ward=ward, week_start=row.week_start, action=action, beds=beds,
             occupied_bed_days=bed_days, status=status, counts=to_write, existing=current,
-            saved_counts=saved_counts, changes=changes,
+            saved_counts=saved_counts, changes=changes, incident_dates=dates,
+            saved_dates=saved_dates, source=row.source,
         ))  # fmt: skip
 
 
-def _count_changes(counts, saved_counts) -> tuple[dict, list[str]]:
+def _incident_column(key: str) -> str:
+    if key.startswith(rules.DATES_FIELD + "."):
+        return "incident_date"
+    return key if key in ("occupied_bed_days", "status", "version", "beds") else "measure"
+
+
+def _days(days) -> str:
+    return ", ".join(dateformat.format(day, "j M") for day in days) or "none"
+
+
+def _date_changes(dates, saved_dates) -> tuple[dict, list[str]]:
+    to_write, changes = {}, []
+    for code, days in dates.items():
+        old = [day for _, day in saved_dates.get(code, [])]
+        if sorted(days) != old:
+            to_write[code] = sorted(days)
+            changes.append(f"{code} dates: {_days(old)} → {_days(sorted(days))}")
+    return to_write, changes
+
+
+def _count_changes(counts, saved_counts, saved_dates) -> tuple[dict, list[str]]:
     to_write, changes = {}, []
     for code, value in counts.items():
         old = saved_counts[code][1] if code in saved_counts else None
         if value != old:
             to_write[code] = value
-            changes.append(f"{code}: {_show(old)} → {_show(value)}")
+            gone = len(saved_dates.get(code, [])) if value is None else 0
+            also = f" (and its {gone} date{'s' if gone != 1 else ''})" if gone else ""
+            changes.append(f"{code}: {_show(old)} → {_show(value)}{also}")
     return to_write, changes
 
 
@@ -232,13 +310,21 @@ def returns_import_plan(
     today = timezone.localdate()
     reason = (reason or "").strip()
     plan = ImportPlan(rows=[], errors=list(parsed.errors), warnings=[], reason=reason)
-    matched = _match(user, parsed.rows, plan.errors, today)
-    existing, saved = _saved(matched, lock)
+    wards = _ward_index(user)
+    matched = _match(wards, parsed.rows, plan.errors, today)
+    weeks = incident_weeks(parsed, find_ward=lambda row: _find_ward(row, wards),
+                           errors=plan.errors, today=today)  # fmt: skip
+    plan.zero_fill = zero_fill_of(parsed, weeks)
+    plan.zero_filled = bool(parsed.zero_fill and plan.zero_fill)
+    matched = with_incidents(matched, weeks, parsed=parsed, errors=plan.errors, today=today)
+    existing, saved, dates = _saved(matched, lock)
     planner = _Planner(plan, measures_by_code(), parsed.has_bed_days, expected_versions, today)
     for row, ward in matched:
         current = existing.get((ward.pk, row.week_start))
-        planner.add(row, ward, current, saved.get(current.pk, {}) if current else {})
-    plan.errors.sort(key=lambda e: (e.row, e.column))
+        planner.add(row, ward, current, saved.get(current.pk, {}) if current else {},
+                    dates.get(current.pk, {}) if current else {})  # fmt: skip
+    plan.errors.sort(key=lambda e: (e.sheet, e.row, e.column))
+    plan.rows.sort(key=lambda r: (r.row == 0, r.row))
     return plan
 
 

@@ -5,17 +5,20 @@ Nothing here writes. `parse_returns_file` turns bytes into typed rows and row er
 whether it creates a return, updates one or changes nothing; `import_commit` writes a plan,
 all or nothing.
 
-The format is the export format (`exporting.py`): one row per ward-week, one column per
-measure code. A blank cell is a *missing* count, never a zero; a measure column left out of
-the file leaves the saved counts of that measure alone.
+Two formats, told apart by their header (the export writes both, `exporting.py`):
+- ward-week rows: one row per ward-week, one column per measure code. A blank cell is a
+  *missing* count, never a zero; a measure column left out of the file leaves the saved
+  counts of that measure alone.
+- incident rows: one row per incident (`measure`, `incident_date`): the count of a
+  ward-week-measure is the number of its rows, its dates are their days.
+A workbook is read from its `returns` sheet and, beside it, its `incidents` sheet (as the
+export writes them); else from its `incidents` sheet; else from its first sheet.
 """
 
 import codecs
 import csv
-import datetime
 import io
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import openpyxl
 
@@ -23,7 +26,8 @@ from mhsip.text import find_patient_identifier
 from mhsip.weeks import is_monday, monday_of
 
 from . import rules
-from .import_rows import ParsedFile, ParsedRow, RowError, not_monday_error
+from .import_cells import cell_text, date_error, normalise_header, parse_date, parse_number
+from .import_rows import ParsedFile, ParsedIncident, ParsedRow, RowError, not_monday_error
 from .models import Measure
 
 MAX_ROWS = 50_000
@@ -32,15 +36,14 @@ MAX_BYTES = 20 * 1024 * 1024
 WARD_COLUMNS = ["trust_ods", "ward_name", "ward_code"]
 RETURN_COLUMNS = ["week_start", "beds", "occupied_bed_days", "status"]
 FIXED_COLUMNS = WARD_COLUMNS + RETURN_COLUMNS
-# Excel counts days from 30 December 1899 (its serial 60 is the non-existent 29 Feb 1900).
-EXCEL_EPOCH = datetime.date(1899, 12, 30)
-EXCEL_SERIALS = range(20_000, 80_000)  # 1954 to 2119: a bare number here is an Excel date
+INCIDENT_COLUMNS = [*WARD_COLUMNS, "measure", "incident_date"]
 
 # Blank rows (the header, a few trailing ones) and columns a spreadsheet may carry past the data.
 SPARE_ROWS = 100
 SPARE_COLUMNS = 10
 XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0"
+SHEETS = ("returns", "incidents")
 
 
 class FileRefused(Exception):
@@ -53,11 +56,6 @@ def template_columns() -> list[str]:
         .order_by("display_order")
         .values_list("code", flat=True)
     )
-
-
-def _normalise_header(value) -> str:
-    text = "" if value is None else str(value)
-    return re.sub(r"[^0-9a-z]+", "_", text.strip().lstrip("\ufeff").casefold()).strip("_")
 
 
 def _decode(content: bytes) -> str:
@@ -90,34 +88,42 @@ def _csv_rows(content: bytes):
     return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
 
 
-def _xlsx_rows(content: bytes):
+def _xlsx_tables(content: bytes) -> list[tuple[str, object]]:
     # A damaged workbook makes openpyxl raise almost anything (zip, XML, key, type errors),
     # on opening or later while reading rows: each is the same clear refusal, never a 500.
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        sheet = workbook["returns"] if "returns" in workbook.sheetnames else workbook.worksheets[0]
-        rows, columns = sheet.max_row, sheet.max_column
+        names = [name for name in SHEETS if name in workbook.sheetnames]
+        sheets = [workbook[name] for name in names] or [workbook.worksheets[0]]
+        sizes = [(sheet.max_row, sheet.max_column) for sheet in sheets]
     except Exception:
         raise FileRefused(XLSX_UNREADABLE) from None
     # A sheet can declare any size (a 1.6 KB file may claim A1:XFD1048576, and reading it
     # would yield a billion empty cells): refuse one beyond the format's bounds at once, and
     # never read past them.
     most_columns = len(FIXED_COLUMNS) + Measure.objects.count() + SPARE_COLUMNS
-    if (rows or 0) > MAX_ROWS + SPARE_ROWS or (columns or 0) > most_columns:
-        raise FileRefused(
-            f"The sheet says it has {rows or 0:,} rows and {columns or 0:,} columns; a file of "
-            f"returns has at most {MAX_ROWS:,} rows and {most_columns} columns. Delete the "
-            "empty rows and columns after the data (or save the sheet as CSV UTF-8) and upload "
-            "it again."
-        )
-    return _xlsx_guarded(sheet.iter_rows(values_only=True, max_row=MAX_ROWS + SPARE_ROWS,
-                                         max_col=most_columns))  # fmt: skip
+    for rows, columns in sizes:
+        if (rows or 0) > MAX_ROWS + SPARE_ROWS or (columns or 0) > most_columns:
+            raise FileRefused(
+                f"The sheet says it has {rows or 0:,} rows and {columns or 0:,} columns; a file "
+                f"of returns has at most {MAX_ROWS:,} rows and {most_columns} columns. Delete "
+                "the empty rows and columns after the data (or save the sheet as CSV UTF-8) and "
+                "upload it again."
+            )
+    # Sheets are named in row errors only when two are read.
+    labels = names if len(sheets) > 1 else [""]
+    return [
+        (label, _xlsx_guarded(sheet.iter_rows(values_only=True, max_row=MAX_ROWS + SPARE_ROWS,
+                                              max_col=most_columns)))  # fmt: skip
+        for label, sheet in zip(labels, sheets, strict=True)
+    ]
 
 
 XLSX_UNREADABLE = (
     "The file could not be read as an Excel workbook (.xlsx). Save it again from Excel "
     "as an Excel Workbook or as CSV UTF-8."
 )
+EMPTY = "The file is empty. Download the template and add one row per week (or per incident)."
 
 
 def _xlsx_guarded(rows):
@@ -127,81 +133,34 @@ def _xlsx_guarded(rows):
         raise FileRefused(XLSX_UNREADABLE) from None
 
 
-def _rows(content: bytes, filename: str):
+def _tables(content: bytes, filename: str) -> list[tuple[str, object]]:
     if not content.strip():
-        raise FileRefused("The file is empty. Download the template and add one row per week.")
+        raise FileRefused(EMPTY)
     if content.startswith(XLS_MAGIC):
         raise FileRefused(
             "This is an old Excel 97-2003 (.xls) file. Save it as an Excel Workbook (.xlsx) or "
             "as CSV UTF-8 and upload that."
         )
     if content.startswith(XLSX_MAGIC):
-        return _xlsx_rows(content)
+        return _xlsx_tables(content)
     if filename.lower().endswith((".xlsx", ".xlsm")):
         raise FileRefused("The file is named .xlsx but is not an Excel workbook.")
-    return _csv_rows(content)
+    return [("", _csv_rows(content))]
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).strip()
-    # The export writes '=..., '-... so Excel does not run them as formulas: undo that.
-    if text[:2] in ("'=", "'+", "'-", "'@"):
-        text = text[1:]
-    return text
-
-
-def _parse_date(value) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if value == int(value) and int(value) in EXCEL_SERIALS:
-            return EXCEL_EPOCH + datetime.timedelta(days=int(value))
-        raise ValueError
-    text = _text(value)
-    if re.fullmatch(r"\d{5}(\.0+)?", text) and int(float(text)) in EXCEL_SERIALS:
-        return EXCEL_EPOCH + datetime.timedelta(days=int(float(text)))
-    text = text.split(" ")[0].split("T")[0]  # "2024-01-01 00:00:00" from spreadsheets
-    if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text):
-        return datetime.date.fromisoformat("-".join(p.zfill(2) for p in text.split("-")))
-    match = re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})", text)
-    if match:  # a UK date, day first
-        day, month, year = map(int, match.groups())
-        return datetime.date(year, month, day)
-    raise ValueError
-
-
-def _parse_number(value, *, label: str) -> int | None:
-    """A whole number or None (blank); its range is a rule (`rules.field_errors`). Raises
-    ValueError with the reason."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise ValueError(f"{label}: enter a whole number, like 0 or 3, not {value!r}.")
-    if isinstance(value, int | float):
-        number = value
-    else:
-        text = str(value).strip()
-        if text == "":
-            return None
-        if not re.fullmatch(r"-?\d{1,15}(\.\d+)?", text):
-            raise ValueError(f"{label}: enter a whole number, like 0 or 3, not {text!r}.")
-        number = float(text)
-    if number != number or number in (float("inf"), float("-inf")) or number != int(number):
-        raise ValueError(f"{label}: enter a whole number, not {number:g}.")
-    return int(number)
-
-
-def _header(rows) -> list[str]:
+def _header(rows) -> list[str] | None:
     for values in rows:
-        if any(_text(v) for v in values):
-            return [_normalise_header(v) for v in values]
-    raise FileRefused("The file is empty. Download the template and add one row per week.")
+        if any(cell_text(v) for v in values):
+            return [normalise_header(v) for v in values]
+    return None
+
+
+def _check_unique(header: list[str]) -> None:
+    seen = set()
+    for name in header:
+        if name and name in seen:
+            raise FileRefused(f"The column {name!r} appears twice in the header row.")
+        seen.add(name)
 
 
 def _check_header(header: list[str], measures) -> None:
@@ -213,11 +172,8 @@ def _check_header(header: list[str], measures) -> None:
             + ": each column after the ward and week columns must be a measure code from the "
             "template (for example physical_restraint)."
         )  # fmt: skip
-    seen = set()
-    for name in header:
-        if name and name in seen:
-            raise FileRefused(f"The column {name!r} appears twice in the header row.")
-        seen.add(name)
+    _check_unique(header)
+    seen = set(header)
     need = [c for c in ("trust_ods", "week_start") if c not in seen]
     if not {"ward_name", "ward_code"} & seen:
         need.append("ward_name or ward_code")
@@ -228,6 +184,39 @@ def _check_header(header: list[str], measures) -> None:
         )
 
 
+def _check_incident_header(header: list[str]) -> None:
+    unknown = [n for n in header if n and n not in INCIDENT_COLUMNS]
+    if unknown:
+        raise FileRefused(
+            "Unknown column" + ("s " if len(unknown) > 1 else " ")
+            + ", ".join(repr(u) for u in unknown)
+            + ": a file of incidents has one row per incident and only the columns trust_ods, "
+            "ward_name or ward_code, measure and incident_date (nothing about a person)."
+        )  # fmt: skip
+    _check_unique(header)
+    seen = set(header)
+    need = [c for c in ("trust_ods", "measure", "incident_date") if c not in seen]
+    if not {"ward_name", "ward_code"} & seen:
+        need.append("ward_name or ward_code")
+    if need:
+        raise FileRefused("The header row of the incidents has no " + " or ".join(need)
+                          + " column.")  # fmt: skip
+
+
+def _is_incidents(header: list[str]) -> bool:
+    names = set(header)
+    if not {"measure", "incident_date"} & names:
+        return False
+    if names & set(RETURN_COLUMNS):
+        raise FileRefused(
+            "The header mixes the two formats: a file has either one row per ward and week "
+            "(week_start and a column per measure) or one row per incident (measure and "
+            "incident_date). Put them in two files, or in a workbook's 'returns' and "
+            "'incidents' sheets."
+        )
+    return True
+
+
 @dataclass
 class _RowReader:
     """Reads one data row of a file whose header is known."""
@@ -235,24 +224,29 @@ class _RowReader:
     index: dict[str, int]
     codes: list[str]
     measures: dict
+    sheet: str = ""  # named in row errors when a workbook's two sheets are read
 
     def cell(self, values, name):
         i = self.index.get(name)
         return values[i] if i is not None and i < len(values) else None
 
+    def ward(self, row: int, values, errors: list[RowError]) -> dict[str, str]:
+        texts = {name: cell_text(self.cell(values, name)) for name in WARD_COLUMNS}
+        if not texts["trust_ods"]:
+            errors.append(RowError(row, "trust_ods", "Enter the trust's ODS code."))
+        if not texts["ward_name"] and not texts["ward_code"]:
+            errors.append(RowError(row, "ward_name", "Enter the ward name or the ward code."))
+        return texts
+
     def week(self, row: int, values, errors: list[RowError]):
         raw = self.cell(values, "week_start")
-        if _text(raw) == "":
+        if cell_text(raw) == "":
             errors.append(RowError(row, "week_start", "Enter the week start date."))
             return None, None
         try:
-            week_start = _parse_date(raw)
+            week_start = parse_date(raw)
         except (ValueError, OverflowError):
-            message = (
-                f"{_text(raw)!r} is not a date: use YYYY-MM-DD (2024-01-01) or DD/MM/YYYY "
-                "(01/01/2024)."
-            )
-            errors.append(RowError(row, "week_start", message))
+            errors.append(RowError(row, "week_start", date_error(raw)))
             return None, None
         if is_monday(week_start):
             return week_start, None
@@ -263,7 +257,7 @@ class _RowReader:
         numbers = {}
         for name in ["beds", "occupied_bed_days", *self.codes]:
             try:
-                numbers[name] = _parse_number(self.cell(values, name), label=name)
+                numbers[name] = parse_number(self.cell(values, name), label=name)
             except ValueError as error:
                 errors.append(RowError(row, name, str(error)))
         valid = {k: v for k, v in numbers.items() if k not in {e.column for e in errors}}
@@ -275,18 +269,11 @@ class _RowReader:
         return numbers
 
     def read(self, row: int, values) -> tuple[ParsedRow | None, list[RowError]]:
-        if any("\x00" in v for v in values if isinstance(v, str)):
-            return None, [RowError(row, "", "The row contains a NUL character.")]
-        _refuse_identifiers(row, values)
         errors = []
-        texts = {name: _text(self.cell(values, name)) for name in WARD_COLUMNS}
-        if not texts["trust_ods"]:
-            errors.append(RowError(row, "trust_ods", "Enter the trust's ODS code."))
-        if not texts["ward_name"] and not texts["ward_code"]:
-            errors.append(RowError(row, "ward_name", "Enter the ward name or the ward code."))
+        texts = self.ward(row, values, errors)
         week_start, snapped_from = self.week(row, values, errors)
         numbers = self.numbers(row, values, errors)
-        status = _text(self.cell(values, "status")).casefold() or None
+        status = cell_text(self.cell(values, "status")).casefold() or None
         if status is not None and status not in rules.STATUSES:
             errors.append(RowError(row, "status", rules.status_error(None, status)))
         if errors:
@@ -301,45 +288,101 @@ class _RowReader:
         ), []  # fmt: skip
 
 
+@dataclass
+class _IncidentReader(_RowReader):
+    """Reads one row of incidents: the ward, the measure (its code; "Seclusion" reads as
+    seclusion) and the day."""
+
+    def read(self, row: int, values) -> tuple[ParsedIncident | None, list[RowError]]:
+        errors = []
+        texts = self.ward(row, values, errors)
+        raw_measure = cell_text(self.cell(values, "measure"))
+        measure = normalise_header(raw_measure)
+        if not measure:
+            errors.append(RowError(row, "measure", "Enter the measure code, like seclusion."))
+        elif measure not in self.measures:
+            errors.append(RowError(row, "measure", f"Unknown measure code {raw_measure!r}: use "
+                                   "a code from the template, like seclusion."))  # fmt: skip
+        raw = self.cell(values, "incident_date")
+        day = None
+        if cell_text(raw) == "":
+            errors.append(RowError(row, "incident_date", "Enter the day of the incident."))
+        else:
+            try:
+                day = parse_date(raw)
+            except (ValueError, OverflowError):
+                errors.append(RowError(row, "incident_date", date_error(raw)))
+        if errors:
+            return None, errors
+        return ParsedIncident(
+            row=row, trust_ods=texts["trust_ods"].upper(), ward_name=texts["ward_name"],
+            ward_code=texts["ward_code"], measure=measure, occurred_on=day, sheet=self.sheet,
+        ), []  # fmt: skip
+
+
+def _reader(label: str, header: list[str], measures, parsed: ParsedFile):
+    index = {name: i for i, name in enumerate(header) if name}
+    # An 'incidents' sheet is read as incidents whatever its header (which is then checked).
+    if label == "incidents" or _is_incidents(header):
+        _check_incident_header(header)
+        return _IncidentReader(index, [], measures, sheet=label), parsed.incidents
+    _check_header(header, measures)
+    codes = [name for name in header if name in measures]
+    parsed.columns, parsed.measure_codes = [h for h in header if h], codes
+    parsed.has_bed_days = "occupied_bed_days" in index
+    return _RowReader(index, codes, measures, sheet=label), parsed.rows
+
+
 def parse_returns_file(
     *, content: bytes, filename: str, snap_to_monday: bool | None = False
 ) -> ParsedFile:
-    """Read a CSV or .xlsx file of weekly returns into typed rows and row-level errors.
+    """Read a CSV or .xlsx file of weekly returns (or of incidents) into typed rows and
+    row-level errors.
 
     Raises `FileRefused` when the file as a whole cannot be used (empty, unreadable, no
     header, unknown columns, too many rows, or anything that looks like a patient identifier:
-    the app takes weekly totals, never details of a person). Dates that are not Mondays are
-    snapped to their Monday with `snap_to_monday`, row errors otherwise; `None` gives the file
-    as read, to keep and decide later (`ParsedFile.with_snap`)."""
+    the app takes weekly totals and the days of incidents, never details of a person). Dates
+    that are not Mondays are snapped to their Monday with `snap_to_monday`, row errors
+    otherwise; `None` gives the file as read, to keep and decide later (`ParsedFile.with_snap`)."""
     if len(content) > MAX_BYTES:
         raise FileRefused(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.")
-    rows = iter(_rows(content, filename))
-    header = _header(rows)
     measures = {m.code: m for m in Measure.objects.select_related("parent")}
-    _check_header(header, measures)
-    index = {name: i for i, name in enumerate(header) if name}
-    codes = [name for name in header if name in measures]
-    parsed = ParsedFile(columns=[h for h in header if h], measure_codes=codes, rows=[],
-                        errors=[], has_bed_days="occupied_bed_days" in index)  # fmt: skip
-    reader = _RowReader(index, codes, measures)
-    data_rows = 0
-    for row_number, values in enumerate(rows, start=2):
-        if not any(_text(v) for v in values):
-            continue  # blank lines at the end of a sheet
-        data_rows += 1
-        if data_rows > MAX_ROWS:
-            raise FileRefused(
-                f"The file has more than {MAX_ROWS:,} rows. Split it into smaller files."
-            )
-        row, errors = reader.read(row_number, values)
-        parsed.errors.extend(errors)
-        if row is not None:
-            parsed.rows.append(row)
+    parsed = ParsedFile(columns=[], measure_codes=[], rows=[], errors=[])
+    data_rows, headers = 0, 0
+    for label, table in _tables(content, filename):
+        rows = iter(table)
+        header = _header(rows)
+        if header is None:
+            continue  # an empty sheet beside the other (the template's incidents sheet)
+        headers += 1
+        reader, found = _reader(label, header, measures, parsed)
+        for row_number, values in enumerate(rows, start=2):
+            if not any(cell_text(v) for v in values):
+                continue  # blank lines at the end of a sheet
+            data_rows += 1
+            if data_rows > MAX_ROWS:
+                raise FileRefused(
+                    f"The file has more than {MAX_ROWS:,} rows. Split it into smaller files."
+                )
+            row, errors = _read(reader, row_number, values)
+            parsed.errors.extend(replace(e, sheet=label) for e in errors)
+            if row is not None:
+                found.append(row)
+    if not headers:
+        raise FileRefused(EMPTY)
     if data_rows == 0:
         raise FileRefused(
-            "The file has a header row but no data rows. Add one row per ward and week."
+            "The file has a header row but no data rows. Add one row per ward and week (or one "
+            "per incident)."
         )
     return parsed if snap_to_monday is None else parsed.with_snap(snap_to_monday)
+
+
+def _read(reader, row: int, values):
+    if any("\x00" in v for v in values if isinstance(v, str)):
+        return None, [RowError(row, "", "The row contains a NUL character.")]
+    _refuse_identifiers(row, values)
+    return reader.read(row, values)
 
 
 def _refuse_identifiers(row: int, values) -> None:

@@ -1,7 +1,8 @@
 """Every rule of a weekly return and its counts, in one place.
 
 Pure functions: typed values, the ward and the saved state in; `{field: message}` out (a field
-is `week_start`, `beds`, `occupied_bed_days`, `status`, `reason` or a measure code). The return
+is `week_start`, `beds`, `occupied_bed_days`, `status`, `reason`, a measure code, or
+`incident_dates.<code>` for the days of a measure's incidents). The return
 form, the file importer, the API (one return and bulk) and the write services all call these,
 and nothing else decides a rule; the database constraints back them up (`models.py`).
 
@@ -10,7 +11,7 @@ parents loaded) and what is saved.
 """
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.utils import dateformat
@@ -49,6 +50,8 @@ class SavedReturn:
     occupied_bed_days: int | None
     version: int
     counts: Mapping[str, int] = field(default_factory=dict)
+    # Measure code -> the days of its dated incidents, sorted (a count may have none).
+    dates: Mapping[str, tuple[datetime.date, ...]] = field(default_factory=dict)
 
 
 def _day(value: datetime.date) -> str:
@@ -166,13 +169,19 @@ def is_late(saved: SavedReturn | None, week_start: datetime.date, today: datetim
     )
 
 
-def changes(saved: SavedReturn | None, *, beds, occupied_bed_days, status, counts) -> bool:
+def changes(saved: SavedReturn | None, *, beds, occupied_bed_days, status, counts,
+            dates: Mapping[str, Sequence[datetime.date]] | None = None) -> bool:  # fmt: skip
     """Whether writing these values would change what is saved."""
     if saved is None:
         return True
     if (saved.beds, saved.occupied_bed_days, saved.status) != (beds, occupied_bed_days, status):
         return True
-    return any(saved.counts.get(code) != value for code, value in counts.items())
+    if any(saved.counts.get(code) != value for code, value in counts.items()):
+        return True
+    return any(
+        tuple(sorted(days)) != tuple(saved.dates.get(code, ()))
+        for code, days in (dates or {}).items()
+    )
 
 
 def is_concurrent_edit(saved: SavedReturn | None, expected_version: int | None) -> bool:
@@ -194,20 +203,24 @@ def return_errors(
     measures: Mapping,
     saved: SavedReturn | None,
     reason: str = "",
+    incident_dates: Mapping[str, Sequence[datetime.date]] | None = None,
 ) -> dict[str, str]:
     """Every rule of one return in one round: the week, each figure, the figures together,
-    the status, and a reason for a late change. `counts` are the codes being written (None
-    removes a saved count); codes not named keep their saved value."""
+    the days of the incidents, the status, and a reason for a late change. `counts` are the
+    codes being written (None removes a saved count); codes not named keep their saved value.
+    `incident_dates` likewise: the codes named get these days (an empty list removes them),
+    the others keep their saved days (which a removed count takes with it)."""
     errors = week_errors(ward=ward, week_start=week_start, today=today)
-    errors |= field_errors(
+    figures = field_errors(
         beds=beds, occupied_bed_days=occupied_bed_days, counts=counts, measures=measures
     )
+    errors |= figures
     if message := status_error(saved, status):
         errors["status"] = message
     # The rules across figures use the figures that are valid on their own, so every error
     # of a return is found in one round (never "fix these, then see the next").
+    merged = merged_counts(saved, counts)
     if "occupied_bed_days" not in errors:
-        merged = merged_counts(saved, counts)
         cross = cross_field_errors(
             beds=None if "beds" in errors else beds,
             occupied_bed_days=occupied_bed_days,
@@ -216,10 +229,118 @@ def return_errors(
             measures=measures,
         )
         errors = cross | errors
+    if "week_start" not in errors:
+        errors |= incident_dates_errors(
+            ward=ward, week_start=week_start, today=today, measures=measures,
+            counts={code: value for code, value in merged.items() if code not in figures},
+            dates=merged_dates(saved, counts, incident_dates or {}),
+            unknown_counts={code for code in counts if code in figures},
+        )  # fmt: skip
     values = {"beds": beds, "occupied_bed_days": occupied_bed_days, "status": status}
     if (is_late(saved, week_start, today) and not (reason or "").strip()
-            and changes(saved, counts=counts, **values)):  # fmt: skip
+            and changes(saved, counts=counts, dates=incident_dates, **values)):  # fmt: skip
         errors["reason"] = LATE_REASON_MESSAGE
+    return errors
+
+
+# --- the days of incidents -------------------------------------------------------------------
+# A count may say on which day each of its incidents happened (IncidentDate): t and g charts
+# of rare events need the days between incidents. Days only, never a time; optional.
+
+
+DATES_FIELD = "incident_dates"
+
+
+def dates_key(code: str) -> str:
+    """The field of a measure's incident days in `{field: message}` (and in the API)."""
+    return f"{DATES_FIELD}.{code}"
+
+
+def dates_complete(count: int | None, dates: Sequence[datetime.date]) -> bool:
+    """A count's dates are complete when every one of its incidents has its day."""
+    return count is not None and len(dates) == count
+
+
+def merged_dates(saved: SavedReturn | None, counts: Mapping[str, int | None],
+                 dates: Mapping[str, Sequence[datetime.date]]) -> dict[str, tuple]:  # fmt: skip
+    """The days the return will hold by measure (sorted): the saved ones; a count removed
+    (None) takes its saved days with it; the codes of `dates` get those days."""
+    merged = dict(saved.dates) if saved else {}
+    for code, value in counts.items():
+        if value is None:
+            merged.pop(code, None)
+    merged.update({code: tuple(sorted(days)) for code, days in dates.items()})
+    return {code: days for code, days in merged.items() if days}
+
+
+def incident_date_error(day, *, ward, week_start: datetime.date, today: datetime.date) -> str:
+    """'' when `day` can be the day of an incident of this ward-week: a day (never a time) of
+    the week (Monday to Sunday), not in the future, while the ward was open."""
+    if isinstance(day, datetime.datetime) or not isinstance(day, datetime.date):
+        return f"{day!r} is not a date: give the day only, like 2025-03-03."
+    if not week_start <= day <= week_end(week_start):
+        return (
+            f"{_day(day)} is not in this week ({dateformat.format(week_start, 'j F')} to "
+            f"{_day(week_end(week_start))})."
+        )
+    if day > today:
+        return f"{_day(day)} is in the future."
+    if day < ward.active_from:
+        return f"{_day(day)} is before {ward.name} opened ({_day(ward.active_from)})."
+    if ward.active_to and day > ward.active_to:
+        return f"{_day(day)} is after {ward.name} closed ({_day(ward.active_to)})."
+    return ""
+
+
+def _dates_count_error(count: int | None, number: int) -> str:
+    dates = f"{number} date{'s' if number != 1 else ''}"
+    if count is None:
+        return (
+            f"{dates} but no count: enter the count (at least {number}), or remove the dates."
+        )
+    if count == 0:
+        return f"{dates} for a count of 0: a count of 0 has no dates. Remove the dates or " \
+               "correct the count."  # fmt: skip
+    if number > count:
+        return (
+            f"{dates} for a count of {count}: at most one date per incident. Remove "
+            f"{number - count} date{'s' if number - count != 1 else ''} or correct the count."
+        )
+    return ""
+
+
+def incident_dates_errors(
+    *,
+    ward,
+    week_start: datetime.date,
+    today: datetime.date,
+    counts: Mapping[str, int],
+    dates: Mapping[str, Sequence[datetime.date]],
+    measures: Mapping,
+    unknown_counts: set[str] = frozenset(),
+) -> dict[str, str]:
+    """The days of each measure's incidents (`dates`: every day the return will hold) against
+    the week, the ward, today and the count (`counts`: every valid count the return will
+    hold). At most `count` days: fewer are allowed (dates are optional), more are an error
+    naming both numbers; a count of 0 has none. `unknown_counts`: codes whose count is itself
+    invalid, so the days are not compared with it. One message per measure, naming every
+    day at fault."""
+    errors = {}
+    for code, days in dates.items():
+        measure = measures.get(code)
+        if measure is None:
+            errors[dates_key(code)] = f"Unknown measure code {code!r}."
+            continue
+        # dict: a day given twice (two incidents that day) is named once.
+        problems = dict.fromkeys(
+            incident_date_error(day, ward=ward, week_start=week_start, today=today)
+            for day in days
+        )
+        if code not in unknown_counts:
+            problems[_dates_count_error(counts.get(code), len(days))] = None
+        problems.pop("", None)
+        if problems:
+            errors[dates_key(code)] = f"{measure.name}: " + " ".join(problems)
     return errors
 
 

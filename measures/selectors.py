@@ -1,14 +1,17 @@
 """Reads that span relations or feed pages. All ward scoping goes through wards.access."""
 
+import bisect
 import datetime
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Count, Max, Q, QuerySet
+from django.utils import dateformat
 
 from wards.access import wards_visible_to
 from wards.models import Ward
 
-from .models import Measure, WeeklyCount, WeeklyReturn
+from .models import IncidentDate, Measure, WeeklyCount, WeeklyReturn
 
 
 def measures_by_code() -> dict[str, Measure]:
@@ -86,11 +89,14 @@ def weekly_return_history(weekly_return: WeeklyReturn) -> list[ReturnChange]:
 
     names = dict(Measure.objects.values_list("pk", "name"))
     last_count = {}
-    count_records = (
+    count_records = list(
         WeeklyCount.history.filter(weekly_return_id=weekly_return.pk)
         .select_related("history_user")
         .order_by("history_date", "history_id")
     )
+    saves = [record.history_date for record in records]
+    changes += _date_changes(saves, {r.id: names.get(r.measure_id, "A measure")
+                                     for r in count_records})  # fmt: skip
     for record in count_records:
         old = last_count.get(record.id)
         new = None if record.history_type == "-" else record.count
@@ -108,6 +114,43 @@ def weekly_return_history(weekly_return: WeeklyReturn) -> list[ReturnChange]:
             )
         )
     changes.sort(key=lambda c: c.when, reverse=True)
+    return changes
+
+
+def _days(days: Counter) -> str:
+    return ", ".join(dateformat.format(day, "j M") for day in sorted(days.elements())) or "none"
+
+
+def _date_changes(saves: list[datetime.datetime], measure_of: dict[int, str]) -> list:
+    """The incident days of a return's counts, one change per measure and save: "Seclusion
+    dates: 3 Mar → 3 Mar, 5 Mar". A save writes the return (a history row), then its counts
+    and days, so each day's history row belongs to the latest save at or before it."""
+    records = (
+        IncidentDate.history.filter(count_id__in=measure_of)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    held: dict[str, dict[int, datetime.date]] = {}  # measure -> {day's id: day}
+    buckets: dict[tuple[int, str], list] = {}
+    for record in records:
+        save = max(0, bisect.bisect_right(saves, record.history_date) - 1)
+        buckets.setdefault((save, measure_of[record.count_id]), []).append(record)
+    changes = []
+    for (_, measure), rows in sorted(buckets.items(), key=lambda item: item[1][0].history_date):
+        days = held.setdefault(measure, {})
+        before = Counter(days.values())
+        for record in rows:
+            if record.history_type == "-":
+                days.pop(record.id, None)
+            else:  # created, or changed in place (the admin)
+                days[record.id] = record.occurred_on
+        after = Counter(days.values())
+        if after != before:
+            last = rows[-1]
+            changes.append(ReturnChange(
+                last.history_date, str(last.history_user or "unknown"), f"{measure} dates",
+                _days(before), _days(after), last.history_change_reason or "",
+            ))  # fmt: skip
     return changes
 
 

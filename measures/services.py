@@ -3,7 +3,8 @@ import and the bulk API write many at once through `import_commit.py`. Every rul
 `measures.rules`; this module locks, checks, writes and tells the charts."""
 
 import datetime
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Mapping, Sequence
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -14,22 +15,35 @@ from wards.models import Ward
 
 from . import rules
 from .errors import ConcurrentEditError, ImplausibleCountError, ReturnRefused
-from .models import ReturnImport, WeeklyCount, WeeklyReturn
+from .models import IncidentDate, ReturnImport, WeeklyCount, WeeklyReturn
 from .selectors import measures_by_code
 
 
-def saved_state(weekly_return: WeeklyReturn | None, counts: Mapping[str, int] | None = None):
-    """The rules' view of a saved return (`counts` by measure code: read them when omitted)."""
+def saved_dates(weekly_return: WeeklyReturn) -> dict[str, tuple[datetime.date, ...]]:
+    """The days of the return's dated incidents by measure code, sorted."""
+    dates = {}
+    rows = IncidentDate.objects.filter(count__weekly_return=weekly_return).order_by("occurred_on")
+    for code, day in rows.values_list("count__measure__code", "occurred_on"):
+        dates.setdefault(code, []).append(day)
+    return {code: tuple(days) for code, days in dates.items()}
+
+
+def saved_state(weekly_return: WeeklyReturn | None, counts: Mapping[str, int] | None = None,
+                dates: Mapping[str, tuple] | None = None):  # fmt: skip
+    """The rules' view of a saved return (`counts` and `dates` by measure code): both are read
+    when `counts` is omitted; given `counts`, `dates` are what the caller says (none)."""
     if weekly_return is None or weekly_return.pk is None:
         return None
     if counts is None:
         counts = dict(weekly_return.counts.values_list("measure__code", "count"))
+        dates = saved_dates(weekly_return)
     return rules.SavedReturn(
         status=weekly_return.status,
         beds=weekly_return.beds,
         occupied_bed_days=weekly_return.occupied_bed_days,
         version=weekly_return.version,
         counts=counts,
+        dates=dates or {},
     )
 
 
@@ -71,16 +85,21 @@ def weekly_return_record(
     expected_version: int | None = None,
     reason: str = "",
     confirm_implausible: bool = False,
+    incident_dates: Mapping[str, Sequence[datetime.date]] | None = None,
 ) -> WeeklyReturn:
-    """Create or update one ward-week return and its counts.
+    """Create or update one ward-week return, its counts and the days of their incidents.
 
     `counts` maps measure codes to a count, or to None for *missing* (the row is removed: a
-    blank is never a zero). Codes not named keep their saved value. `expected_version` is the
-    version the caller read (0: the caller saw no return yet); if the return moved on since,
-    `ConcurrentEditError` is raised and nothing is written. A submitted return stays
+    blank is never a zero). Codes not named keep their saved value. `incident_dates` maps
+    codes to the day of each incident (at most the count; an empty list removes them); codes
+    not named keep their saved days, which must still fit a changed count (else the change is
+    refused, never trimmed); a removed count takes its days with it. `expected_version` is
+    the version the caller read (0: the caller saw no return yet); if the return moved on
+    since, `ConcurrentEditError` is raised and nothing is written. A submitted return stays
     submitted. Broken rules raise `ReturnRefused` with every error at once; counts above the
     plausible bound raise `ImplausibleCountError` unless `confirm_implausible`.
     """
+    incident_dates = incident_dates or {}
     measures = measures_by_code()
     weekly_return = _locked_return(ward, week_start)
     saved = saved_state(weekly_return)
@@ -93,7 +112,7 @@ def weekly_return_record(
     errors = rules.return_errors(
         ward=ward, week_start=week_start, today=timezone.localdate(), beds=beds,
         occupied_bed_days=occupied_bed_days, status=status, counts=counts, measures=measures,
-        saved=saved, reason=reason,
+        saved=saved, reason=reason, incident_dates=incident_dates,
     )  # fmt: skip
     if errors:
         raise ReturnRefused(errors)
@@ -119,6 +138,7 @@ def weekly_return_record(
         weekly_return._change_reason = reason
     _save_return(weekly_return)
     _write_counts(weekly_return, changed, measures, reason)
+    _write_dates(weekly_return, incident_dates, saved.dates if saved else {}, reason)
     charts_stale(ward_ids=[ward.pk])
     return weekly_return
 
@@ -159,6 +179,37 @@ def _write_counts(weekly_return, changed: Mapping[str, int | None], measures, re
         else:
             row.count = value
             row.save(update_fields=["count"])
+
+
+def _write_dates(weekly_return, dates: Mapping[str, Sequence[datetime.date]],
+                 saved: Mapping[str, tuple], reason: str) -> None:  # fmt: skip
+    """Replace the days of the codes named: a day kept stays the same row (its history shows
+    no change), a day dropped is deleted and a day added is created, each with history."""
+    changed = {code: sorted(days) for code, days in dates.items()
+               if tuple(sorted(days)) != saved.get(code, ())}  # fmt: skip
+    if not changed:
+        return
+    counts = {c.measure.code: c for c in weekly_return.counts.select_related("measure")
+              .filter(measure__code__in=changed)}  # fmt: skip
+    rows = IncidentDate.objects.filter(count__in=counts.values()).select_related("count__measure")
+    existing = {}
+    for row in rows.order_by("occurred_on", "pk"):
+        existing.setdefault(row.count.measure.code, []).append(row)
+    for code, days in changed.items():
+        wanted = Counter(days)
+        for row in existing.get(code, []):
+            if wanted[row.occurred_on] > 0:
+                wanted[row.occurred_on] -= 1
+                continue
+            if reason:
+                row._change_reason = reason
+            row.delete()
+        for day in sorted(wanted.elements()):
+            row = IncidentDate(count=counts[code], occurred_on=day)
+            if reason:
+                row._change_reason = reason
+            row.full_clean(exclude=["count"])
+            row.save()
 
 
 @transaction.atomic

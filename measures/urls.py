@@ -2,7 +2,7 @@ import datetime
 
 from django.urls import path, register_converter
 
-from . import views
+from . import views, views_import
 
 
 class IsoDateConverter:
@@ -39,6 +39,16 @@ urlpatterns = [
         name="trust-export",
     ),
     path(
+        "wards/<int:ward_id>/incidents.<str:file_format>",
+        views.ward_incidents_export,
+        name="ward-incidents-export",
+    ),
+    path(
+        "trusts/<int:trust_id>/incidents.<str:file_format>",
+        views.trust_incidents_export,
+        name="trust-incidents-export",
+    ),
+    path(
         "trusts/<int:trust_id>/completeness/",
         views.trust_completeness,
         name="trust-completeness",
@@ -48,16 +58,16 @@ urlpatterns = [
         views.region_completeness,
         name="region-completeness",
     ),
-    path("imports/", views.return_import, name="import"),
+    path("imports/", views_import.return_import, name="import"),
     path(
         "imports/template.<str:file_format>",
-        views.return_import_template,
+        views_import.return_import_template,
         name="import-template",
     ),
-    path("imports/<int:upload_id>/", views.return_import_preview, name="import-preview"),
+    path("imports/<int:upload_id>/", views_import.return_import_preview, name="import-preview"),
     path(
         "imports/<int:upload_id>/cancel/",
-        views.return_import_cancel,
+        views_import.return_import_cancel,
         name="import-cancel",
     ),
 ]

@@ -2,43 +2,28 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import dateformat, timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
-from mhsip.text import clean_free_text
 from mhsip.weeks import is_monday, monday_of, week_end
 from wards.access import (
     get_region_for_user,
     get_trust_for_user,
     get_ward_for_user,
-    manages_any_trust,
-    wards_editable_by,
 )
 from wards.models import Ward
 
 from . import exporting, rules
 from .completeness import completeness_weeks, ward_weeks
-from .errors import ConcurrentEditError, ImplausibleCountError, ImportRefused, ReturnRefused
-from .forms import ReturnImportForm, WeeklyReturnForm
-from .import_commit import weekly_returns_import_commit
-from .import_plan import returns_import_plan
-from .import_rows import ParsedFile
-from .importing import MAX_ROWS, FileRefused, parse_returns_file
-from .models import ReturnImport, WeeklyReturn
+from .errors import ConcurrentEditError, ImplausibleCountError, ReturnRefused
+from .forms import MAX_DATE_FIELDS, WeeklyReturnForm
+from .models import WeeklyReturn
 from .selectors import measures_by_code, measures_for_ward, weekly_return_history
-from .services import return_imports_purge, saved_state, weekly_return_record
-
-PREVIEW_ROWS = 200
-ERROR_ROWS = 500
-REASON_LENGTH = 80  # with "Imported from <file>: " it fits the history's 100 characters
-LATE_IMPORT_REASON = (
-    "This file changes submitted weeks that ended more than 4 weeks ago: say why, once for the "
-    "whole file (the reason is kept in each change's history)"
-)
+from .services import saved_state, weekly_return_record
 
 
 def _saved_values(weekly_return: WeeklyReturn | None) -> dict:
@@ -77,6 +62,7 @@ def _save_return(request, form, ward, week_start):
             expected_version=form.cleaned_data["version"],
             reason=form.cleaned_data["reason"],
             confirm_implausible=form.cleaned_data["confirm_implausible"],
+            incident_dates=form.cleaned_data["incident_dates"],
         )  # fmt: skip
     except ImplausibleCountError as error:
         _add_errors(form, error)
@@ -159,6 +145,10 @@ def weekly_entry(request, ward_id, week_start):
         "implausible": getattr(form, "implausible", False),
         "history": weekly_return_history(weekly_return) if weekly_return else [],
         "bed_days_limit": (form["beds"].value() or ward.beds),
+        "max_date_fields": MAX_DATE_FIELDS,
+        # The days a date box offers: the week's, while the ward was open, up to today.
+        "first_day": max(week_start, ward.active_from),
+        "last_day": min(week_end(week_start), today, ward.active_to or today),
     }
     return render(request, "measures/weekly_entry.html", context)
 
@@ -196,141 +186,6 @@ def ward_returns(request, ward_id):
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def return_import(request):
-    if not manages_any_trust(request.user):
-        raise PermissionDenied("Only a trust's QI lead (or an admin) can import returns.")
-    form = ReturnImportForm(request.POST or None, request.FILES or None)
-    refused = ""
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        return_imports_purge()
-        try:
-            # Read once, here: only the typed rows are kept, never the file.
-            parsed = parse_returns_file(
-                content=upload.read(), filename=upload.clean_name, snap_to_monday=None
-            )
-        except FileRefused as error:
-            refused = str(error)
-        else:
-            saved = ReturnImport.objects.create(
-                user=request.user, filename=upload.clean_name, size=upload.size,
-                parsed=parsed.to_json(), snap_to_monday=form.cleaned_data["snap_to_monday"],
-            )  # fmt: skip
-            return redirect("measures:import-preview", upload_id=saved.pk)
-    return render(
-        request,
-        "measures/import.html",
-        {"form": form, "columns": exporting.template_columns(), "max_rows": MAX_ROWS,
-         "refused": refused},  # fmt: skip
-        status=400 if refused or form.errors else 200,
-    )
-
-
-@login_required
-@require_GET
-def return_import_template(request, file_format):
-    columns = exporting.template_columns()
-    if file_format == "csv":
-        return exporting.csv_response([columns], "weekly-returns-template.csv")
-    if file_format == "xlsx":
-        return exporting.xlsx_response(
-            [columns], "weekly-returns-template.xlsx", wards=wards_editable_by(request.user)
-        )
-    raise Http404("No such format.")
-
-
-def _get_upload(request, upload_id) -> ReturnImport:
-    # Another user's upload is 404: uploads are private to whoever uploaded them.
-    return get_object_or_404(ReturnImport, pk=upload_id, user=request.user)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def return_import_preview(request, upload_id):
-    if not manages_any_trust(request.user):
-        raise PermissionDenied("Only a trust's QI lead (or an admin) can import returns.")
-    upload = _get_upload(request, upload_id)
-    if request.method == "POST" and "snap" in request.POST:
-        upload.snap_to_monday = True
-        upload.save(update_fields=["snap_to_monday"])
-        return redirect("measures:import-preview", upload_id=upload.pk)
-    context = {"upload": upload, "error_rows": ERROR_ROWS, "preview_rows": PREVIEW_ROWS}
-    parsed = ParsedFile.from_json(upload.parsed).with_snap(upload.snap_to_monday)
-    if request.method == "POST":
-        outcome = _commit(request, upload, parsed)
-        if outcome is None:
-            return redirect("measures:import")
-        plan, problems = outcome
-    else:
-        plan, problems = _preview(request, upload, parsed), {}
-    changed = [r for r in plan.rows if r.action != "unchanged"]
-    context |= {
-        "parsed": parsed,
-        "plan": plan,
-        "totals": plan.totals,
-        "errors": plan.errors[:ERROR_ROWS],
-        "more_errors": max(0, len(plan.errors) - ERROR_ROWS),
-        "changed": changed[:PREVIEW_ROWS],
-        "more_changed": max(0, len(changed) - PREVIEW_ROWS),
-        "row_count": len(parsed.rows) + len({e.row for e in parsed.errors}),
-        "reason": request.POST.get("reason", ""),
-        **problems,
-    }
-    return render(request, "measures/import_preview.html", context)
-
-
-def _preview(request, upload, parsed):
-    """The plan as it stands now; its versions are kept so the commit can tell whether
-    anyone changed those weeks in between."""
-    plan = returns_import_plan(user=request.user, parsed=parsed)
-    upload.preview_versions = plan.versions()
-    upload.save(update_fields=["preview_versions"])
-    return plan
-
-
-def _commit(request, upload, parsed):
-    """Import the file; None when done, else (the plan to show, its problems)."""
-    confirm = request.POST.get("confirm_implausible") == "on"
-    try:
-        reason = clean_free_text(request.POST.get("reason", ""))[:REASON_LENGTH]
-    except ValidationError as error:
-        return _preview(request, upload, parsed), {"reason_error": error.messages[0]}
-    try:
-        plan = weekly_returns_import_commit(
-            user=request.user, parsed=parsed, source=upload.filename,
-            confirm_implausible=confirm, reason=reason,
-            expected_versions=upload.preview_versions,
-        )  # fmt: skip
-    except ImportRefused as error:
-        plan = error.plan
-        if any(e.column == "version" for e in plan.errors):
-            # Someone changed weeks of this file since the preview: show the preview as it
-            # is now (kept for the next commit) rather than asking for a new file.
-            return _preview(request, upload, parsed), {"changed_since_preview": True}
-        problems = {}
-        if plan.needs_reason:
-            problems["reason_error"] = LATE_IMPORT_REASON
-        if plan.warnings and not confirm and not plan.errors:
-            problems["confirm_error"] = "Check the counts listed, then tick the box to confirm them"
-        return plan, problems
-    upload.delete()
-    totals = plan.totals
-    messages.success(
-        request,
-        f"Imported {upload.filename}: {totals['create']} returns created, "
-        f"{totals['update']} updated, {totals['unchanged']} unchanged.",
-    )
-    return None
-
-
-@login_required
-@require_POST
-def return_import_cancel(request, upload_id):
-    _get_upload(request, upload_id).delete()
-    return redirect("measures:import")
-
 
 @login_required
 @require_GET
@@ -346,14 +201,32 @@ def trust_export(request, trust_id, file_format):
     return _export(trust.wards.all(), file_format, trust.ods_code)
 
 
-def _export(wards, file_format, name) -> HttpResponse:
-    rows = exporting.returns_export_rows(wards=wards)
-    filename = f"weekly-returns-{name}-{timezone.localdate():%Y-%m-%d}.{file_format}"
+@login_required
+@require_GET
+def ward_incidents_export(request, ward_id, file_format):
+    ward, _ = get_ward_for_user(request.user, ward_id)
+    return _export(Ward.objects.filter(pk=ward.pk), file_format, ward.code or f"ward-{ward.pk}",
+                   incidents_only=True)  # fmt: skip
+
+
+@login_required
+@require_GET
+def trust_incidents_export(request, trust_id, file_format):
+    trust, _ = get_trust_for_user(request.user, trust_id)
+    return _export(trust.wards.all(), file_format, trust.ods_code, incidents_only=True)
+
+
+def _export(wards, file_format, name, incidents_only=False) -> HttpResponse:
+    """Returns (CSV, or a workbook with the incidents sheet beside them), or incidents only."""
+    if file_format not in ("csv", "xlsx"):
+        raise Http404("No such format.")
+    kind = "incidents" if incidents_only else "weekly-returns"
+    filename = f"{kind}-{name}-{timezone.localdate():%Y-%m-%d}.{file_format}"
+    incidents = exporting.incidents_export_rows(wards=wards)
+    rows = None if incidents_only else exporting.returns_export_rows(wards=wards)
     if file_format == "csv":
-        return exporting.csv_response(rows, filename)
-    if file_format == "xlsx":
-        return exporting.xlsx_response(rows, filename)
-    raise Http404("No such format.")
+        return exporting.csv_response(incidents if incidents_only else rows, filename)
+    return exporting.xlsx_response(rows, filename, incidents=incidents)
 
 
 def _completeness(request, *, title, groups, back):

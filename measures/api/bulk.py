@@ -92,6 +92,7 @@ def _parsed_rows(user, items: dict[int, dict]) -> tuple[list[ParsedRow], list[di
                 status=item.get("status"),
                 counts=dict(item["counts"]),
                 expected_version=item.get("version"),
+                incident_dates=item.get("incident_dates"),
             )
         )
     return rows, errors

@@ -8,7 +8,8 @@ from mhsip.api import MAX_ID, ErrorSerializer, error_responses
 from .. import rules
 from ..models import WeeklyReturn
 from .common import free_text
-from .returns import TAGS_RETURNS, CountsField
+from .fields import CountsField, IncidentDatesField
+from .returns import TAGS_RETURNS
 
 BULK_MAX_ITEMS = 10_000
 
@@ -35,6 +36,11 @@ class BulkItemInput(serializers.Serializer):
         help_text="Omitted: the saved status, or submitted for a new return.",
     )  # fmt: skip
     counts = CountsField(required=False, default=dict)
+    incident_dates = IncidentDatesField(
+        required=False, allow_null=True, default=None,
+        help_text="Measure code → the day of each incident (YYYY-MM-DD), at most its count. [] "
+        "removes a measure's days; codes not named keep theirs.",
+    )  # fmt: skip
     version = serializers.IntegerField(
         min_value=0, max_value=MAX_ID, required=False, allow_null=True,
         help_text="The version of the ward-week you read (0: none yet). Given, the item is "
@@ -175,7 +181,8 @@ BULK_SCHEMA = {
                             "week_start": "2025-03-03",
                             "occupied_bed_days": 133,
                             "status": "submitted",
-                            "counts": {"physical_restraint": 4},
+                            "counts": {"physical_restraint": 4, "seclusion": 1},
+                            "incident_dates": {"seclusion": ["2025-03-06"]},
                         },
                         {
                             "trust_ods": "RX4",

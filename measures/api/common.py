@@ -12,6 +12,7 @@ from mhsip.api import MAX_ID, NON_FIELD, api_error
 from mhsip.text import clean_free_text
 from wards.access import get_editable_ward_for_user
 
+from .. import rules
 from ..errors import ConcurrentEditError, ReturnRefused
 
 # Error keys that name a field of the return; any other key is a measure code (`counts.x`).
@@ -22,10 +23,13 @@ RETURN_FIELDS = {
 
 
 def api_field(key: str) -> str:
-    """The API's name for a rule's field: measure codes are nested under `counts`."""
+    """The API's name for a rule's field: measure codes are nested under `counts`, the days
+    of a measure's incidents are `incident_dates.<code>` (as the rules name them)."""
     if not key or key == "__all__":
         return NON_FIELD
-    return key if key in RETURN_FIELDS else f"counts.{key}"
+    if key in RETURN_FIELDS or key.startswith(rules.DATES_FIELD + "."):
+        return key
+    return f"counts.{key}"
 
 
 def refused_as_api_error(error: ReturnRefused) -> ValidationError:

@@ -36,31 +36,21 @@ from .common import (
     refused_as_api_error,
     with_etag,
 )
+from .fields import CountsField, CountsSchema, IncidentDatesField, IncidentDatesSchema
 
 TAGS_RETURNS = ["returns"]
-CountsSchema = serializers.DictField(
-    child=serializers.IntegerField(min_value=0),
-    help_text="Measure code → count. A measure not listed has no count that week (missing, "
-    "which is never the same as 0).",
-)
-
-
-class CountsField(serializers.DictField):
-    # Ranges are rules (measures.rules), checked by the service with the form's messages.
-    child = serializers.IntegerField(allow_null=True)
-    default_error_messages = {"not_a_dict": "Send counts as an object: measure code → count."}
-
-
 class ReturnOutput(serializers.ModelSerializer):
     trust = serializers.IntegerField(source="ward.trust_id")
     week_end = serializers.DateField(help_text="The Sunday the week ends on.")
     counts = serializers.SerializerMethodField()
+    incident_dates = serializers.SerializerMethodField()
 
     class Meta:
         model = WeeklyReturn
         fields = [
             "id", "ward", "trust", "week_start", "week_end", "beds", "occupied_bed_days",
-            "status", "version", "counts", "submitted_at", "created_at", "updated_at",
+            "status", "version", "counts", "incident_dates", "submitted_at", "created_at",
+            "updated_at",
         ]  # fmt: skip
 
     @extend_schema_field(CountsSchema)
@@ -73,11 +63,22 @@ class ReturnOutput(serializers.ModelSerializer):
             if only is None or c.measure_id == only
         }
 
+    @extend_schema_field(IncidentDatesSchema)
+    def get_incident_dates(self, weekly_return) -> dict:
+        codes = self.context.get("measure_codes") or dict(Measure.objects.values_list("id", "code"))
+        only = self.context.get("only_measure")
+        return {
+            codes[c.measure_id]: sorted(d.occurred_on.isoformat() for d in c.dates.all())
+            for c in sorted(weekly_return.counts.all(), key=lambda c: codes[c.measure_id])
+            if (only is None or c.measure_id == only) and c.dates.all()
+        }
+
 
 RETURN_EXAMPLE = {
     "id": 5012, "ward": 12, "trust": 3, "week_start": "2025-03-03", "week_end": "2025-03-09",
     "beds": 20, "occupied_bed_days": 133, "status": "submitted", "version": 2,
     "counts": {"physical_restraint": 4, "prone_restraint": 1, "seclusion": 0},
+    "incident_dates": {"prone_restraint": ["2025-03-05"]},
     "submitted_at": "2025-03-10T09:12:44Z", "created_at": "2025-03-10T09:02:10Z",
     "updated_at": "2025-03-10T09:12:44Z",
 }  # fmt: skip
@@ -87,7 +88,7 @@ def _visible_return(user, return_id: int) -> WeeklyReturn:
     weekly_return = (
         WeeklyReturn.objects.filter(pk=return_id, ward__in=wards_visible_to(user))
         .select_related("ward")
-        .prefetch_related("counts")
+        .prefetch_related("counts__dates")
         .first()
     )
     if weekly_return is None:
@@ -154,6 +155,14 @@ class ReturnCreateInput(serializers.Serializer):
             "(missing, never zero). Codes not named keep their saved value."
         ),
     )
+    incident_dates = IncidentDatesField(
+        required=False,
+        default=dict,
+        help_text="Measure code → the day of each incident (YYYY-MM-DD), at most its count; "
+        "optional (dates let the chart show days between incidents for rare events). [] "
+        "removes a measure's days; codes not named keep theirs, which must still fit a changed "
+        "count (else the change is refused).",
+    )
     submit = serializers.BooleanField(
         default=False, help_text="Submit the return (charts use submitted returns only)."
     )
@@ -189,7 +198,7 @@ class ReturnListApi(ListView):
         return (
             WeeklyReturn.objects.filter(ward__in=wards_visible_to(self.request.user))
             .select_related("ward")
-            .prefetch_related("counts")
+            .prefetch_related("counts__dates")
             .order_by("ward_id", "week_start")
         )
 
@@ -230,6 +239,7 @@ class ReturnListApi(ListView):
                     "week_start": "2025-03-03",
                     "occupied_bed_days": 133,
                     "counts": {"physical_restraint": 4, "seclusion": 0},
+                    "incident_dates": {"physical_restraint": ["2025-03-04", "2025-03-06"]},
                     "submit": True,
                 },  # fmt: skip
                 request_only=True,
@@ -260,6 +270,7 @@ class ReturnListApi(ListView):
                 expected_version=0,  # the caller saw no return for this week
                 reason=values["reason"],
                 confirm_implausible=values["confirm_implausible"],
+                incident_dates=values["incident_dates"],
             )
             weekly_return = _visible_return(request.user, weekly_return.pk)
         response = Response(
@@ -307,6 +318,7 @@ class ReturnDetailApi(APIView):
                 expected_version=expected,
                 reason=values.get("reason", ""),
                 confirm_implausible=values.get("confirm_implausible", False),
+                incident_dates=values.get("incident_dates", {}),
             )
             weekly_return = _visible_return(request.user, return_id)
         return with_etag(Response(ReturnOutput(weekly_return).data), weekly_return)

@@ -4,10 +4,10 @@ import io
 import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
-from django.db.models import Sum
+from django.db.models import Count, Sum
 
 from measures import demo
-from measures.models import WeeklyCount, WeeklyReturn
+from measures.models import IncidentDate, WeeklyCount, WeeklyReturn
 from wards.models import Membership, Region, Trust, Ward
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
@@ -97,3 +97,29 @@ def test_it_generates_the_same_weeks_every_time_and_a_real_reduction():
     assert np.isclose(
         restraint_rate(after) / restraint_rate(before), improver.improvement_factor, atol=0.2
     )
+
+
+def test_half_the_wards_date_the_incidents_of_their_rare_measures():
+    call_command("seed_demo", until=UNTIL, stdout=io.StringIO())
+    dated = {w.code: w.dated_measures for w in demo.demo_wards() if w.dated_measures}
+    assert len(dated) == 23
+    counts = WeeklyCount.objects.filter(count__gt=0).annotate(days=Count("dates"))
+    for count in counts.select_related("weekly_return__ward", "measure"):
+        ward = count.weekly_return.ward
+        if count.measure.code in dated.get(ward.code, ()):
+            assert count.days == count.count, "complete: a day for every incident"
+        else:
+            assert count.days == 0
+    for day in IncidentDate.objects.select_related("count__weekly_return__ward")[:500]:
+        weekly_return = day.count.weekly_return
+        assert weekly_return.week_start <= day.occurred_on <= weekly_return.week_end
+        assert day.occurred_on >= weekly_return.ward.active_from
+    before = IncidentDate.objects.count()
+    assert before > 0
+    call_command("seed_demo", until=UNTIL, stdout=io.StringIO())
+    assert IncidentDate.objects.count() == before  # idempotent
+    dated_counts = WeeklyCount.objects.filter(dates__isnull=False).distinct()
+    IncidentDate.objects.filter(count__in=list(dated_counts.values_list("pk", flat=True)[:20]))\
+        .delete()  # fmt: skip
+    call_command("seed_demo", until=UNTIL, stdout=io.StringIO())
+    assert IncidentDate.objects.count() == before  # a data set without them gets them back

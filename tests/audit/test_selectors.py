@@ -1,8 +1,12 @@
 """The audit log's reads: one UNION query over every history table, scoped by trust."""
 
+import datetime
+
 import pytest
 
 from audit.selectors import audit_entries_for_user, audit_page_entries
+from measures.models import WeeklyReturn
+from measures.services import weekly_return_delete, weekly_return_record
 from tests.factories import MembershipFactory, UserFactory
 from tokens.services import api_token_create
 from wards.models import Membership
@@ -39,3 +43,20 @@ def test_it_filters_by_trust_kind_and_who(admin_user, qi_lead, ward, outside_war
     assert not any("nurse" in e.what for e in audit_page_entries(keys))
     keys = list(audit_entries_for_user(admin_user, who="nobody"))
     assert keys == []  # the factories save outside a request: no history user
+
+
+def test_incident_dates_are_a_kind_scoped_like_counts(qi_lead, admin_user, staff, outsider,
+                                                      ward, outside_ward):  # fmt: skip
+    week, day = datetime.date(2024, 1, 1), datetime.date(2024, 1, 3)
+    for user, where in ((staff, ward), (outsider, outside_ward)):
+        weekly_return_record(ward=where, week_start=week, user=user, occupied_bed_days=120,
+                             counts={"seclusion": 1},
+                             incident_dates={"seclusion": [day]})  # fmt: skip
+    (entry,) = audit_page_entries(list(audit_entries_for_user(qi_lead, kind="incident_date")))
+    assert entry.kind == "Incident date" and entry.action == "created"
+    assert entry.what == "Seclusion incident on 03 Jan 2024 (Oak Ward, week of 01 Jan 2024)"
+    weekly_return_delete(weekly_return=WeeklyReturn.objects.get(ward=ward), user=staff,
+                         expected_version=1)  # fmt: skip
+    entries = audit_page_entries(list(audit_entries_for_user(admin_user, kind="incident_date")))
+    assert sorted(e.action for e in entries) == ["created", "created", "deleted"]
+    assert "An incident on 03 Jan 2024 (of a deleted count)" in {e.what for e in entries}

@@ -51,17 +51,18 @@ def tab(page, times: int = 1) -> None:
 
 def type_return_by_keyboard(page) -> None:
     """The cursor starts in occupied bed days; Tab walks count → "none" → "what counts" →
-    next; the prone count is above the restraint count, so the form refuses it."""
+    next, and after a count of 1 or more also its (closed) "day of each incident", one stop;
+    the prone count is above the restraint count, so the form refuses it."""
     assert page.evaluate("document.activeElement.id") == "id_occupied_bed_days"
     page.keyboard.type("120")
     tab(page)
     page.keyboard.type("2")  # physical restraint
-    tab(page, 3)
+    tab(page, 4)
     assert page.evaluate("document.activeElement.id") == "id_m_prone_restraint"
     page.keyboard.type("3")  # more prone restraints than restraints: refused
-    tab(page, 3)
+    tab(page, 4)
     page.keyboard.type("1")  # rapid tranquillisation
-    tab(page, 3)
+    tab(page, 4)
     assert page.evaluate("document.activeElement.id") == "id_m_seclusion"
     tab(page)
     page.keyboard.press("Space")  # no seclusion this week: a real zero

@@ -167,3 +167,121 @@ def test_a_return_without_errors_is_one_the_database_accepts(beds, bed_days, cou
     assert all(0 <= v <= rules.MAX_COUNT for v in present.values())
     if "prone_restraint" in present and "physical_restraint" in present:
         assert present["prone_restraint"] <= present["physical_restraint"]
+
+
+# --- the days of incidents ----------------------------------------------------------------
+MON, TUE, SUN = WEEK, WEEK + datetime.timedelta(days=1), WEEK + datetime.timedelta(days=6)
+
+
+def dated(saved=None, **overrides):
+    return errors(saved=saved, **overrides).get(rules.dates_key("seclusion"))
+
+
+def test_it_accepts_days_of_the_week_up_to_the_count_and_fewer():
+    assert errors(counts={"seclusion": 2}, incident_dates={"seclusion": [MON, SUN]}) == {}
+    assert errors(counts={"seclusion": 3}, incident_dates={"seclusion": [TUE]}) == {}
+    assert errors(counts={"seclusion": 2}, incident_dates={"seclusion": [TUE, TUE]}) == {}, (
+        "two incidents the same day"
+    )
+    assert errors(counts={"seclusion": 2}) == {}, "dates are optional"
+    assert errors(counts={"seclusion": 2}, incident_dates={"seclusion": []}) == {}
+
+
+@pytest.mark.parametrize(
+    ("day", "ward", "message"),
+    [
+        (MON - datetime.timedelta(days=1), WARD,
+         "22 November 2026 is not in this week (23 November to 29 November 2026)."),
+        (SUN + datetime.timedelta(days=1), WARD, "30 November 2026 is not in this week"),
+        (MON, SimpleNamespace(**{**vars(WARD), "active_from": TUE}),
+         "23 November 2026 is before Oak Ward opened (24 November 2026)."),
+        (SUN, SimpleNamespace(**{**vars(WARD), "active_to": TUE}),
+         "29 November 2026 is after Oak Ward closed (24 November 2026)."),
+        (datetime.datetime(2026, 11, 24, 10, 30), WARD, "give the day only"),
+        ("2026-11-24", WARD, "is not a date"),
+    ],
+)  # fmt: skip
+def test_a_day_must_be_of_its_week_while_the_ward_was_open(day, ward, message):
+    found = dated(ward=ward, counts={"seclusion": 1}, incident_dates={"seclusion": [day]})
+    assert found.startswith("Seclusion: ") and message in found
+
+
+def test_a_day_cannot_be_in_the_future():
+    this_week = datetime.date(2026, 11, 30)  # TODAY is its Tuesday
+    found = dated(week_start=this_week, counts={"seclusion": 1},
+                  incident_dates={"seclusion": [datetime.date(2026, 12, 2)]})  # fmt: skip
+    assert found == "Seclusion: 2 December 2026 is in the future."
+    assert errors(week_start=this_week, counts={"seclusion": 1},
+                  incident_dates={"seclusion": [TODAY]}) == {}  # fmt: skip
+
+
+def test_more_dates_than_the_count_is_an_error_naming_both_numbers():
+    found = dated(counts={"seclusion": 2}, incident_dates={"seclusion": [MON, TUE, SUN]})
+    assert found == (
+        "Seclusion: 3 dates for a count of 2: at most one date per incident. Remove 1 date or "
+        "correct the count."
+    )
+
+
+def test_a_count_of_zero_or_no_count_has_no_dates():
+    assert "a count of 0 has no dates" in dated(counts={"seclusion": 0},
+                                                incident_dates={"seclusion": [MON]})  # fmt: skip
+    assert "1 date but no count: enter the count (at least 1)" in dated(
+        incident_dates={"seclusion": [MON]}
+    )
+    assert "but no count" in dated(saved=submitted(counts={"seclusion": 1}),
+                                   counts={"seclusion": None},
+                                   incident_dates={"seclusion": [MON]})  # fmt: skip
+
+
+def test_every_error_of_the_dates_comes_in_the_same_round_as_the_others():
+    found = errors(beds=0, counts={"seclusion": 1, "physical_restraint": 1, "prone_restraint": 2},
+                   incident_dates={"seclusion": [MON - datetime.timedelta(days=7), MON],
+                                   "prone_restraint": [MON, TUE, SUN]})  # fmt: skip
+    assert set(found) == {"beds", "prone_restraint", "incident_dates.seclusion",
+                          "incident_dates.prone_restraint"}  # fmt: skip
+    assert "16 November 2026 is not in this week" in found["incident_dates.seclusion"]
+    assert "2 dates for a count of 1" in found["incident_dates.seclusion"]
+    # prone's count breaks a rule across figures but is a number: its dates are checked
+    # against it (3 dates for a count of 2).
+    assert "3 dates for a count of 2" in found["incident_dates.prone_restraint"]
+
+
+def test_dates_are_not_compared_with_a_count_that_is_itself_invalid():
+    found = errors(counts={"seclusion": -1}, incident_dates={"seclusion": [MON]})
+    assert set(found) == {"seclusion"}
+
+
+def test_a_changed_count_whose_saved_dates_no_longer_fit_is_refused_not_trimmed():
+    saved = submitted(counts={"seclusion": 3}, dates={"seclusion": (MON, TUE, SUN)})
+    assert "3 dates for a count of 2" in dated(saved=saved, counts={"seclusion": 2})
+    assert "a count of 0 has no dates" in dated(saved=saved, counts={"seclusion": 0})
+    assert errors(saved=saved, counts={"seclusion": 2}, incident_dates={"seclusion": [MON, SUN]}
+                  ) == {}  # fmt: skip
+    # Removing the count (missing) takes its dates with it: nothing left to break a rule.
+    assert errors(saved=saved, counts={"seclusion": None}) == {}
+
+
+def test_merged_dates_keep_the_saved_days_of_codes_not_named():
+    saved = submitted(counts={"seclusion": 2, "physical_restraint": 1},
+                      dates={"seclusion": (MON, TUE), "physical_restraint": (SUN,)})  # fmt: skip
+    merged = rules.merged_dates(saved, {"physical_restraint": None}, {"seclusion": [SUN, MON]})
+    assert merged == {"seclusion": (MON, SUN)}
+    assert rules.merged_dates(saved, {}, {"seclusion": []}) == {"physical_restraint": (SUN,)}
+
+
+def test_changing_only_the_dates_of_a_late_week_needs_a_reason():
+    saved = submitted(counts={"seclusion": 2}, dates={"seclusion": (OLD_WEEK,)})
+    late = {"week_start": OLD_WEEK, "saved": saved}
+    two_days = [OLD_WEEK, OLD_WEEK + datetime.timedelta(days=2)]
+    assert errors(**late, incident_dates={"seclusion": two_days})["reason"] == (
+        rules.LATE_REASON_MESSAGE
+    )
+    assert errors(**late, incident_dates={"seclusion": [OLD_WEEK]}) == {}, "no change"
+
+
+def test_a_counts_dates_are_complete_when_every_incident_has_its_day():
+    assert rules.dates_complete(2, [MON, TUE])
+    assert not rules.dates_complete(2, [MON])
+    assert rules.dates_complete(0, [])
+    assert not rules.dates_complete(None, [])

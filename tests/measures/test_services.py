@@ -2,10 +2,13 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
-from measures.errors import ConcurrentEditError
-from measures.models import WeeklyReturn
-from measures.services import weekly_return_record
+from measures import rules
+from measures.errors import ConcurrentEditError, ReturnRefused
+from measures.models import IncidentDate, WeeklyCount, WeeklyReturn
+from measures.selectors import measures_by_code
+from measures.services import saved_state, weekly_return_delete, weekly_return_record
 
 pytestmark = pytest.mark.django_db
 
@@ -115,3 +118,79 @@ def test_it_keeps_a_history_of_every_change(ward, staff, qi_lead):
     assert [h.occupied_bed_days for h in weekly_return.history.all()] == [120, 130]
     count = weekly_return.counts.get()
     assert [h.count for h in count.history.all()] == [2, 1]
+
+
+# --- the days of incidents ------------------------------------------------------------------
+TUESDAY, FRIDAY = MONDAY + datetime.timedelta(days=1), MONDAY + datetime.timedelta(days=4)
+
+
+def saved_days(code="seclusion"):
+    return list(
+        IncidentDate.objects.filter(count__measure__code=code)
+        .order_by("occurred_on")
+        .values_list("occurred_on", flat=True)
+    )
+
+
+def test_it_writes_the_days_of_incidents_with_their_count(ward, staff):
+    record(ward, staff, counts={"seclusion": 2}, incident_dates={"seclusion": [FRIDAY, MONDAY]})
+    assert saved_days() == [MONDAY, FRIDAY]
+    assert saved_state(WeeklyReturn.objects.get()).dates == {"seclusion": (MONDAY, FRIDAY)}
+    # Codes not named keep their days; the count's dates may be fewer than the count.
+    record(ward, staff, counts={"seclusion": 3})
+    assert saved_days() == [MONDAY, FRIDAY]
+
+
+def test_it_calls_the_rules_for_the_days(ward, staff):
+    """One rule, as rules.py words it (the rules are tested once, in test_rules.py)."""
+    with pytest.raises(ReturnRefused) as refused:
+        record(ward, staff, counts={"seclusion": 1, "self_harm": -1},
+               incident_dates={"seclusion": [MONDAY, FRIDAY]})  # fmt: skip
+    expected = rules.return_errors(
+        ward=ward, week_start=MONDAY, today=timezone.localdate(), beds=ward.beds,
+        occupied_bed_days=130, status=rules.DRAFT, counts={"seclusion": 1, "self_harm": -1},
+        measures=measures_by_code(), saved=None, incident_dates={"seclusion": [MONDAY, FRIDAY]},
+    )  # fmt: skip
+    assert refused.value.errors == expected
+    assert set(expected) == {"self_harm", "incident_dates.seclusion"}
+    assert not WeeklyReturn.objects.exists() and not IncidentDate.objects.exists()
+
+
+def test_a_changed_count_whose_days_no_longer_fit_is_refused_not_trimmed(ward, staff):
+    record(ward, staff, counts={"seclusion": 2}, incident_dates={"seclusion": [MONDAY, FRIDAY]})
+    with pytest.raises(ReturnRefused) as refused:
+        record(ward, staff, counts={"seclusion": 1})
+    assert "2 dates for a count of 1" in refused.value.errors["incident_dates.seclusion"]
+    assert saved_days() == [MONDAY, FRIDAY]
+    assert WeeklyCount.objects.get().count == 2
+    record(ward, staff, counts={"seclusion": 1}, incident_dates={"seclusion": [FRIDAY]})
+    assert saved_days() == [FRIDAY]
+
+
+def test_it_changes_only_the_days_that_changed_and_keeps_their_history(ward, staff, qi_lead):
+    record(ward, staff, counts={"seclusion": 2}, incident_dates={"seclusion": [MONDAY, FRIDAY]})
+    kept = IncidentDate.objects.get(occurred_on=MONDAY)
+    record(ward, qi_lead, counts={"seclusion": 2}, incident_dates={"seclusion": [MONDAY, TUESDAY]},
+           reason="Datix corrected")  # fmt: skip
+    assert IncidentDate.objects.get(occurred_on=MONDAY).pk == kept.pk
+    history = IncidentDate.history.order_by("history_id")
+    assert [(h.occurred_on, h.history_type) for h in history] == [
+        (MONDAY, "+"), (FRIDAY, "+"), (FRIDAY, "-"), (TUESDAY, "+"),
+    ]  # fmt: skip
+    assert {h.history_change_reason for h in history[2:]} == {"Datix corrected"}
+    # An empty list removes them; the count stays.
+    record(ward, staff, incident_dates={"seclusion": []})
+    assert saved_days() == [] and WeeklyCount.objects.get().count == 2
+
+
+def test_removing_a_count_or_its_return_deletes_its_days_and_history_keeps_them(ward, staff):
+    record(ward, staff, counts={"seclusion": 1, "self_harm": 1},
+           incident_dates={"seclusion": [MONDAY], "self_harm": [FRIDAY]})  # fmt: skip
+    record(ward, staff, counts={"seclusion": None})
+    assert saved_days() == [] and saved_days("self_harm") == [FRIDAY]
+    weekly_return = WeeklyReturn.objects.get()
+    weekly_return_delete(weekly_return=weekly_return, user=staff,
+                         expected_version=weekly_return.version)  # fmt: skip
+    assert not IncidentDate.objects.exists()
+    deleted = IncidentDate.history.filter(history_type="-")
+    assert sorted(deleted.values_list("occurred_on", flat=True)) == [MONDAY, FRIDAY]

@@ -87,7 +87,10 @@ def test_it_serves_the_template_in_both_formats(client, qi_lead, ward):
     assert "prone_restraint" in header
     response = client.get(reverse("measures:import-template", args=["xlsx"]))
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert workbook.sheetnames == ["returns", "measures", "wards"]
+    assert workbook.sheetnames == ["returns", "incidents", "measures", "wards"]
+    assert [c.value for c in workbook["incidents"][1]] == [
+        "trust_ods", "ward_name", "ward_code", "measure", "incident_date",
+    ]  # fmt: skip
     assert [c.value for c in workbook["wards"][2]][:2] == ["RX4", "Oak Ward"]
 
 
@@ -159,3 +162,30 @@ def test_an_upload_keeps_its_rows_never_the_file_and_is_purged_after_a_day(
     ReturnImport.objects.update(created_at=timezone.now() - datetime.timedelta(hours=25))
     assert return_imports_purge_task() == 1
     assert not ReturnImport.objects.exists()
+
+
+INCIDENT_FILE = (
+    b"trust_ods,ward_name,measure,incident_date\n"
+    b"RX4,Oak Ward,seclusion,2024-01-02\nRX4,Oak Ward,seclusion,2024-01-17\n"
+)
+
+
+def test_it_previews_incidents_as_drafts_and_asks_before_filling_zeros(client, qi_lead, ward):
+    client.force_login(qi_lead)
+    location = upload(client, INCIDENT_FILE, "datix.csv")["Location"]
+    preview = client.get(location)
+    page = preview.content.decode()
+    assert preview.context["totals"]["create"] == 2 and preview.context["plan"].new_drafts == 2
+    assert "drafts without bed days" in page and "Create draft" in page
+    statement = ("This file covers every incident from w/c 1 January 2024 to w/c 15 January 2024: "
+                 "weeks with none get a count of 0 for these measures (seclusion)")  # fmt: skip
+    assert statement in page and "a 0 is never assumed" in page
+    assert 'id="zero_fill" name="zero_fill" type="checkbox" value="on">' in page  # off
+    client.post(location, {"zero_fill": ["off", "on"]})
+    preview = client.get(location)
+    assert preview.context["plan"].zero_filled and preview.context["totals"]["create"] == 3
+    assert "You said this file covers every incident" in preview.content.decode()
+    client.post(location, {"commit": ""})
+    assert saved(ward, datetime.date(2024, 1, 8)) == {"seclusion": 0}
+    assert saved(ward) == {"seclusion": 1}
+    assert WeeklyReturn.objects.filter(status="draft").count() == 3

@@ -227,6 +227,14 @@ RULES = {
         lambda w, p, t: (reverse("measures:trust-export", args=[w.obj(t).pk, "csv"]), {}),
         TRUSTS, READ,
     ),  # fmt: skip
+    "measures:ward-incidents-export": Rule(
+        ward_url("measures:ward-incidents-export", file_format="csv"), WARDS, READ
+    ),
+    "measures:trust-incidents-export": Rule(
+        lambda w, p, t: (reverse("measures:trust-incidents-export", args=[w.obj(t).pk, "csv"]),
+                         {}),
+        TRUSTS, READ,
+    ),  # fmt: skip
     "measures:trust-completeness": Rule(
         scope_url("measures:trust-completeness", "trust_id"), TRUSTS, READ
     ),

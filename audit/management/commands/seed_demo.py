@@ -7,7 +7,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from measures import demo
-from measures.models import ChangeIdea, Enrolment, Measure, Programme, WeeklyCount, WeeklyReturn
+from measures.models import (
+    ChangeIdea,
+    Enrolment,
+    IncidentDate,
+    Measure,
+    Programme,
+    WeeklyCount,
+    WeeklyReturn,
+)
 from mhsip.weeks import latest_complete_week, monday_of
 from spc.recompute import charts_recompute_all
 from wards.models import Membership, Region, Trust, Ward
@@ -49,6 +57,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Demo data ready: {Ward.objects.count()} wards, "
                 f"{WeeklyReturn.objects.count()} weekly returns ({created} new), "
+                f"{IncidentDate.objects.count()} dated incidents, "
                 f"latest week w/c {until:%d %b %Y}; charts: {charts}."
             )
         )
@@ -132,12 +141,14 @@ class Command(BaseCommand):
         measures = {m.code: m for m in Measure.objects.all()}
         existing = set(WeeklyReturn.objects.values_list("ward_id", "week_start"))
         submitted_at = timezone.now()
-        new_returns, new_counts = [], []
+        new_returns, new_counts, all_dates = [], [], {}
         for index, (ward, spec) in enumerate(wards.values()):
             weeks = demo.demo_weeks(spec, until)
             if index % 5 == 0 and weeks and weeks[-1].week_start == until:
                 weeks = weeks[:-1]  # this ward has not returned the latest week yet: overdue
             for week in weeks:
+                if week.dates:
+                    all_dates[(ward.pk, week.week_start)] = week.dates
                 if (ward.pk, week.week_start) in existing:
                     continue
                 is_draft = index % 3 == 0 and week.week_start == until
@@ -161,7 +172,28 @@ class Command(BaseCommand):
             ],
             batch_size=5000,
         )
+        self._dates(all_dates)
         return len(new_returns)
+
+    def _dates(self, all_dates) -> None:
+        """The days of the dated wards' incidents, for every count that has none yet and
+        still has the demo's count (so a data set seeded before dates existed gets them too,
+        and a second run adds nothing)."""
+        if not all_dates:
+            return
+        undated = (
+            WeeklyCount.objects.filter(
+                weekly_return__ward_id__in={ward_id for ward_id, _ in all_dates}, dates=None
+            )
+            .values_list("id", "weekly_return__ward_id", "weekly_return__week_start",
+                         "measure__code", "count")  # fmt: skip
+        )
+        rows = []
+        for count_id, ward_id, week, code, count in undated.iterator(chunk_size=10_000):
+            days = all_dates.get((ward_id, week), {}).get(code)
+            if days and len(days) == count:
+                rows += [IncidentDate(count_id=count_id, occurred_on=day) for day in days]
+        IncidentDate.objects.bulk_create(rows, batch_size=5000)
 
 
 DEMO_USERS = [

@@ -148,3 +148,26 @@ def test_a_round_trip_of_the_csv_export_and_bulk_upsert_is_a_no_op(api, qi_lead,
     response = api(qi_lead).post(URL, {"items": items}, format="json")
     assert response.json()["unchanged"] == 4, response.content
     assert snapshot() == before
+
+
+def test_items_carry_the_days_of_incidents_under_the_same_rules(api, qi_lead, ward):
+    monday = weeks_back(1)
+    days = [(monday + datetime.timedelta(days=n)).isoformat() for n in (0, 2, 9)]
+    bad = item(ward, 1, counts={"seclusion": 2}, incident_dates={"seclusion": days})
+    response = api(qi_lead).post(URL, {"items": [item(ward, 2), bad]}, format="json")
+    assert response.status_code == 400
+    (problem,) = response.json()["items"]
+    assert (problem["index"], problem["field"]) == (1, "incident_dates.seclusion")
+    assert "is not in this week" in problem["reason"]
+    assert "3 dates for a count of 2" in problem["reason"]
+    assert not WeeklyReturn.objects.exists()
+    good = item(ward, 1, counts={"seclusion": 2}, incident_dates={"seclusion": days[:2]})
+    assert api(qi_lead).post(URL, {"items": [good]}, format="json").status_code == 200
+    weekly_return = WeeklyReturn.objects.get()
+    assert [d.isoformat() for d in weekly_return.counts.get().dates.values_list(
+        "occurred_on", flat=True).order_by("occurred_on")] == days[:2]  # fmt: skip
+    # The same items again change nothing.
+    assert api(qi_lead).post(URL, {"items": [good]}, format="json").json()["unchanged"] == 1
+    wrong = item(ward, 1, incident_dates={"seclusion": "2025-03-03"})
+    response = api(qi_lead).post(URL, {"items": [wrong]}, format="json")
+    assert response.json()["items"][0]["field"] == "incident_dates.seclusion"

@@ -179,3 +179,53 @@ def test_it_lists_with_filters(api, qi_lead, ward, other_ward, outside_ward):
     assert listed(f"?trust={outside_ward.trust_id}") == []
     response = client.get("/api/v1/returns/?measure=nope")
     assert response.status_code == 400 and "measure" in response.json()["errors"]
+
+
+# --- the days of incidents ------------------------------------------------------------------
+def day(n):
+    return (LAST_WEEK + datetime.timedelta(days=n)).isoformat()
+
+
+def test_it_writes_and_reads_the_days_of_incidents(api, staff, ward):
+    data = new_return(ward, counts={"seclusion": 2, "self_harm": 1},
+                      incident_dates={"seclusion": [day(3), day(0)]})  # fmt: skip
+    response = api(staff).post("/api/v1/returns/", data, format="json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["incident_dates"] == {"seclusion": [day(0), day(3)]}
+    listed = api(staff).get(f"/api/v1/returns/?ward={ward.pk}").json()["results"][0]
+    assert listed["incident_dates"] == {"seclusion": [day(0), day(3)]}
+    # PATCH: codes not named keep their days; [] removes them.
+    url = f"/api/v1/returns/{body['id']}/"
+    patched = api(staff).patch(url, {"version": 1, "incident_dates": {"self_harm": [day(6)]}},
+                               format="json")  # fmt: skip
+    assert patched.json()["incident_dates"] == {"seclusion": [day(0), day(3)],
+                                                "self_harm": [day(6)]}  # fmt: skip
+    patched = api(staff).patch(url, {"version": 2, "incident_dates": {"seclusion": []}},
+                               format="json")  # fmt: skip
+    assert patched.json()["incident_dates"] == {"self_harm": [day(6)]}
+
+
+def test_its_errors_are_the_rules_as_incident_dates_code(api, staff, ward):
+    data = new_return(ward, counts={"seclusion": 1},
+                      incident_dates={"seclusion": [day(0), day(7)], "self_harm": ["2025-13-01"],
+                                      "awol": ["2025-03-03T10:00"]})  # fmt: skip
+    response = api(staff).post("/api/v1/returns/", data, format="json")
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert set(errors) == {"incident_dates.self_harm", "incident_dates.awol"}  # format first
+    assert "Date has wrong format" in errors["incident_dates.awol"][0]
+    del data["incident_dates"]["self_harm"], data["incident_dates"]["awol"]
+    errors = api(staff).post("/api/v1/returns/", data, format="json").json()["errors"]
+    (message,) = errors["incident_dates.seclusion"]
+    assert "is not in this week" in message and "2 dates for a count of 1" in message
+    assert not WeeklyReturn.objects.exists()
+
+
+def test_a_changed_count_whose_days_no_longer_fit_is_refused(api, staff, ward):
+    data = new_return(ward, counts={"seclusion": 2}, incident_dates={"seclusion": [day(0), day(1)]})
+    body = api(staff).post("/api/v1/returns/", data, format="json").json()
+    change = {"version": 1, "counts": {"seclusion": 1}}
+    response = api(staff).patch(f"/api/v1/returns/{body['id']}/", change, format="json")
+    assert response.status_code == 400
+    assert "2 dates for a count of 1" in response.json()["errors"]["incident_dates.seclusion"][0]
