@@ -2,7 +2,6 @@
 whole batch (`compute_auto_batch`, the engine's batch kernel), then the summaries and views
 written in bulk. What `spc.recompute` runs for a trust's wards or an aggregate scope."""
 
-import json
 import logging
 from dataclasses import dataclass, field
 
@@ -215,11 +214,8 @@ def _write_views(views_by_row: dict[int, list]) -> None:
         StoredView.objects.filter(chart_id__in=replaced[start : start + 500])._raw_delete(
             connection.alias
         )
-    # JSON text: what a JSON column takes on SQLite and what COPY takes on PostgreSQL (the
-    # field's own adapter is a psycopg wrapper that COPY's text format cannot carry).
     insert_rows(StoredView, ["chart", "view", "payload"], [
-        (row_pk, view, json.dumps(payload, separators=(",", ":")))
-        for row_pk, views in views_by_row.items() for view, payload in views
+        (row_pk, view, payload) for row_pk, views in views_by_row.items() for view, payload in views
     ])  # fmt: skip
 
 
