@@ -23,6 +23,7 @@ from .models import Scope, StoredChart, StoredView
 from .specs import has_bed_days, start_at, view_specs
 from .stored import (
     StoredCharts,
+    encode_view,
     period_view_payload,
     read_charts,
     unavailable_payload,
@@ -75,7 +76,7 @@ def views_compute(charts: list[StoredChart], view: str, today=None) -> None:
             payload = period_view_payload(
                 view_payload(result, series, config.targets, breaks,
                              rates=has_bed_days(series)), chart.input_hash)  # fmt: skip
-        rows.append(StoredView(chart=chart, view=view, payload=payload))
+        rows.append(StoredView(chart=chart, view=view, payload=encode_view(payload)))
     try:
         with transaction.atomic():
             StoredView.objects.filter(chart__in=[r.chart for r in rows], view=view).delete()

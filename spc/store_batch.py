@@ -21,7 +21,7 @@ from .specs import (
     start_at,
 )
 from .specs import view_specs as make_view_specs
-from .stored import STORE_VERSION, view_payload
+from .stored import STORE_VERSION, encode_view, view_payload
 
 logger = logging.getLogger(__name__)
 
@@ -215,7 +215,8 @@ def _write_views(views_by_row: dict[int, list]) -> None:
             connection.alias
         )
     insert_rows(StoredView, ["chart", "view", "payload"], [
-        (row_pk, view, payload) for row_pk, views in views_by_row.items() for view, payload in views
+        (row_pk, view, encode_view(payload))
+        for row_pk, views in views_by_row.items() for view, payload in views
     ])  # fmt: skip
 
 

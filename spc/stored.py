@@ -12,6 +12,7 @@ chart is recomputed.
 """
 
 import datetime
+import json
 import math
 from dataclasses import dataclass
 from functools import cached_property
@@ -238,6 +239,23 @@ def _tuple(values):
     return None if values is None else tuple(values)
 
 
+def encode_view(payload: dict) -> str:
+    """A view's payload as stored: compact JSON text (see StoredView)."""
+    return json.dumps(payload, separators=(",", ":"), allow_nan=False)
+
+
+def decode_view(text: str | None) -> dict | None:
+    """A stored payload back as a dict; None for anything else (a payload written by an older
+    store, e.g. JSON of a JSON string, is then recomputed rather than misread)."""
+    if not text:
+        return None
+    try:
+        payload = json.loads(text)
+    except ValueError:
+        return None
+    return payload if isinstance(payload, dict) else None
+
+
 def read_view(payload: dict | None) -> ChartView | None:
     """The typed view of a stored payload; None when it is of another store version (the
     chart is then recomputed, never misread) or absent."""
@@ -320,8 +338,8 @@ def read_charts(filters: dict, view: str = "chosen") -> StoredCharts:
     rows = StoredView.objects.filter(chart_id__in=by_pk, view__in={"chosen", view}).values_list(
         "chart_id", "view", "payload"
     )
-    for chart_id, name, payload in rows:
-        payloads[by_pk[chart_id], name] = payload
+    for chart_id, name, text in rows:
+        payloads[by_pk[chart_id], name] = decode_view(text)
     views, missing = {}, []
     for key, chart in charts.items():
         views[key], absent = _pick(key, chart, view, payloads)
