@@ -2,7 +2,8 @@
 
 Every write checks the rules of measures/pdsa_rules.py (all of them, one round) and the
 identifier guard on every free-text field, then saves through the models' history: a refusal
-is a `ValidationError` naming each field, and nothing is saved."""
+is a `ValidationError` naming each field, and nothing is saved. The user is given to the
+history explicitly: an API request's token user is not the one the history middleware sees."""
 
 import datetime
 
@@ -81,14 +82,19 @@ def change_idea_create(
         title=idea_text["title"], started_on=started_on, measure_codes=None, allowed_codes=set(),
         today=timezone.localdate(),
     ).items() if k not in errors}  # fmt: skip
-    errors |= {k: v for k, v in _cycle_rule_errors(cycle, started_on).items() if k not in errors}
+    cycle_errors = _cycle_rule_errors(cycle, started_on)
+    if starts_on is None:
+        cycle_errors.pop("starts_on", None)  # the idea's own start says what is wrong
+    errors |= {k: v for k, v in cycle_errors.items() if k not in errors}
     _refuse(errors)
     idea = ChangeIdea(ward=ward, started_on=started_on, created_by=user, **idea_text)
     idea.full_clean()
+    idea._history_user = user
     idea.save()
     idea.measures.set(targets)
     first = PdsaCycle(idea=idea, number=1, created_by=user, **cycle)
     first.full_clean()
+    first._history_user = user
     first.save()
     return idea
 
@@ -149,6 +155,7 @@ def pdsa_cycle_add(
     cycle = PdsaCycle(idea=idea, number=(last.number + 1) if last else 1, created_by=user,
                       **values)  # fmt: skip
     cycle.full_clean()
+    cycle._history_user = user
     cycle.save()
     return cycle
 

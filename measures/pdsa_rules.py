@@ -135,7 +135,7 @@ def _stage_errors(texts: dict, outcome: str | None) -> dict[str, str]:
             errors[field] = f"Record {before_label} before {label}: the stages go in order."
     if outcome and outcome not in OUTCOME_LABELS:
         errors["outcome"] = "Choose adopt, adapt or abandon."
-    elif outcome and not (texts["act"] or "").strip():
+    elif outcome and texts["act"] is not None and not texts["act"].strip():
         errors["outcome"] = (
             "A cycle gets its outcome once it has reached Act: say what you will do next (Act) "
             "first."
