@@ -95,6 +95,8 @@ def test_an_import_is_previewed_then_committed_replacing_the_breakdown(client, q
 
 def test_a_bad_import_saves_nothing_and_names_every_row(client, qi_lead, ward, outside_ward,
                                                         trust):
+    outside_ward.code = "far-away"  # a ward of another trust: unknown in this trust's file
+    outside_ward.save()
     breakdown(ward, week(0), {"A": (100, 3), "N": (20, 1)})
     client.force_login(qi_lead)
     body = HEADER + (f"{ward.code},2024-01-01,ethnicity,A,100,1\n"
