@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "measures",
     "spc",
     "tokens",
+    "equity",
     "audit",
 ]
 
@@ -335,3 +336,9 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SECURE_REFERRER_POLICY = "same-origin"
     X_FRAME_OPTIONS = "DENY"
+
+# Equity breakdowns (equity/): counts from 1 to this are hidden outside the trust (NHS
+# Digital's rule for its Mental Health Act statistics), and a rate ratio needs at least
+# EQUITY_MIN_EVENTS events in each group before its interval is shown.
+EQUITY_SUPPRESS_UP_TO = 7
+EQUITY_MIN_EVENTS = 5

@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("spc.urls")),
     path("admin/", admin.site.urls),
     path("", include("measures.urls")),
+    path("", include("equity.urls")),
     path("", include("mhsip.api_urls")),  # /api/v1/, /api/schema/, /api/docs/, /profile/tokens/
 ]

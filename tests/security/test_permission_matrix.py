@@ -271,6 +271,15 @@ RULES = {
     "api:change-idea": Rule(api_idea, WARDS, READ, **API),
     "api:chart": Rule(api_chart, CHART_TARGETS, READ, **API),
     "api:comparison": Rule(api_comparison, (*TRUSTS, *REGIONS), READ, **API),
+    # Equity breakdowns: read as the trust's pages; import by the trust's QI lead
+    "equity:trust": Rule(scope_url("equity:trust", "trust_id"), TRUSTS, READ, post_as_get=True),
+    "equity:csv": Rule(scope_url("equity:csv", "trust_id"), TRUSTS, READ, post_as_get=True),
+    "equity:import": Rule(scope_url("equity:import", "trust_id"), TRUSTS, MANAGE, MANAGE),
+    "equity:import-commit": Rule(scope_url("equity:import-commit", "trust_id"), TRUSTS, None,
+                                 MANAGE),  # fmt: skip
+    "equity:region": Rule(scope_url("equity:region", "region_id"), REGIONS, READ,
+                          post_as_get=True),  # fmt: skip
+    "api:trust-equity": Rule(api_scope("trust-equity", "trust_id"), TRUSTS, READ, **API),
     # The schema and its docs describe the API and hold no data
     "api-schema": Rule(fixed("/api/schema/"), get=PUBLIC, api=True),
     "api-docs": Rule(fixed("/api/docs/"), get=PUBLIC, api=True),
