@@ -18,6 +18,9 @@ from django.utils import dateformat
 
 from mhsip.weeks import MONDAY_MESSAGE, is_monday, week_end
 
+# The rules of change ideas and their PDSA cycles live beside these, in one module of their own.
+from . import pdsa_rules  # noqa: F401
+
 SUBMITTED = "submitted"  # WeeklyReturn.Status values
 DRAFT = "draft"
 STATUSES = (SUBMITTED, DRAFT)

@@ -169,3 +169,7 @@ def measures_for_ward(ward: Ward) -> list:
     if domains:
         measures = measures.filter(domain__in=domains)
     return list(measures.order_by("display_order", "name"))
+
+
+# The board packs' read of change ideas, with the other reads of ideas and cycles.
+from .selectors_pdsa import change_ideas_for  # noqa: E402, F401

@@ -39,6 +39,16 @@ v1 = [
         measures_api.ChangeIdeaDetailApi.as_view(),
         name="change-idea",
     ),
+    path(
+        "change-ideas/<id:idea_id>/cycles/",
+        measures_api.PdsaCycleListApi.as_view(),
+        name="pdsa-cycles",
+    ),
+    path(
+        "change-ideas/<id:idea_id>/cycles/<id:number>/",
+        measures_api.PdsaCycleDetailApi.as_view(),
+        name="pdsa-cycle",
+    ),
     path("charts/", spc_api.ChartApi.as_view(), name="chart"),
     path("comparison/", spc_api.ComparisonApi.as_view(), name="comparison"),
     path("trusts/<id:trust_id>/equity/", equity_api.TrustEquityApi.as_view(), name="trust-equity"),

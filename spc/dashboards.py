@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import F
 
 from measures import completeness
-from measures.models import ChangeIdea, Measure
+from measures.models import Measure
 from mhsip.weeks import latest_complete_week
 from wards.models import Trust, Ward
 
@@ -65,9 +65,12 @@ def _sentence(measure, chart, view) -> str:
     return presentation.plain_summary(measure.name, view)
 
 
-def chart_panels(scope: str, scope_id: int, change_ideas=(), view: str = "chosen"):
+def chart_panels(scope: str, scope_id: int, change_ideas=None, view: str = "chosen"):
     """One panel per measure of a ward, trust, region or the nation, showing `view` (the
-    chosen chart, or the weekly, 4-weekly or monthly view); three queries."""
+    chosen chart, or the weekly, 4-weekly or monthly view); three queries. `change_ideas`
+    maps a measure's id to the markers of the ideas that target it (drawn on its chart
+    only)."""
+    change_ideas = change_ideas or {}
     measures = active_measures()
     stored = charts_with_view({"scope": scope, "scope_id": scope_id, "measure__in": measures}, view)
     panels = []
@@ -77,17 +80,10 @@ def chart_panels(scope: str, scope_id: int, change_ideas=(), view: str = "chosen
         panels.append(ChartPanel(
             measure=measure, result=chart, view=shown,
             sentence=_sentence(measure, chart, shown),
-            figure=figures.figure(shown, measure.name, change_ideas) if shown else None,
+            figure=figures.figure(shown, measure.name, change_ideas.get(measure.pk, ()))
+            if shown else None,
         ))  # fmt: skip
     return panels
-
-
-def ward_change_ideas(ward: Ward) -> list[ChangeIdea]:
-    return list(ward.change_ideas.select_related("created_by").order_by("-started_on"))
-
-
-def ideas_for_chart(ideas: list[ChangeIdea]) -> list[dict]:
-    return [{"date": i.started_on.isoformat(), "title": i.title} for i in ideas]
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from equity.demo import seed_breakdowns
-from measures import demo
+from measures import demo, demo_pdsa
+from measures.change_ideas import change_idea_create, pdsa_cycle_add, pdsa_cycle_update
 from measures.models import (
     ChangeIdea,
     Enrolment,
@@ -51,6 +52,7 @@ class Command(BaseCommand):
             wards = self._organisations()
             self._users(wards)
             created = self._returns(wards, until)
+            self._change_ideas(wards, until)
             breakdowns = self._breakdowns(wards)
         # Bulk inserts bypass the save hooks, so compute the charts here (unchanged ones are
         # skipped by their input hash).
@@ -98,20 +100,44 @@ class Command(BaseCommand):
                 Enrolment.objects.get_or_create(
                     programme=programme, ward=ward, defaults={"joined_on": joined}
                 )
-            if spec.improves_from:
-                title, area = demo.CHANGE_IDEAS[len(spec.name) % len(demo.CHANGE_IDEAS)]
-                ChangeIdea.objects.get_or_create(
-                    ward=ward,
-                    title=title,
-                    defaults={
-                        "started_on": spec.improves_from,
-                        "driver_area": area,
-                        "stage": ChangeIdea.Stage.ACT,
-                        "notes": "Adopted after two PDSA cycles on the ward.",
-                    },
-                )
             wards[spec.code] = (ward, spec)
         return wards
+
+    def _change_ideas(self, wards, until) -> None:
+        """Each improving ward's adopted idea; an abandoned and a running one on the first
+        ward of the first trust (the demo ward staff's). Only ideas not there yet."""
+        plans = []
+        for ward, spec in wards.values():
+            if spec.improves_from:
+                title, area = demo.CHANGE_IDEAS[len(spec.name) % len(demo.CHANGE_IDEAS)]
+                plans.append((ward, demo_pdsa.adopted(title, area), spec.improves_from))
+        first = next(w for w, _ in wards.values() if w.trust.ods_code == demo.TRUSTS[0][2])
+        plans += [(first, demo_pdsa.ABANDONED, until), (first, demo_pdsa.RUNNING, until)]
+        existing = set(ChangeIdea.objects.values_list("ward_id", "title"))
+        for ward, idea, anchor in plans:
+            if (ward.pk, idea.title) not in existing:
+                self._change_idea(ward, idea, anchor)
+
+    def _change_idea(self, ward, spec, anchor) -> None:
+        cycles = iter(spec.cycles)
+        cycle = next(cycles)
+        starts_on, ends_on = spec.dates(anchor, cycle)
+        idea = change_idea_create(
+            ward=ward, user=None, title=spec.title, started_on=starts_on,
+            driver_area=spec.driver_area, measures=list(spec.measures), plan=cycle.plan,
+            prediction=cycle.prediction, ends_on=ends_on, owner_role=cycle.owner_role,
+        )  # fmt: skip
+        saved = idea.cycles.get()
+        while True:
+            stages = {k: getattr(cycle, k) for k in ("do", "study", "act", "outcome")}
+            pdsa_cycle_update(cycle=saved, user=None, **stages)
+            cycle = next(cycles, None)
+            if cycle is None:
+                return
+            starts_on, ends_on = spec.dates(anchor, cycle)
+            saved = pdsa_cycle_add(idea=idea, user=None, plan=cycle.plan,
+                                   prediction=cycle.prediction, starts_on=starts_on,
+                                   ends_on=ends_on, owner_role=cycle.owner_role)  # fmt: skip
 
     def _users(self, wards) -> None:
         User = get_user_model()
