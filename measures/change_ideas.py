@@ -4,6 +4,7 @@ from django import forms
 from django.db import transaction
 from django.utils import timezone
 
+from mhsip.forms import IsoDateInput
 from mhsip.text import clean_free_text
 from wards.models import Ward
 
@@ -15,7 +16,7 @@ class ChangeIdeaForm(forms.ModelForm):
         model = ChangeIdea
         fields = ["title", "started_on", "driver_area", "stage", "notes"]
         widgets = {
-            "started_on": forms.DateInput(attrs={"type": "date"}),
+            "started_on": IsoDateInput(),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
         labels = {"title": "Change idea", "started_on": "Started on"}
