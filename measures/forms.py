@@ -111,7 +111,9 @@ class WeeklyReturnForm(forms.Form):
         self.submit = submit
         self.all_measures = all_measures or {m.code: m for m in measures}
         self.needs_reason = rules.is_late(saved, week_start, today)
-        self.saved = {}  # field name -> value now saved, after a refused concurrent edit
+        # After a refused concurrent edit: field name -> the value now saved, for the fields
+        # where it differs from what was typed (show_now_saved).
+        self.saved, self.saved_shown = {}, {}
         self.date_fields = {}  # code -> names of its date boxes, in order
         for measure in measures:
             self.fields[f"m_{measure.code}"] = CountField(label=measure.name)
@@ -213,6 +215,21 @@ class WeeklyReturnForm(forms.Form):
             return key
         return None
 
+    def show_now_saved(self, now_saved: dict) -> None:
+        """After a refused concurrent edit: note what is now saved under each field whose
+        saved value differs from what was typed (a field in error always differs). A blank
+        beds box keeps the saved beds, so it never differs."""
+        data = getattr(self, "cleaned_data", {})
+        typed = {"occupied_bed_days": data.get("occupied_bed_days")}
+        if data.get("beds") is not None:
+            typed["beds"] = data["beds"]
+        typed |= {f"m_{code}": value for code, value in data.get("counts", {}).items()}
+        self.saved = {
+            name: value for name, value in now_saved.items()
+            if name in self.errors or (name in typed and typed[name] != value)
+        }  # fmt: skip
+        self.saved_shown = dict.fromkeys(self.saved, True)
+
     def groups(self):
         """[(domain label, [row])] in catalogue order; a row has the measure, its count and
         'none' fields, and the value now saved when a concurrent edit was refused."""
@@ -226,7 +243,7 @@ class WeeklyReturnForm(forms.Form):
                     "field": self[name],
                     "none": self[f"none_{measure.code}"],
                     "saved": self.saved.get(name) if name in self.saved else None,
-                    "show_saved": bool(self.saved),
+                    "show_saved": name in self.saved,
                     "dates": [self[d] for d in self.date_fields[measure.code]],
                     "too_many": not self.date_fields[measure.code]
                     and str(self[name].value() or "").strip().isdigit()

@@ -142,6 +142,13 @@ def cross_field_errors(*, beds: int | None, occupied_bed_days: int | None, statu
         errors["occupied_bed_days"] = (
             "Enter the occupied bed days before submitting (a submitted return needs them)."
         )
+    return errors | sub_measure_errors(counts=counts, measures=measures)
+
+
+def sub_measure_errors(*, counts: Mapping[str, int], measures: Mapping) -> dict:
+    """A sub-measure is never above its parent (prone ≤ physical restraint): each one is
+    also counted there. Independent of the bed days, so it is found in the same round."""
+    errors = {}
     for code, value in counts.items():
         parent = measures[code].parent
         if parent is not None and parent.code in counts and value > counts[parent.code]:
@@ -220,15 +227,18 @@ def return_errors(
     # The rules across figures use the figures that are valid on their own, so every error
     # of a return is found in one round (never "fix these, then see the next").
     merged = merged_counts(saved, counts)
+    valid_counts = {code: value for code, value in merged.items() if code not in errors}
     if "occupied_bed_days" not in errors:
         cross = cross_field_errors(
             beds=None if "beds" in errors else beds,
             occupied_bed_days=occupied_bed_days,
             status=status,
-            counts={code: value for code, value in merged.items() if code not in errors},
+            counts=valid_counts,
             measures=measures,
         )
-        errors = cross | errors
+    else:  # bad bed days: the rules of the counts among themselves still apply
+        cross = sub_measure_errors(counts=valid_counts, measures=measures)
+    errors = cross | errors
     if "week_start" not in errors:
         errors |= incident_dates_errors(
             ward=ward, week_start=week_start, today=today, measures=measures,

@@ -162,10 +162,10 @@ def _after_concurrent_edit(request, error: ConcurrentEditError, form_kwargs, mea
     form = WeeklyReturnForm(data, **form_kwargs)
     form.is_valid()
     now_saved = _saved_values(error.weekly_return)
-    form.saved = {
+    form.show_now_saved({
         name: now_saved.get(name)
         for name in ["beds", "occupied_bed_days", *(f"m_{m.code}" for m in measures)]
-    }
+    })  # fmt: skip
     return form, str(error)
 
 

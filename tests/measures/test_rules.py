@@ -88,6 +88,14 @@ def test_it_finds_every_error_in_one_round():
     assert "cannot be more than physical restraint (1)" in found["prone_restraint"]
 
 
+@pytest.mark.parametrize("bed_days", [-1, 10_000, 141])
+def test_a_sub_measure_above_its_parent_is_found_with_a_bed_days_error(bed_days):
+    """Not in a second round, once the bed days are fixed."""
+    found = errors(occupied_bed_days=bed_days,
+                   counts={"physical_restraint": 1, "prone_restraint": 2})  # fmt: skip
+    assert set(found) == {"occupied_bed_days", "prone_restraint"}
+
+
 def test_it_keeps_bed_days_within_beds_times_seven_and_above_zero_with_incidents():
     assert "20 × 7 = 140" in errors(occupied_bed_days=141)["occupied_bed_days"]
     assert "cannot be 0 when incidents" in errors(
