@@ -16,7 +16,7 @@ from wards.models import Ward
 from . import rules
 from .errors import ConcurrentEditError, ImplausibleCountError, ReturnRefused
 from .models import IncidentDate, ReturnImport, WeeklyCount, WeeklyReturn
-from .selectors import measures_by_code, measures_for_ward
+from .selectors import measures_by_code, measures_required
 
 
 def saved_dates(weekly_return: WeeklyReturn) -> dict[str, tuple[datetime.date, ...]]:
@@ -106,7 +106,7 @@ def weekly_return_record(
     """
     incident_dates = incident_dates or {}
     # A code not collected has no count: any saved count goes (history keeps it).
-    counts = {**counts, **{code: None for code in not_collected or ()}}
+    counts = {**dict.fromkeys(not_collected or ()), **counts}
     measures = measures_by_code()
     weekly_return = _locked_return(ward, week_start)
     saved = saved_state(weekly_return)
@@ -120,7 +120,7 @@ def weekly_return_record(
         ward=ward, week_start=week_start, today=timezone.localdate(), beds=beds,
         occupied_bed_days=occupied_bed_days, status=status, counts=counts, measures=measures,
         saved=saved, reason=reason, incident_dates=incident_dates,
-        not_collected=not_collected, required=[m.code for m in measures_for_ward(ward)],
+        not_collected=not_collected, required=measures_required([ward])[ward.pk],
     )  # fmt: skip
     if errors:
         raise ReturnRefused(errors)

@@ -4,6 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from measures.models import Measure, WeeklyCount, WeeklyReturn
+from measures.selectors import measures_required
 from wards.models import Membership, Region, Trust, Ward
 
 
@@ -70,3 +71,9 @@ class WeeklyCountFactory(factory.django.DjangoModelFactory):
     weekly_return = factory.SubFactory(WeeklyReturnFactory)
     measure = factory.LazyFunction(lambda: Measure.objects.get(code="physical_restraint"))
     count = 1
+
+
+def answered(ward, **counts) -> dict:
+    """Counts of a complete return (every measure answered): those given, 0 for the ward's
+    other measures."""
+    return dict.fromkeys(measures_required([ward])[ward.pk], 0) | counts

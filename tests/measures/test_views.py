@@ -7,6 +7,7 @@ from django.utils import timezone
 from measures.models import Enrolment, Programme, WeeklyCount, WeeklyReturn
 from measures.services import weekly_return_record
 from mhsip.weeks import monday_of
+from tests.factories import answered
 
 pytestmark = pytest.mark.django_db
 
@@ -262,7 +263,7 @@ def test_it_sends_anonymous_users_to_sign_in(client, ward):
 def test_it_lists_this_week_and_overdue_weeks_on_the_ward_home(client, staff, enrolled):
     weekly_return_record(
         ward=enrolled, week_start=LAST_WEEK - datetime.timedelta(weeks=1), user=staff,
-        counts={}, occupied_bed_days=100, submit=True,
+        counts=answered(enrolled), occupied_bed_days=100, submit=True,
     )  # fmt: skip
     weekly_return_record(
         ward=enrolled, week_start=LAST_WEEK, user=staff, counts={}, occupied_bed_days=None
