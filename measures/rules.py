@@ -230,8 +230,10 @@ def answer_errors(*, status: str, counts: Mapping[str, int], not_collected: Coll
     `required` code (the ward's measures). `counts`: every count the return will hold."""
     errors = {}
     for code in not_collected:
-        if counts.get(code) is not None:
-            name = measures[code].name if code in measures else code
+        if code not in measures:
+            errors[code] = f"Unknown measure code {code!r}."
+        elif counts.get(code) is not None:
+            name = measures[code].name
             errors[code] = (
                 f"{name}: a count of {counts[code]} and 'not collected this week': give one."
             )
