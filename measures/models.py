@@ -143,6 +143,12 @@ class WeeklyReturn(models.Model):
         null=True, blank=True, help_text="Blank until known; the denominator of every rate."
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # The codes of the measures the ward said it did not collect this week: missing (no
+    # count), but a deliberate answer, so the return can be submitted (measures.rules).
+    not_collected = models.JSONField(
+        "not collected this week", default=list, db_default=[], blank=True,
+        help_text="Codes of the measures not collected this week (no count: missing).",
+    )  # fmt: skip
     # Optimistic locking: a save names the version it was read at and fails if it moved on.
     version = models.PositiveIntegerField(default=1)
     submitted_by = models.ForeignKey(
