@@ -55,8 +55,8 @@ def sync_targets(Programme, Measure) -> None:
         if programme is None or measure is None:
             continue
         fields = {k: v for k, v in spec.items() if k not in ("programme", "measure")}
-        Target.objects.get_or_create(programme=programme, measure=measure,
-                                     defaults={"deadline": programme.deadline, **fields})  # fmt: skip
+        fields.setdefault("deadline", programme.deadline)
+        Target.objects.get_or_create(programme=programme, measure=measure, defaults=fields)
         programme.measures.add(measure)
     for programme in programmes.values():
         for measure in programme.measures.all():

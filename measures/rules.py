@@ -18,6 +18,9 @@ from django.utils import dateformat
 
 from mhsip.weeks import MONDAY_MESSAGE, is_monday, week_end
 
+# A programme's target on a measure has its rules in measures/targets.py (pure, like these).
+from .targets import target_errors as target_errors
+
 SUBMITTED = "submitted"  # WeeklyReturn.Status values
 DRAFT = "draft"
 STATUSES = (SUBMITTED, DRAFT)

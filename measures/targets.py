@@ -104,20 +104,10 @@ def steps_errors(steps: Sequence[tuple[datetime.date, float]], deadline) -> list
     return errors
 
 
-def target_errors(*, direction: str, kind: str, percent, value, steps, deadline,
-                  confirmed: bool) -> dict[str, str]:  # fmt: skip
-    """Every rule of one target, `{field: message}` (fields as on `ProgrammeTarget`:
-    direction, kind, percent, value, steps, deadline). `steps` are typed (date, value) pairs.
-    A target that pulls against the direction (a +r% target on a decrease measure) is refused
-    unless `confirmed`; a reporting measure has no good direction, so it has no target."""
+def _amount_errors(kind: str, percent, value) -> dict[str, str]:
+    """The percentage of a reduce / increase target, the value of a fixed one; neither
+    given where it means nothing (a stray number would be silently ignored otherwise)."""
     errors = {}
-    if direction not in DIRECTIONS:
-        errors["direction"] = f"Direction must be one of {', '.join(DIRECTIONS)}."
-    if kind not in KINDS:
-        errors["kind"] = f"Target must be one of {', '.join(KINDS)}."
-        return errors
-    if deadline is None:
-        errors["deadline"] = "A target needs a deadline."
     if kind in (REDUCE, RAISE):
         top = MAX_REDUCE_PERCENT if kind == REDUCE else MAX_INCREASE_PERCENT
         if percent is None:
@@ -133,18 +123,42 @@ def target_errors(*, direction: str, kind: str, percent, value, steps, deadline,
             errors["value"] = "A target value cannot be negative."
     elif value is not None:
         errors["value"] = "A value belongs only to a fixed-value target."
+    return errors
+
+
+def _direction_error(direction: str, kind: str, confirmed: bool) -> str:
+    if direction == REPORTING and kind != NONE:
+        return ("A reporting measure has no good direction (more reports can mean better "
+                "reporting), so it has no target: choose 'No numeric target'.")  # fmt: skip
+    if KIND_DIRECTION.get(kind, direction) != direction and not confirmed:
+        better = "a decrease" if direction == DECREASE else "an increase"
+        return AGAINST_DIRECTION_MESSAGE.format(kind=kind, better=better)
+    return ""
+
+
+def target_errors(*, direction: str, kind: str, percent, value, steps, deadline,
+                  confirmed: bool) -> dict[str, str]:  # fmt: skip
+    """Every rule of one target, `{field: message}` (fields as on `ProgrammeTarget`:
+    direction, kind, percent, value, steps, deadline). `steps` are typed (date, value) pairs.
+    A target that pulls against the direction (a +r% target on a decrease measure) is refused
+    unless `confirmed`; a reporting measure has no good direction, so it has no target."""
+    errors = {}
+    if direction not in DIRECTIONS:
+        errors["direction"] = f"Direction must be one of {', '.join(DIRECTIONS)}."
+    if kind not in KINDS:
+        errors["kind"] = f"Target must be one of {', '.join(KINDS)}."
+        return errors
+    if deadline is None:
+        errors["deadline"] = "A target needs a deadline."
+    errors |= _amount_errors(kind, percent, value)
     if kind == TRAJECTORY:
         problems = steps_errors(steps or [], deadline)
         if problems:
             errors["steps"] = " ".join(problems)
     elif steps:
         errors["steps"] = "Steps belong only to a trajectory target."
-    if direction == REPORTING and kind != NONE:
-        errors["kind"] = ("A reporting measure has no good direction (more reports can mean "
-                          "better reporting), so it has no target: choose 'No numeric target'.")
-    elif KIND_DIRECTION.get(kind, direction) != direction and not confirmed:
-        better = "a decrease" if direction == DECREASE else "an increase"
-        errors["kind"] = AGAINST_DIRECTION_MESSAGE.format(kind=kind, better=better)
+    if message := _direction_error(direction, kind, confirmed):
+        errors["kind"] = message
     return errors
 
 

@@ -14,7 +14,7 @@ from .presentation import (
     COLOURS,
     RULE_LABELS,
     long_date,
-    number,
+    target_label,
 )
 
 NEUTRAL = {"special_cause_neutral_high", "special_cause_neutral_low"}
@@ -128,18 +128,42 @@ def _lines(view, axis) -> list[dict]:
     return traces
 
 
+def _trajectory_xy(target, axis) -> tuple[list, list]:
+    """A trajectory's steps as a stepped line over the chart's span: each step from its date
+    (the first step before the chart starts begins at the chart's start)."""
+    first, last = axis.xs[0], axis.xs[-1]
+    xs, ys = [], []
+    for day, value in target["steps"]:
+        if day > last:
+            break
+        if day <= first:
+            xs, ys = [first], [value]
+        else:
+            xs.append(day)
+            ys.append(value)
+    if xs:
+        xs.append(last)
+        ys.append(ys[-1])
+    return xs, ys
+
+
 def _targets(view, axis) -> list[dict]:
     traces = []
     for target in view.targets:
-        if target.get("value") is None:
+        if target.get("kind") == "trajectory" and not axis.by_event:
+            xs, ys = _trajectory_xy(target, axis)
+        elif target.get("value") is not None:
+            xs, ys = [axis.xs[0], axis.xs[-1]], [target["value"], target["value"]]
+        else:
             continue
-        label = (f"{target['reduction_percent']}% reduction target by "
-                 f"{long_date(target['deadline'])}: {number(target['value'])}")  # fmt: skip
+        if not xs:
+            continue
+        percent = target.get("percent") or target.get("reduction_percent") or 0
         traces.append({
-            "type": "scatter", "mode": "lines", "name": label,
-            "x": [axis.xs[0], axis.xs[-1]], "y": [target["value"], target["value"]],
-            "line": {"color": COLOURS["target"], "width": 1.5,
-                     "dash": "dot" if target["reduction_percent"] < 50 else "dashdot"},
+            "type": "scatter", "mode": "lines", "name": target_label(target),
+            "x": xs, "y": ys,
+            "line": {"color": COLOURS["target"], "width": 1.5, "shape": "hv",
+                     "dash": "dot" if percent and percent < 50 else "dashdot"},
             "hoverinfo": "name", "meta": {"target": True},
         })  # fmt: skip
     return traces

@@ -8,7 +8,15 @@ from collections import defaultdict
 from django.conf import settings
 from django.db.models import F, Q, Sum
 
-from measures.models import Enrolment, Measure, Programme, WeeklyCount, WeeklyReturn
+from measures import targets
+from measures.models import (
+    Enrolment,
+    Measure,
+    Programme,
+    ProgrammeTarget,
+    WeeklyCount,
+    WeeklyReturn,
+)
 from wards.models import Region, Trust, Ward
 
 from .models import ChartSetting, Scope
@@ -17,19 +25,42 @@ from .specs import ChartConfig, TargetLine
 SUBMITTED = WeeklyReturn.Status.SUBMITTED
 
 
+def _covering(programmes: list[Programme], measure_id: int, chosen_id=None) -> list:
+    """The programmes' targets on a measure, the chosen programme's (else the latest
+    deadline's) first."""
+    covering = [(p, p.targets_cached[measure_id]) for p in programmes
+                if measure_id in p.targets_cached]  # fmt: skip
+    covering.sort(key=lambda pt: (pt[0].pk != chosen_id, -pt[1].deadline.toordinal(), pt[0].name))
+    return [t for _, t in covering]
+
+
+def _target_line(programme_name: str, t: ProgrammeTarget) -> TargetLine:
+    return TargetLine(programme_name, t.percent, t.deadline, kind=t.kind, value=t.value,
+                      steps=tuple(t.typed_steps()))  # fmt: skip
+
+
 def _targets(programmes: list[Programme], measure_id: int, chosen_id=None) -> tuple:
-    """The programme targets covering a measure, the chosen (or latest-deadline) one first."""
-    covering = [
-        p for p in programmes if p.reduction_percent and measure_id in p.measure_ids_cached
-    ]
-    covering.sort(key=lambda p: (p.pk != chosen_id, -p.deadline.toordinal(), p.name))
-    return tuple(TargetLine(p.name, p.reduction_percent, p.deadline) for p in covering)
+    """The numeric targets covering a measure as chart lines, the one that applies first."""
+    names = {p.pk: p.name for p in programmes}
+    return tuple(_target_line(names[t.programme_id], t)
+                 for t in _covering(programmes, measure_id, chosen_id)
+                 if t.kind != targets.NONE)  # fmt: skip
+
+
+def _direction(programmes: list[Programme], measure: Measure, chosen_id=None) -> str:
+    """The engine's improvement direction: that of the target that applies (a reporting
+    measure has none: "neutral"), else the measure's own."""
+    covering = _covering(programmes, measure.pk, chosen_id)
+    if covering:
+        return targets.ENGINE_DIRECTION[covering[0].direction]
+    return measure.improvement
 
 
 def programmes_with_measures() -> list[Programme]:
-    programmes = list(Programme.objects.prefetch_related("measures"))
+    programmes = list(Programme.objects.prefetch_related("measures", "targets"))
     for p in programmes:
         p.measure_ids_cached = {m.pk for m in p.measures.all()}
+        p.targets_cached = {t.measure_id: t for t in p.targets.all()}
     return programmes
 
 
@@ -61,7 +92,9 @@ def ward_configs(
             configs[ward_id, measure.pk] = ChartConfig(
                 chart_type=setting.chart_type if setting else "auto",
                 period=setting.period if setting else "auto",
-                improvement=measure.improvement,
+                improvement=_direction(
+                    ward_programmes, measure, setting.programme_id if setting else None
+                ),
                 baseline_start=setting.baseline_start if setting else None,
                 baseline_weeks=(setting and setting.baseline_weeks) or default_weeks,
                 breaks=tuple((b.starts_on, b.reason) for b in setting.breaks.all())
@@ -77,7 +110,7 @@ def ward_configs(
 def aggregate_config(measure: Measure, programmes: list[Programme]) -> ChartConfig:
     return ChartConfig(
         chart_type="auto",
-        improvement=measure.improvement,
+        improvement=_direction(programmes, measure),
         baseline_weeks=default_baseline_weeks(),
         targets=_targets(programmes, measure.pk),
     )

@@ -23,8 +23,9 @@ from spc.engine.codes import CLASSIFICATIONS
 from spc.engine.rules import rule_names
 
 from .models import StoredChart, StoredView
+from .target_outcome import deadline_outcome
 
-STORE_VERSION = 4
+STORE_VERSION = 5
 DECIMALS = 4
 CLASS_CODE = {name: code for code, name in CLASSIFICATIONS.items()}
 LINES = ("centre", "lower", "upper", "lower_2sigma", "upper_2sigma")
@@ -66,6 +67,11 @@ class ViewSummary:
     latest_date: str | None
     # Anhøj's run rules on the latest phase (run charts): longest run, crossings, signal.
     runs: dict | None = None
+    # Once the primary target's deadline has passed: the recent value then, the target due
+    # then, and whether it was met (spc.target_outcome).
+    deadline_value: float | None = None
+    deadline_target: float | None = None
+    deadline_met: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -129,7 +135,7 @@ def _runs(result) -> dict | None:
             "crossings_min": runs.crossings_min}  # fmt: skip
 
 
-def _summary_payload(result, choice, targets, rates: bool) -> dict:
+def _summary_payload(result, choice, targets, rates: bool, primary=None) -> dict:
     s = result.summary
     statistic = choice.statistic if choice else "rate"
     target = s.target
@@ -161,26 +167,25 @@ def _summary_payload(result, choice, targets, rates: bool) -> dict:
         "deadline_passed": target.deadline_passed if target else None,
         "latest_date": s.latest_date,
         "runs": _runs(result) if run_chart else None,
+        **deadline_outcome(result, primary, statistic != "rate"),
         "targets": targets,
     }
 
 
 def target_lines(targets, summary, statistic: str) -> list[dict]:
-    """Each programme target as a line on this view: the baseline centre reduced by its
-    percentage, or, on a chart of gaps between incidents, lengthened (a lower incident rate
-    means longer gaps: centre / (1 − r), as the engine computes the target there)."""
-    centre = summary.baseline_centre
+    """Each programme target as a line on this view (TargetLine.value_on): the baseline centre
+    reduced or increased by its percentage (on a chart of gaps between incidents, the gaps
+    lengthened or shortened as the engine computes them), a fixed value, or a trajectory's
+    steps; `value` is what is due at the latest point."""
+    centre, gaps = summary.baseline_centre, statistic != "rate"
+    latest = datetime.date.fromisoformat(summary.latest_date) if summary.latest_date else None
     lines = []
     for t in targets:
-        r = t.reduction_percent / 100
-        if centre is None:
-            value = None
-        elif statistic == "rate":
-            value = centre * (1 - r)
-        else:
-            value = centre / (1 - r) if r < 1 else None
-        lines.append({"programme": t.programme, "reduction_percent": t.reduction_percent,
-                      "deadline": t.deadline.isoformat(), "value": _opt(value)})  # fmt: skip
+        value = t.value_on(latest, centre, gaps) if latest else None
+        steps = [] if gaps else [[d.isoformat(), _opt(v)] for d, v in t.steps]
+        lines.append({"programme": t.programme, "kind": t.kind, "percent": t.percent,
+                      "deadline": t.deadline.isoformat(), "value": _opt(value),
+                      "steps": steps})  # fmt: skip
     return lines
 
 
@@ -210,7 +215,7 @@ def view_payload(auto_result, series, targets, breaks, *, rates: bool) -> dict:
     periods = choice.periods if choice is not None and choice.period != "week" else None
     statistic = choice.statistic if choice else "rate"
     lines = target_lines(targets, result.summary, statistic)
-    summary = _summary_payload(result, choice, lines, rates)
+    summary = _summary_payload(result, choice, lines, rates, targets[0] if targets else None)
     return {
         "v": STORE_VERSION,
         "first": dates[0] if dates else None,
