@@ -37,6 +37,11 @@ class ChartPanel:
         return self.view.summary.assurance_icon if self.view else None
 
     @property
+    def coverage(self) -> str:
+        """Aggregates: how many enrolled wards the latest point sums, where the mix changed."""
+        return presentation.coverage_line(self.view)
+
+    @property
     def dom_id(self) -> str:
         return f"chart-{self.measure.code}"
 
@@ -174,6 +179,7 @@ class TrustComparison:
     target_value: float | None
     percent_complete: int | None
     unit: str = ""
+    coverage: str = ""  # how many enrolled wards the latest point sums (presentation)
 
     @property
     def data_id(self) -> str:
@@ -225,7 +231,7 @@ def region_comparison(region, measure: Measure, today: datetime.date, weeks: int
             recent_value=s and s.recent_value, percent_change=s and s.percent_change,
             variation_icon=s and s.variation_icon, assurance_icon=s and s.assurance_icon,
             target_value=s and s.target_value, percent_complete=complete.get(trust.pk),
-            unit=s.unit if s else "",
+            unit=s.unit if s else "", coverage=presentation.coverage_line(view),
         ))  # fmt: skip
     return rows
 

@@ -14,6 +14,7 @@ from .presentation import (
     COLOURS,
     RULE_LABELS,
     long_date,
+    mix_change_label,
     target_label,
 )
 
@@ -40,7 +41,9 @@ def _hover_text(view, i: int) -> str:
     parts = []
     if view.weeks_in_period and view.weeks_present[i] < view.weeks_in_period[i]:
         parts.append(f"{view.weeks_present[i]:g} of {view.weeks_in_period[i]:g} weeks reported")
-    if view.contributors:
+    if view.contributors and view.enrolled:
+        parts.append(f"{view.contributors[i]} of {view.enrolled[i]} enrolled wards reported")
+    elif view.contributors:
         parts.append(f"{view.contributors[i]} wards reported")
     label = CLASSIFICATION_LABELS.get(view.classification[i], "Special cause (neither better "
                                       "nor worse)")  # fmt: skip
@@ -181,6 +184,11 @@ def _marks(view, axis, change_ideas) -> tuple[list, list]:
             shapes.append(_vline(axis.at(item["date"]), "#425563", "solid"))
             annotations.append(_label(axis.at(item["date"]), f"New phase: {plain(item['reason'])}",
                                       "left"))  # fmt: skip
+    for change in view.mix_changes:
+        if axis.inside(change["date"]):
+            shapes.append(_vline(axis.at(change["date"]), "#768692", "dash"))
+            annotations.append(_label(axis.at(change["date"]), mix_change_label(change), "left",
+                                      y=0.76))  # fmt: skip
     for idea in change_ideas:
         # An idea outside the chart's span (or dated in the future) would stretch the axis.
         if axis.inside(idea["date"]):

@@ -134,6 +134,38 @@ def plain_summary(name: str, view) -> str:
     return f"{sentence} Chart: {s.reason}."
 
 
+def _mix_words(change: dict) -> str:
+    parts = [f"{change['joined']} joined" if change["joined"] else "",
+             f"{change['left']} left" if change["left"] else ""]  # fmt: skip
+    return ", ".join(p for p in parts if p)
+
+
+def mix_change_label(change: dict) -> str:
+    """A change of the enrolled wards, as a chart annotation: "Ward mix changed: 4 joined,
+    1 left"."""
+    return f"Ward mix changed: {_mix_words(change)}"
+
+
+def coverage_line(view) -> str:
+    """Under an aggregate chart: how many enrolled wards its latest point sums, and where the
+    mix of wards changed ("" for a ward's own chart)."""
+    if view is None or not view.contributors:
+        return ""
+    last = next((i for i in range(len(view) - 1, -1, -1) if view.value[i] is not None), None)
+    if last is None:
+        return ""
+    reported = view.contributors[last]
+    of = f" of {view.enrolled[last]} enrolled" if view.enrolled else ""
+    text = (f"The latest point ({point_label(view.dates[last], view.summary.period)}) sums "
+            f"{reported}{of} wards")  # fmt: skip
+    if view.mix_changes:
+        marks = "; ".join(f"{week_label(c['date'])} ({_mix_words(c)})"
+                          for c in view.mix_changes)  # fmt: skip
+        text += (f". The mix of enrolled wards changed by more than the set share at: {marks}"
+                 " (dashed lines): a step there may be the mix of wards, not a change in care")
+    return text + "."
+
+
 def _runs_phrase(runs: dict | None) -> str:
     if not runs or not runs.get("signal"):
         return "no control limits, so no special cause icon; the run rules find no pattern"

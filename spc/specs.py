@@ -38,6 +38,10 @@ class WeeklySeries:
     # dated; None otherwise, and `undated_weeks` says how many weeks lack dates.
     events: np.ndarray | None = None
     undated_weeks: int = 0
+    # Aggregates: the wards enrolled (and open) each week, and the weeks the enrolled mix
+    # changed by more than the setting's share (spc.coverage.mix_changes).
+    enrolled: np.ndarray | None = None
+    mix_changes: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -111,6 +115,8 @@ def start_at(series: WeeklySeries, start: datetime.date | None) -> WeeklySeries:
         counts=series.counts[keep],
         bed_days=series.bed_days[keep],
         contributors=None if series.contributors is None else series.contributors[keep],
+        enrolled=None if series.enrolled is None else series.enrolled[keep],
+        mix_changes=tuple(m for m in series.mix_changes if m["date"] >= start.isoformat()),
         events=events,
     )
 
@@ -194,8 +200,9 @@ def series_hash(series: WeeklySeries, config: ChartConfig, extra: str = "") -> s
     times faster than hashing the engine's JSON spec, which the recompute only builds for the
     charts whose hash changed."""
     digest = hashlib.sha256()
-    digest.update(f"{ENGINE_VERSION}|{extra}|{config!r}|".encode())
+    digest.update(f"{ENGINE_VERSION}|{extra}|{config!r}|{series.mix_changes!r}|".encode())
     digest.update((series.weeks[0].isoformat() if series.weeks else "").encode())
-    for array in (series.counts, series.bed_days, series.contributors, series.events):
+    for array in (series.counts, series.bed_days, series.contributors, series.events,
+                  series.enrolled):
         digest.update(b"|" if array is None else np.ascontiguousarray(array).tobytes())
     return digest.hexdigest()

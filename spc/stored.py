@@ -98,6 +98,8 @@ class ChartView:
     event_number: tuple[int, ...] | None
     targets: tuple[dict, ...]
     breaks: tuple[dict, ...]
+    enrolled: tuple[int, ...] | None = None  # aggregates: wards enrolled per point
+    mix_changes: tuple[dict, ...] = ()  # {"date", "joined", "left"} (spc.coverage)
 
     @property
     def is_rate(self) -> bool:
@@ -193,16 +195,25 @@ def _dates(points, choice) -> list[str]:
     return [str(d) for d in points.date] if points.date is not None else []
 
 
-def _contributors(series, choice) -> list | None:
-    """Wards that reported each point: per week, or the fewest of a period's weeks."""
-    if series.contributors is None or choice is None or choice.period == "event":
+def _per_point(weekly, choice, fewest: bool) -> list | None:
+    """A weekly ward count per point: per week, or a period's fewest (or most) of its weeks."""
+    if weekly is None or choice is None or choice.period == "event":
         return None
     if choice.period == "week" or choice.periods is None:
-        return [int(c) for c in series.contributors]
+        return [int(c) for c in weekly]
     agg = choice.periods
-    fewest = np.full(len(agg.starts), np.iinfo(np.int64).max)
-    np.minimum.at(fewest, agg.week_period, series.contributors)
-    return [int(c) for c in fewest.tolist()]
+    if fewest:
+        out = np.full(len(agg.starts), np.iinfo(np.int64).max)
+        np.minimum.at(out, agg.week_period, weekly)
+    else:
+        out = np.zeros(len(agg.starts), dtype=np.int64)
+        np.maximum.at(out, agg.week_period, weekly)
+    return [int(c) for c in out.tolist()]
+
+
+def _contributors(series, choice) -> list | None:
+    """Wards that reported each point: per week, or the fewest of a period's weeks."""
+    return _per_point(series.contributors, choice, fewest=True)
 
 
 def view_payload(auto_result, series, targets, breaks, *, rates: bool) -> dict:
@@ -233,6 +244,9 @@ def view_payload(auto_result, series, targets, breaks, *, rates: bool) -> dict:
         "weeks_present": None if periods is None else periods.weeks_present.tolist(),
         "weeks_in_period": None if periods is None else periods.weeks_in_period.tolist(),
         "contributors": _contributors(series, choice),
+        # Wards enrolled per point (a period's most), and where their mix changed.
+        "enrolled": _per_point(series.enrolled, choice, fewest=False),
+        "mix_changes": list(series.mix_changes),
         "event_number": None if choice is None or choice.event_number is None
         else choice.event_number.tolist(),
         "summary": summary,
@@ -290,6 +304,8 @@ def read_view(payload: dict | None) -> ChartView | None:
         event_number=_tuple(payload["event_number"]),
         targets=targets,
         breaks=tuple(payload["breaks"]),
+        enrolled=_tuple(payload.get("enrolled")),
+        mix_changes=tuple(payload.get("mix_changes") or ()),
     )
 
 
