@@ -15,7 +15,14 @@ import numpy as np
 from django.conf import settings
 from django.db.models import Count, F, Min, Sum
 
-from measures.models import Enrolment, IncidentDate, Programme, WeeklyCount, WeeklyReturn
+from measures.models import (
+    Enrolment,
+    IncidentDate,
+    LocalMeasure,
+    Programme,
+    WeeklyCount,
+    WeeklyReturn,
+)
 from mhsip.weeks import latest_complete_week, monday_of, weeks_between
 from wards.models import Ward
 
@@ -210,6 +217,15 @@ def enrolment_spans(wards, measure_ids) -> dict[int, list[tuple]]:
     spans = defaultdict(list)
     for (measure_id, ward_id), joined in first.items():
         spans[measure_id].append((joined, closes[ward_id]))
+    # A local measure's enrolled wards, from when each joined a programme (else throughout).
+    joined = dict(Enrolment.objects.filter(ward__in=wards).values("ward_id")
+                  .annotate(first=Min("joined_on")).values_list("ward_id", "first"))  # fmt: skip
+    rows = LocalMeasure.wards.through.objects.filter(
+        localmeasure_id__in=measure_ids, ward__in=wards
+    ).values_list("localmeasure_id", "ward_id", "ward__active_to")
+    for measure_id, ward_id, active_to in rows:
+        spans[measure_id].append((joined.get(ward_id, datetime.date.min),
+                                  monday_of(active_to) if active_to else None))  # fmt: skip
     return spans
 
 

@@ -11,6 +11,7 @@ from django.db.models import F, Q, Sum
 from measures import targets
 from measures.models import (
     Enrolment,
+    LocalMeasure,
     Measure,
     Programme,
     ProgrammeTarget,
@@ -54,6 +55,34 @@ def _direction(programmes: list[Programme], measure: Measure, chosen_id=None) ->
     if covering:
         return targets.ENGINE_DIRECTION[covering[0].direction]
     return measure.improvement
+
+
+def local_measure_scopes() -> dict[int, tuple[int, frozenset[int]]]:
+    """measure id -> (trust id, enrolled ward ids) of every local measure (one query: a row
+    per enrolled ward, one with no ward for a measure without any)."""
+    trusts, wards = {}, defaultdict(set)
+    for measure_id, trust_id, ward_id in LocalMeasure.objects.values_list(
+        "pk", "trust_id", "wards"
+    ):
+        trusts[measure_id] = trust_id
+        if ward_id is not None:
+            wards[measure_id].add(ward_id)
+    return {m: (trust_id, frozenset(wards[m])) for m, trust_id in trusts.items()}
+
+
+def charted_on_ward(measure_id: int, ward: Ward, local: dict) -> bool:
+    """National measures are charted on every ward; a local one on its trust's enrolled wards."""
+    if measure_id not in local:
+        return True
+    trust_id, ward_ids = local[measure_id]
+    return trust_id == ward.trust_id and ward.pk in ward_ids
+
+
+def charted_on_scope(measure_id: int, scope: str, scope_id: int, local: dict) -> bool:
+    """A local measure is summed into its own trust's chart, never a region's or the nation's."""
+    if measure_id not in local:
+        return True
+    return scope == Scope.TRUST and local[measure_id][0] == scope_id
 
 
 def programmes_with_measures() -> list[Programme]:
