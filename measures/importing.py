@@ -52,7 +52,8 @@ class FileRefused(Exception):
 
 def template_columns() -> list[str]:
     return FIXED_COLUMNS + list(
-        Measure.objects.filter(is_active=True)
+        # National measures only: one trust's local measures are no other trust's business.
+        Measure.objects.filter(is_active=True, local__isnull=True)
         .order_by("display_order")
         .values_list("code", flat=True)
     )

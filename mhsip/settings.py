@@ -297,6 +297,14 @@ MHSIP_DEFAULT_BASELINE_WEEKS = envint("MHSIP_DEFAULT_BASELINE_WEEKS", "20")
 # A weekly count above this many per 1,000 occupied bed days (beds × 7 when bed days are blank)
 # is probably a typing slip: the return form and the importer ask for confirmation.
 MHSIP_IMPLAUSIBLE_PER_1000_BED_DAYS = envint("MHSIP_IMPLAUSIBLE_PER_1000_BED_DAYS", "500")
+# Trust, region and national charts mark the week the mix of enrolled wards has changed (wards
+# joined or left since the last mark) by more than this share of the wards then contributing:
+# a step there may be the mix, not the care (spc/coverage.py).
+MHSIP_COVERAGE_CHANGE_PERCENT = envint("MHSIP_COVERAGE_CHANGE_PERCENT", "20")
+if not 1 <= MHSIP_COVERAGE_CHANGE_PERCENT <= 100:
+    raise ImproperlyConfigured(
+        f"MHSIP_COVERAGE_CHANGE_PERCENT must be 1 to 100, not {MHSIP_COVERAGE_CHANGE_PERCENT}"
+    )
 
 LOGGING = {
     "version": 1,

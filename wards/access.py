@@ -217,3 +217,20 @@ def get_scope_for_user(user, scope: str, scope_id: int | None):
     if scope not in getters or not scope_id:
         raise Http404(f"No such {scope if scope in getters else 'chart'}.")
     return getters[scope](user, scope_id)[0]
+
+
+def get_trust_for_member(user, trust_id, *, manage: bool = False) -> tuple[Trust, bool]:
+    """A trust's own pages that its ward staff know exist (its local measures): the trust and
+    whether the user manages it. 404 when the user has nothing in the trust; 403 for ward
+    staff of its wards (they read their wards, not the trust's pages) and, when `manage`, for
+    those who only read it (facilitators)."""
+    trust = Trust.objects.select_related("region").filter(pk=trust_id).first()
+    if trust is None:
+        raise Http404("No such trust.")
+    ids = {"trust_id": trust.pk, "region_id": trust.region_id}
+    can_manage = _grants(user, "manage", **ids)
+    if can_manage or (not manage and _grants(user, "read", **ids)):
+        return trust, can_manage
+    if _grants(user, "read", **ids) or wards_visible_to(user).filter(trust_id=trust.pk).exists():
+        raise PermissionDenied("Only the trust's QI lead can change the trust's own measures.")
+    raise Http404("No such trust.")
