@@ -13,7 +13,7 @@ function drawAll() {
   document.body.dataset.chartsReady = "true";
 }
 
-// plotly.min.js is a deferred classic script; it has run before module scripts execute.
+// plotly-basic.min.js is a deferred classic script; it has run before module scripts execute.
 if (window.Plotly) {
   drawAll();
 } else {
