@@ -10,7 +10,7 @@ from measures.models import ChangeIdea, Measure
 from mhsip.weeks import latest_complete_week
 from wards.models import Trust, Ward
 
-from . import figures, icons, presentation
+from . import figures, icons, presentation, selectors
 from .models import Scope, StoredChart
 from .period_views import charts_with_view
 from .stored import ChartView
@@ -174,6 +174,8 @@ class TrustComparison:
     target_value: float | None
     percent_complete: int | None
     unit: str = ""
+    # Its rate per 1,000 occupied bed days over the page's period, as the funnel counts it.
+    period_rate: float | None = None
 
     @property
     def data_id(self) -> str:
@@ -212,6 +214,9 @@ def region_comparison(region, measure: Measure, today: datetime.date, weeks: int
     complete = completeness.submitted_share_by_trust(
         Ward.objects.filter(trust__region=region), first=first, last=last
     )
+    rates = {u["id"]: u["count"] / u["bed_days"] * 1000
+             for u in selectors.funnel_units(region, measure, first, last, "trust")
+             if u["bed_days"]}  # fmt: skip
     views = {t.pk: stored.view.get((t.pk, measure.pk)) for t in trusts}
     shared = _shared_range(views.values())
     rows = []
@@ -225,7 +230,7 @@ def region_comparison(region, measure: Measure, today: datetime.date, weeks: int
             recent_value=s and s.recent_value, percent_change=s and s.percent_change,
             variation_icon=s and s.variation_icon, assurance_icon=s and s.assurance_icon,
             target_value=s and s.target_value, percent_complete=complete.get(trust.pk),
-            unit=s.unit if s else "",
+            unit=s.unit if s else "", period_rate=rates.get(trust.pk),
         ))  # fmt: skip
     return rows
 
