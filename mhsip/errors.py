@@ -5,8 +5,8 @@ API's JSON error body instead."""
 
 import sys
 
-from django.db import InterfaceError, OperationalError
 from django.core.exceptions import PermissionDenied
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader

@@ -15,8 +15,8 @@ def header(client, path=None):
 
 
 def sign_in(client, username):
-    return client.post(reverse("login"), {"username": username, "password": "correct-horse-battery"},
-                       follow=True)  # fmt: skip
+    body = {"username": username, "password": "correct-horse-battery"}
+    return client.post(reverse("login"), body, follow=True)
 
 
 def test_each_persona_lands_on_the_page_of_their_job(client, staff, qi_lead, facilitator, trust):
