@@ -11,6 +11,7 @@ from mhsip.weeks import latest_complete_week
 from wards.models import Trust, Ward
 
 from . import figures, icons, presentation, selectors
+from .compact import figure_json
 from .models import Scope, StoredChart
 from .period_views import charts_with_view
 from .stored import ChartView
@@ -39,6 +40,10 @@ class ChartPanel:
     @property
     def dom_id(self) -> str:
         return f"chart-{self.measure.code}"
+
+    @property
+    def figure_json(self):
+        return figure_json(self.figure)
 
     @property
     def data_id(self) -> str:
@@ -180,6 +185,10 @@ class TrustComparison:
     @property
     def data_id(self) -> str:
         return f"trust-{self.trust.pk}-data"
+
+    @property
+    def figure_json(self):
+        return figure_json(self.figure)
 
     @property
     def variation_svg(self):

@@ -5,6 +5,7 @@ per unit for the table under it. Pure: units in (spc.selectors.funnel_units), no
 
 from dataclasses import dataclass
 
+from .compact import figure_json
 from .funnel import (
     Dispersion,
     funnel_curve_exposures,
@@ -64,6 +65,10 @@ class FunnelPlot:
     rows: list[FunnelRow]
     outliers: list[FunnelRow]
     labelled: bool  # outliers named on the plot itself (not crowded)
+
+    @property
+    def figure_json(self):
+        return figure_json(self.figure)
 
 
 def choose_method(choice: str, dispersion: Dispersion) -> str:
