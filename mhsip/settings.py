@@ -143,7 +143,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+# The page of the user's job: their wards, their trust's matrix or their region (audit.views.start).
+LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "login"
 
 # Shared ward PCs: a session ends after inactivity, not only when the browser closes.

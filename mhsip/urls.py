@@ -4,6 +4,8 @@ from django.urls import include, path
 
 admin.site.site_header = "MHSIP measurement admin"
 admin.site.site_title = "MHSIP admin"
+handler403 = "mhsip.errors.permission_denied"
+handler404 = "mhsip.errors.page_not_found"
 handler500 = "mhsip.errors.server_error"
 
 urlpatterns = [

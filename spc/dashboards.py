@@ -10,7 +10,8 @@ from measures.models import Measure
 from mhsip.weeks import latest_complete_week
 from wards.models import Trust, Ward
 
-from . import figures, icons, presentation
+from . import figures, icons, presentation, selectors
+from .compact import figure_json
 from .models import Scope, StoredChart
 from .period_views import charts_with_view
 from .stored import ChartView
@@ -57,6 +58,10 @@ class ChartPanel:
     @property
     def dom_id(self) -> str:
         return f"chart-{self.measure.code}"
+
+    @property
+    def figure_json(self):
+        return figure_json(self.figure)
 
     @property
     def data_id(self) -> str:
@@ -206,10 +211,16 @@ class TrustComparison:
     percent_complete: int | None
     unit: str = ""
     coverage: str = ""  # how many enrolled wards the latest point sums (presentation)
+    # Its rate per 1,000 occupied bed days over the page's period, as the funnel counts it.
+    period_rate: float | None = None
 
     @property
     def data_id(self) -> str:
         return f"trust-{self.trust.pk}-data"
+
+    @property
+    def figure_json(self):
+        return figure_json(self.figure)
 
     @property
     def variation_svg(self):
@@ -244,6 +255,9 @@ def region_comparison(region, measure: Measure, today: datetime.date, weeks: int
     complete = completeness.submitted_share_by_trust(
         Ward.objects.filter(trust__region=region), first=first, last=last
     )
+    rates = {u["id"]: u["count"] / u["bed_days"] * 1000
+             for u in selectors.funnel_units(region, measure, first, last, "trust")
+             if u["bed_days"]}  # fmt: skip
     views = {t.pk: stored.view.get((t.pk, measure.pk)) for t in trusts}
     shared = _shared_range(views.values())
     rows = []
@@ -258,6 +272,7 @@ def region_comparison(region, measure: Measure, today: datetime.date, weeks: int
             variation_icon=s and s.variation_icon, assurance_icon=s and s.assurance_icon,
             target_value=s and s.target_value, percent_complete=complete.get(trust.pk),
             unit=s.unit if s else "", coverage=presentation.coverage_line(view),
+            period_rate=rates.get(trust.pk),
         ))  # fmt: skip
     return rows
 
