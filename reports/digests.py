@@ -63,8 +63,12 @@ def changes(before: dict, after: dict, where: list, scope_kind: str) -> tuple[li
 
 def _previous(user, scope) -> dict:
     field = "trust" if isinstance(scope, Trust) else "region"
-    last = (SentMessage.objects.filter(kind=Kind.DIGEST, user=user, **{field: scope})
-            .exclude(status=SentMessage.Status.SKIPPED).order_by("-created_at").first())  # fmt: skip
+    last = (
+        SentMessage.objects.filter(kind=Kind.DIGEST, user=user, **{field: scope})
+        .exclude(status=SentMessage.Status.SKIPPED)
+        .order_by("-created_at")
+        .first()
+    )
     return last.signals if last else {}
 
 

@@ -7,6 +7,7 @@ progress to the database between images, which Django refuses inside an event lo
 browser lives on an event loop in a thread of its own and `png()` waits for each image."""
 
 import asyncio
+import contextlib
 import copy
 import threading
 
@@ -77,10 +78,9 @@ class ChartImages:
 
     def __exit__(self, *exc):
         if self.kaleido is not None:
-            try:
+            # Closing a browser that already died: nothing left to do.
+            with contextlib.suppress(ImageError):
                 self._run(self.kaleido.close(), 20)
-            except ImageError:
-                pass  # closing a browser that already died: nothing left to do
             self.kaleido = None
         if self.loop is not None:
             self.loop.call_soon_threadsafe(self.loop.stop)

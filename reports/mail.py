@@ -10,6 +10,7 @@ import logging
 import smtplib
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
@@ -52,7 +53,9 @@ def unsubscribe_url(user_id: int, kind: str) -> str:
 
 
 def unsubscribe(*, user_id: int, kind: str) -> None:
-    Unsubscribe.objects.get_or_create(user_id=user_id, kind=kind)
+    """Record the opt-out (a token of a user since deleted has no one to opt out)."""
+    if get_user_model().objects.filter(pk=user_id).exists():
+        Unsubscribe.objects.get_or_create(user_id=user_id, kind=kind)
 
 
 def is_unsubscribed(user, kind: str) -> bool:
@@ -92,7 +95,8 @@ def message_send(*, message_id: int, last_try: bool) -> bool:
     """Send a queued message; True when it failed and should be tried again."""
     message = SentMessage.objects.select_related("user").filter(pk=message_id).first()
     if message is None or message.status not in (
-        SentMessage.Status.QUEUED, SentMessage.Status.RETRYING
+        SentMessage.Status.QUEUED,
+        SentMessage.Status.RETRYING,
     ):
         return False
     if message.user is not None and is_unsubscribed(message.user, message.kind):

@@ -63,9 +63,7 @@ class BoardPack(models.Model):
                 name="pack_month_first_day",
                 violation_error_message="A pack's month is given by its first day.",
             ),
-            models.CheckConstraint(
-                condition=Q(progress__lte=100), name="pack_progress_percent"
-            ),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="pack_progress_percent"),
         ]
 
     def __str__(self):
@@ -121,7 +119,10 @@ class ReminderSchedule(models.Model):
     second_after_days = models.PositiveSmallIntegerField(
         "second reminder after (days)",
         default=2,
-        validators=[MinValueValidator(1, "At least 1 day."), MaxValueValidator(5, "At most 5 days.")],
+        validators=[
+            MinValueValidator(1, "At least 1 day."),
+            MaxValueValidator(5, "At most 5 days."),
+        ],
         help_text="The second reminder copies the trust's QI leads.",
     )
     digest_on = models.BooleanField("send the weekly digest", default=True)

@@ -52,12 +52,15 @@ def html_to_pdf(html: str, chromium: str | None = None) -> bytes:
         try:
             run = subprocess.run(command, capture_output=True, timeout=TIMEOUT, check=False)
         except FileNotFoundError:
-            raise PrintError(f"Chromium was not found at {command[0]} (REPORTS_CHROMIUM).") from None
+            where = command[0]
+            raise PrintError(f"Chromium was not found at {where} (REPORTS_CHROMIUM).") from None
         except subprocess.TimeoutExpired:
             raise PrintError(f"Chromium did not print the pack within {TIMEOUT} s.") from None
         if run.returncode != 0 or not out.exists() or out.stat().st_size == 0:
             tail = run.stderr.decode(errors="replace").strip().splitlines()[-1:] or [""]
-            raise PrintError(f"Chromium could not print the pack (exit {run.returncode}): {tail[0]}")
+            raise PrintError(
+                f"Chromium could not print the pack (exit {run.returncode}): {tail[0]}"
+            )
         return out.read_bytes()
 
 

@@ -30,8 +30,10 @@ def variation_code(icon: str | None) -> tuple[str, str]:
         return "CC", "#7f7f7f"
     kind, side = icon.split("_", 1)
     letter = {"improvement": "I", "concern": "C"}.get(kind, "N")
-    colour = {"improvement": COLOURS["special_cause_improvement"],
-              "concern": COLOURS["special_cause_concern"]}.get(kind, COLOURS["special_cause_neutral"])  # fmt: skip
+    colour = {
+        "improvement": COLOURS["special_cause_improvement"],
+        "concern": COLOURS["special_cause_concern"],
+    }.get(kind, COLOURS["special_cause_neutral"])
     return f"{letter}{side[0].upper()}", colour
 
 
@@ -82,8 +84,8 @@ def _matrix_slide(prs, content):
     head = ["Measure", "Latest", "Target", "Variation / assurance", "Coverage", *content.units]
     rows, cols = len(content.lines) + 1, len(head)
     height = Inches(0.3) * rows
-    shape = slide.shapes.add_table(rows, cols, Inches(0.4), Inches(1.15), WIDE - Inches(0.8), height)
-    table = shape.table
+    left, top = Inches(0.4), Inches(1.15)
+    table = slide.shapes.add_table(rows, cols, left, top, WIDE - Inches(0.8), height).table
     fixed = [Inches(2.3), Inches(1.9), Inches(0.8), Inches(1.2), Inches(1.1)]
     spare = (WIDE - Inches(0.8) - sum(fixed)) // max(1, len(content.units))
     for i, width in enumerate(fixed + [Emu(spare)] * len(content.units)):
@@ -113,8 +115,8 @@ def _matrix_slide(prs, content):
     _add_run(p, "– none (no chart, run chart or no target).", "#212b32", 9, False)
 
 
-def _list_box(slide, top, heading, items, left=Inches(0.4), width=None):
-    width = width or WIDE - Inches(0.8)
+def _list_box(slide, top, heading, items, left=None, width=None):
+    left, width = left or Inches(0.4), width or WIDE - Inches(0.8)
     box = slide.shapes.add_textbox(left, top, width, Inches(1.2))
     box.text_frame.word_wrap = True
     _text(box.text_frame, heading, 12, True, NHS_BLUE)
@@ -140,9 +142,13 @@ def _measure_slide(prs, content, page, image):
     _list_box(slide, Inches(5.75), f"Change ideas started in {content.month:%B %Y}",
               [f"{i.title} ({i.ward.name}, from {long_date(i.started_on.isoformat())}; "
                f"{i.get_stage_display()})" for i in page.ideas], width=half)  # fmt: skip
-    since = (f"since the last pack ({content.compared_with:%-d %b %Y})"
-             if content.compared_with else "(first pack: no earlier pack to compare)")
-    _list_box(slide, Inches(5.75), f"{content.unit_label.capitalize()}s whose signals changed {since}",
+    since = (
+        f"since the last pack ({content.compared_with:%-d %b %Y})"
+        if content.compared_with
+        else "(first pack: no earlier pack to compare)"
+    )
+    units = content.unit_label.capitalize()
+    _list_box(slide, Inches(5.75), f"{units}s whose signals changed {since}",
               [f"{c.unit}: {c.before} → {c.after}" for c in page.changes],
               left=Inches(0.6) + half, width=half)  # fmt: skip
 
