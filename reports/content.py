@@ -154,17 +154,28 @@ def pack_check(scope, month: datetime.date) -> None:
     _check_data(scope, month)
 
 
-def _coverage(panel, enrolled: int) -> str:
-    """Wards whose returns the latest point sums, of the scope's enrolled, open wards."""
+def _coverage(panel, enrolled) -> str:
+    """Wards whose returns the latest point sums, of the scope's wards enrolled and open in
+    the latest point's (first) week."""
     view = panel.view
-    if view is None or not view.contributors:
+    if view is None or not view.contributors or not view.dates:
         return "–"
-    return f"{view.contributors[-1]} of {enrolled} wards" if enrolled else "–"
+    due = enrolled(datetime.date.fromisoformat(view.dates[-1]))
+    return f"{view.contributors[-1]} of {due} wards" if due else "–"
 
 
-def _enrolled(scope) -> int:
+def _enrolled_counter(scope):
+    """week -> wards enrolled and open that week, remembered (charts share their weeks)."""
     trusts = [scope] if isinstance(scope, Trust) else list(scope.trusts.all())
-    return sum(dashboards.trust_coverage(t).enrolled for t in trusts)
+    seen = {}
+
+    def enrolled(day: datetime.date) -> int:
+        if day not in seen:
+            after = day + datetime.timedelta(days=7)
+            seen[day] = sum(dashboards.trust_coverage(t, after).enrolled for t in trusts)
+        return seen[day]
+
+    return enrolled
 
 
 def _snapshot(measures, rows) -> dict:
@@ -183,7 +194,7 @@ def pack_content(scope, month: datetime.date, previous_signals: dict | None = No
     kind = Scope.TRUST if is_trust else Scope.REGION
     measures, rows = dashboards.trust_matrix(scope) if is_trust else dashboards.region_matrix(scope)
     panels = {p.measure.pk: p for p in dashboards.chart_panels(kind, scope.pk)}
-    enrolled = _enrolled(scope)
+    enrolled = _enrolled_counter(scope)
     names = {str(row.ward.pk): row.label for row in rows[1:]}
     signals = _snapshot(measures, rows)
     lines, pages = [], []
