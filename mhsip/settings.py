@@ -236,6 +236,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.digests_send_task",
         "schedule": crontab(minute=5),
     },
+    "reports-messages-retry-hourly": {
+        "task": "reports.tasks.messages_retry_task",
+        "schedule": crontab(minute=45),
+    },
     "reports-packs-purge-hourly": {
         "task": "reports.tasks.board_packs_purge_task",
         "schedule": crontab(minute=25),

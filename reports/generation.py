@@ -93,3 +93,13 @@ def board_packs_purge(*, now: datetime.datetime | None = None) -> int:
     return BoardPack.objects.filter(
         status=BoardPack.Status.READY, expires_at__lte=now or timezone.now()
     ).update(pptx=None, pdf=None, status=BoardPack.Status.EXPIRED, step="Files deleted")
+
+
+def packs_waiting(*, older_than: datetime.timedelta) -> list[int]:
+    """Packs queued this long ago and never started: their enqueue was lost (Redis down when
+    they were asked for); the hourly purge queues them again."""
+    return list(
+        BoardPack.objects.filter(
+            status=BoardPack.Status.QUEUED, created_at__lt=timezone.now() - older_than
+        ).values_list("pk", flat=True)
+    )

@@ -6,6 +6,7 @@ unsubscribed from the kind or has no address); `message_send` sends a queued one
 whether to retry: an SMTP server that refuses or times out is retried with backoff by the
 task, and after the last try the message is marked failed, never raised into the worker."""
 
+import datetime
 import logging
 import smtplib
 
@@ -91,18 +92,19 @@ def message_create(*, kind: str, key: str, user, subject: str, body: str, cc=(),
         return None  # another beat run (or a retried task) made it first
 
 
-def message_send(*, message_id: int, last_try: bool) -> bool:
-    """Send a queued message; True when it failed and should be tried again."""
+def message_send(*, message_id: int, max_attempts: int) -> int | None:
+    """Send a queued message. None when it is done with (sent, skipped, or failed for the
+    last time); the attempts so far when it failed and should be tried again."""
     message = SentMessage.objects.select_related("user").filter(pk=message_id).first()
     if message is None or message.status not in (
         SentMessage.Status.QUEUED,
         SentMessage.Status.RETRYING,
     ):
-        return False
+        return None
     if message.user is not None and is_unsubscribed(message.user, message.kind):
         message.status, message.error = SentMessage.Status.SKIPPED, UNSUBSCRIBED
         message.save(update_fields=["status", "error"])
-        return False
+        return None
     unsubscribe_link = unsubscribe_url(message.user_id, message.kind) if message.user_id else ""
     email = EmailMessage(
         subject=message.subject, body=message.body, to=[message.to_address], cc=message.cc,
@@ -110,6 +112,8 @@ def message_send(*, message_id: int, last_try: bool) -> bool:
                  "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"} if unsubscribe_link else {},
     )  # fmt: skip
     message.attempts += 1
+    message.tried_at = timezone.now()
+    last_try = message.attempts >= max_attempts
     try:
         email.send()
     except SEND_ERRORS as error:
@@ -117,9 +121,19 @@ def message_send(*, message_id: int, last_try: bool) -> bool:
         message.error = f"{type(error).__name__}: {error}"[:1000] + (
             "" if last_try else " (will retry)"
         )
-        message.save(update_fields=["status", "error", "attempts"])
+        message.save(update_fields=["status", "error", "attempts", "tried_at"])
         logger.warning("Email %s not sent (try %d): %s", message.pk, message.attempts, error)
-        return not last_try
+        return None if last_try else message.attempts
     message.status, message.error, message.sent_at = SentMessage.Status.SENT, "", timezone.now()
-    message.save(update_fields=["status", "error", "attempts", "sent_at"])
-    return False
+    message.save(update_fields=["status", "error", "attempts", "tried_at", "sent_at"])
+    return None
+
+
+def messages_to_retry(*, older_than: datetime.timedelta) -> list[int]:
+    """Messages still to retry whose last try is older than `older_than`: those whose task
+    retry was lost (a worker restart) or that were tried in-process (no worker: eager)."""
+    return list(
+        SentMessage.objects.filter(
+            status=SentMessage.Status.RETRYING, tried_at__lt=timezone.now() - older_than
+        ).values_list("pk", flat=True)
+    )

@@ -200,10 +200,12 @@ class SentMessage(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    tried_at = models.DateTimeField(null=True, blank=True, help_text="The last attempt.")
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "tried_at"], name="sentmessage_retry")]
 
     def __str__(self):
         return f"{self.get_kind_display()} to {self.to_address or self.user}"

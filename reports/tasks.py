@@ -16,7 +16,11 @@ TRANSIENT = (DatabaseError, InterfaceError)
 DB_RETRY = {"autoretry_for": TRANSIENT, "retry_backoff": 2, "retry_backoff_max": 120,
             "retry_jitter": True, "max_retries": 6, "acks_late": True}  # fmt: skip
 SEND_RETRIES = 5
+SEND_ATTEMPTS = SEND_RETRIES + 1
 SEND_BACKOFF = 30  # seconds, doubled each try: 30 s, 1, 2, 4, 8 min (about a quarter hour)
+PACK_LOST_AFTER = datetime.timedelta(minutes=15)
+# The sweep leaves alone what a worker's own retries will still try.
+SWEEP_AFTER = datetime.timedelta(seconds=SEND_BACKOFF * 2**SEND_RETRIES)
 
 
 def _send_all(message_ids: list[int]) -> int:
@@ -27,9 +31,18 @@ def _send_all(message_ids: list[int]) -> int:
 
 @shared_task(bind=True, max_retries=SEND_RETRIES, acks_late=True)
 def message_send_task(self, message_id: int) -> None:
-    last_try = self.request.retries >= self.max_retries
-    if mail.message_send(message_id=message_id, last_try=last_try):
-        raise self.retry(countdown=SEND_BACKOFF * 2**self.request.retries)
+    attempts = mail.message_send(message_id=message_id, max_attempts=SEND_ATTEMPTS)
+    if attempts is None:
+        return
+    if self.request.is_eager:
+        return  # no worker to wait in: the hourly sweep (or the next send_* command) retries it
+    raise self.retry(countdown=SEND_BACKOFF * 2 ** (attempts - 1), max_retries=SEND_ATTEMPTS)
+
+
+@shared_task(**DB_RETRY)
+def messages_retry_task() -> int:
+    """Beat, hourly: emails whose retry was lost or that were tried without a worker."""
+    return _send_all(mail.messages_to_retry(older_than=SWEEP_AFTER))
 
 
 @shared_task(**DB_RETRY)
@@ -59,6 +72,8 @@ def board_packs_purge_task() -> int:
     purged = generation.board_packs_purge()
     if purged:
         logger.info("Purged the files of %d board packs", purged)
+    for pack_id in generation.packs_waiting(older_than=PACK_LOST_AFTER):
+        board_pack_generate_task.delay(pack_id)
     return purged
 
 

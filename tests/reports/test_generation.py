@@ -137,3 +137,17 @@ def test_it_makes_a_pack_with_real_chromium(charted, trust, qi_lead, tmp_path):
                     str(pdf), str(tmp_path / "first")], check=True)  # fmt: skip
     png = (tmp_path / "first.png").read_bytes()
     assert png.startswith(b"\x89PNG") and len(png) > 5000
+
+
+def test_the_hourly_purge_requeues_a_pack_whose_enqueue_was_lost(charted, trust, qi_lead,
+                                                                   no_chromium):  # fmt: skip
+    from reports.tasks import board_packs_purge_task  # noqa: PLC0415
+
+    pack = queued(qi_lead, trust)
+    board_packs_purge_task()
+    pack.refresh_from_db()
+    assert pack.status == BoardPack.Status.QUEUED  # asked for just now: still on its way
+    BoardPack.objects.filter(pk=pack.pk).update(created_at=timezone.now() - datetime.timedelta(hours=1))
+    board_packs_purge_task()
+    pack.refresh_from_db()
+    assert pack.status == BoardPack.Status.READY

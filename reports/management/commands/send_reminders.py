@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from reports.tasks import reminders_send_task
+from reports.tasks import messages_retry_task, reminders_send_task
 
 
 class Command(BaseCommand):
@@ -14,6 +14,10 @@ class Command(BaseCommand):
         parser.add_argument("--now", help="ISO date and time to act as (default: now)")
 
     def handle(self, *args, round_=None, now=None, **options):
+        # Without a worker (eager) nothing else retries a failed send: this command does.
+        retried = messages_retry_task()
+        if retried:
+            self.stdout.write(f"Retried {retried} email{'s' if retried != 1 else ''} not sent before.")
         # The task's body, in this process; its sends are queued (eager without REDIS_URL).
         sent = reminders_send_task(now=now, force=round_)
         self.stdout.write(f"Queued {sent} reminder email{'s' if sent != 1 else ''}.")
