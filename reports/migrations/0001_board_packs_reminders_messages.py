@@ -8,148 +8,546 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('wards', '0001_initial'),
+        ("wards", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BoardPack',
+            name="BoardPack",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField(help_text='The first day of the month the pack reports.')),
-                ('status', models.CharField(choices=[('queued', 'Waiting for a worker'), ('running', 'Being made'), ('ready', 'Ready to download'), ('failed', 'Could not be made'), ('expired', 'Files deleted after 7 days')], default='queued', max_length=10)),
-                ('progress', models.PositiveSmallIntegerField(default=0, help_text='Per cent done.', validators=[django.core.validators.MaxValueValidator(100)])),
-                ('step', models.CharField(blank=True, help_text='What the task is doing.', max_length=120)),
-                ('message', models.TextField(blank=True, help_text='Why it failed, in a sentence.')),
-                ('pptx', models.BinaryField(blank=True, null=True)),
-                ('pdf', models.BinaryField(blank=True, null=True)),
-                ('pages', models.PositiveSmallIntegerField(default=0)),
-                ('signals', models.JSONField(blank=True, default=dict)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('expires_at', models.DateTimeField(blank=True, null=True)),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='board_packs', to='wards.region')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='board_packs', to=settings.AUTH_USER_MODEL)),
-                ('trust', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='board_packs', to='wards.trust')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "month",
+                    models.DateField(help_text="The first day of the month the pack reports."),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Waiting for a worker"),
+                            ("running", "Being made"),
+                            ("ready", "Ready to download"),
+                            ("failed", "Could not be made"),
+                            ("expired", "Files deleted after 7 days"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "progress",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        help_text="Per cent done.",
+                        validators=[django.core.validators.MaxValueValidator(100)],
+                    ),
+                ),
+                (
+                    "step",
+                    models.CharField(
+                        blank=True, help_text="What the task is doing.", max_length=120
+                    ),
+                ),
+                (
+                    "message",
+                    models.TextField(blank=True, help_text="Why it failed, in a sentence."),
+                ),
+                ("pptx", models.BinaryField(blank=True, null=True)),
+                ("pdf", models.BinaryField(blank=True, null=True)),
+                ("pages", models.PositiveSmallIntegerField(default=0)),
+                ("signals", models.JSONField(blank=True, default=dict)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("expires_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="board_packs",
+                        to="wards.region",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="board_packs",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "trust",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="board_packs",
+                        to="wards.trust",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalReminderSchedule',
+            name="HistoricalReminderSchedule",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('reminders_on', models.BooleanField(default=True, verbose_name='send reminders')),
-                ('first_weekday', models.PositiveSmallIntegerField(choices=[(1, 'Monday'), (2, 'Tuesday'), (3, 'Wednesday'), (4, 'Thursday'), (5, 'Friday'), (6, 'Saturday'), (7, 'Sunday')], default=2, validators=[django.core.validators.MinValueValidator(1, 'Choose a day from Monday to Sunday.'), django.core.validators.MaxValueValidator(7, 'Choose a day from Monday to Sunday.')], verbose_name='first reminder on')),
-                ('first_hour', models.PositiveSmallIntegerField(default=10, validators=[django.core.validators.MinValueValidator(0, 'An hour is 0 to 23.'), django.core.validators.MaxValueValidator(23, 'An hour is 0 to 23.')], verbose_name='at (hour)')),
-                ('second_after_days', models.PositiveSmallIntegerField(default=2, help_text="The second reminder copies the trust's QI leads.", validators=[django.core.validators.MinValueValidator(1, 'At least 1 day.'), django.core.validators.MaxValueValidator(5, 'At most 5 days.')], verbose_name='second reminder after (days)')),
-                ('digest_on', models.BooleanField(default=True, verbose_name='send the weekly digest')),
-                ('digest_weekday', models.PositiveSmallIntegerField(choices=[(1, 'Monday'), (2, 'Tuesday'), (3, 'Wednesday'), (4, 'Thursday'), (5, 'Friday'), (6, 'Saturday'), (7, 'Sunday')], default=1, validators=[django.core.validators.MinValueValidator(1, 'Choose a day from Monday to Sunday.'), django.core.validators.MaxValueValidator(7, 'Choose a day from Monday to Sunday.')], verbose_name='digest on')),
-                ('digest_hour', models.PositiveSmallIntegerField(default=8, validators=[django.core.validators.MinValueValidator(0, 'An hour is 0 to 23.'), django.core.validators.MaxValueValidator(23, 'An hour is 0 to 23.')], verbose_name='at (hour)')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('trust', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='wards.trust')),
-                ('updated_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("reminders_on", models.BooleanField(default=True, verbose_name="send reminders")),
+                (
+                    "first_weekday",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "Monday"),
+                            (2, "Tuesday"),
+                            (3, "Wednesday"),
+                            (4, "Thursday"),
+                            (5, "Friday"),
+                            (6, "Saturday"),
+                            (7, "Sunday"),
+                        ],
+                        default=2,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                1, "Choose a day from Monday to Sunday."
+                            ),
+                            django.core.validators.MaxValueValidator(
+                                7, "Choose a day from Monday to Sunday."
+                            ),
+                        ],
+                        verbose_name="first reminder on",
+                    ),
+                ),
+                (
+                    "first_hour",
+                    models.PositiveSmallIntegerField(
+                        default=10,
+                        validators=[
+                            django.core.validators.MinValueValidator(0, "An hour is 0 to 23."),
+                            django.core.validators.MaxValueValidator(23, "An hour is 0 to 23."),
+                        ],
+                        verbose_name="at (hour)",
+                    ),
+                ),
+                (
+                    "second_after_days",
+                    models.PositiveSmallIntegerField(
+                        default=2,
+                        help_text="The second reminder copies the trust's QI leads.",
+                        validators=[
+                            django.core.validators.MinValueValidator(1, "At least 1 day."),
+                            django.core.validators.MaxValueValidator(5, "At most 5 days."),
+                        ],
+                        verbose_name="second reminder after (days)",
+                    ),
+                ),
+                (
+                    "digest_on",
+                    models.BooleanField(default=True, verbose_name="send the weekly digest"),
+                ),
+                (
+                    "digest_weekday",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "Monday"),
+                            (2, "Tuesday"),
+                            (3, "Wednesday"),
+                            (4, "Thursday"),
+                            (5, "Friday"),
+                            (6, "Saturday"),
+                            (7, "Sunday"),
+                        ],
+                        default=1,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                1, "Choose a day from Monday to Sunday."
+                            ),
+                            django.core.validators.MaxValueValidator(
+                                7, "Choose a day from Monday to Sunday."
+                            ),
+                        ],
+                        verbose_name="digest on",
+                    ),
+                ),
+                (
+                    "digest_hour",
+                    models.PositiveSmallIntegerField(
+                        default=8,
+                        validators=[
+                            django.core.validators.MinValueValidator(0, "An hour is 0 to 23."),
+                            django.core.validators.MaxValueValidator(23, "An hour is 0 to 23."),
+                        ],
+                        verbose_name="at (hour)",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "trust",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="wards.trust",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical reminder schedule',
-                'verbose_name_plural': 'historical reminder schedules',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical reminder schedule",
+                "verbose_name_plural": "historical reminder schedules",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='ReminderSchedule',
+            name="ReminderSchedule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reminders_on', models.BooleanField(default=True, verbose_name='send reminders')),
-                ('first_weekday', models.PositiveSmallIntegerField(choices=[(1, 'Monday'), (2, 'Tuesday'), (3, 'Wednesday'), (4, 'Thursday'), (5, 'Friday'), (6, 'Saturday'), (7, 'Sunday')], default=2, validators=[django.core.validators.MinValueValidator(1, 'Choose a day from Monday to Sunday.'), django.core.validators.MaxValueValidator(7, 'Choose a day from Monday to Sunday.')], verbose_name='first reminder on')),
-                ('first_hour', models.PositiveSmallIntegerField(default=10, validators=[django.core.validators.MinValueValidator(0, 'An hour is 0 to 23.'), django.core.validators.MaxValueValidator(23, 'An hour is 0 to 23.')], verbose_name='at (hour)')),
-                ('second_after_days', models.PositiveSmallIntegerField(default=2, help_text="The second reminder copies the trust's QI leads.", validators=[django.core.validators.MinValueValidator(1, 'At least 1 day.'), django.core.validators.MaxValueValidator(5, 'At most 5 days.')], verbose_name='second reminder after (days)')),
-                ('digest_on', models.BooleanField(default=True, verbose_name='send the weekly digest')),
-                ('digest_weekday', models.PositiveSmallIntegerField(choices=[(1, 'Monday'), (2, 'Tuesday'), (3, 'Wednesday'), (4, 'Thursday'), (5, 'Friday'), (6, 'Saturday'), (7, 'Sunday')], default=1, validators=[django.core.validators.MinValueValidator(1, 'Choose a day from Monday to Sunday.'), django.core.validators.MaxValueValidator(7, 'Choose a day from Monday to Sunday.')], verbose_name='digest on')),
-                ('digest_hour', models.PositiveSmallIntegerField(default=8, validators=[django.core.validators.MinValueValidator(0, 'An hour is 0 to 23.'), django.core.validators.MaxValueValidator(23, 'An hour is 0 to 23.')], verbose_name='at (hour)')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('trust', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='reminder_schedule', to='wards.trust')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reminders_on", models.BooleanField(default=True, verbose_name="send reminders")),
+                (
+                    "first_weekday",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "Monday"),
+                            (2, "Tuesday"),
+                            (3, "Wednesday"),
+                            (4, "Thursday"),
+                            (5, "Friday"),
+                            (6, "Saturday"),
+                            (7, "Sunday"),
+                        ],
+                        default=2,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                1, "Choose a day from Monday to Sunday."
+                            ),
+                            django.core.validators.MaxValueValidator(
+                                7, "Choose a day from Monday to Sunday."
+                            ),
+                        ],
+                        verbose_name="first reminder on",
+                    ),
+                ),
+                (
+                    "first_hour",
+                    models.PositiveSmallIntegerField(
+                        default=10,
+                        validators=[
+                            django.core.validators.MinValueValidator(0, "An hour is 0 to 23."),
+                            django.core.validators.MaxValueValidator(23, "An hour is 0 to 23."),
+                        ],
+                        verbose_name="at (hour)",
+                    ),
+                ),
+                (
+                    "second_after_days",
+                    models.PositiveSmallIntegerField(
+                        default=2,
+                        help_text="The second reminder copies the trust's QI leads.",
+                        validators=[
+                            django.core.validators.MinValueValidator(1, "At least 1 day."),
+                            django.core.validators.MaxValueValidator(5, "At most 5 days."),
+                        ],
+                        verbose_name="second reminder after (days)",
+                    ),
+                ),
+                (
+                    "digest_on",
+                    models.BooleanField(default=True, verbose_name="send the weekly digest"),
+                ),
+                (
+                    "digest_weekday",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "Monday"),
+                            (2, "Tuesday"),
+                            (3, "Wednesday"),
+                            (4, "Thursday"),
+                            (5, "Friday"),
+                            (6, "Saturday"),
+                            (7, "Sunday"),
+                        ],
+                        default=1,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                1, "Choose a day from Monday to Sunday."
+                            ),
+                            django.core.validators.MaxValueValidator(
+                                7, "Choose a day from Monday to Sunday."
+                            ),
+                        ],
+                        verbose_name="digest on",
+                    ),
+                ),
+                (
+                    "digest_hour",
+                    models.PositiveSmallIntegerField(
+                        default=8,
+                        validators=[
+                            django.core.validators.MinValueValidator(0, "An hour is 0 to 23."),
+                            django.core.validators.MaxValueValidator(23, "An hour is 0 to 23."),
+                        ],
+                        verbose_name="at (hour)",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "trust",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reminder_schedule",
+                        to="wards.trust",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SentMessage',
+            name="SentMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('reminder', 'Missing return reminders'), ('digest', 'Weekly digest of signals'), ('pack_ready', 'Board pack ready notices')], max_length=12)),
-                ('key', models.CharField(max_length=200, unique=True)),
-                ('to_address', models.CharField(blank=True, max_length=254)),
-                ('cc', models.JSONField(blank=True, default=list)),
-                ('subject', models.CharField(max_length=200)),
-                ('body', models.TextField()),
-                ('signals', models.JSONField(blank=True, default=dict)),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('sent', 'Sent'), ('retrying', 'Failed, will retry'), ('failed', 'Failed'), ('skipped', 'Not sent')], default='queued', max_length=10)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('error', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('tried_at', models.DateTimeField(blank=True, help_text='The last attempt.', null=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('pack', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='messages', to='reports.boardpack')),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='sent_messages', to='wards.region')),
-                ('trust', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='sent_messages', to='wards.trust')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("reminder", "Missing return reminders"),
+                            ("digest", "Weekly digest of signals"),
+                            ("pack_ready", "Board pack ready notices"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("key", models.CharField(max_length=200, unique=True)),
+                ("to_address", models.CharField(blank=True, max_length=254)),
+                ("cc", models.JSONField(blank=True, default=list)),
+                ("subject", models.CharField(max_length=200)),
+                ("body", models.TextField()),
+                ("signals", models.JSONField(blank=True, default=dict)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("sent", "Sent"),
+                            ("retrying", "Failed, will retry"),
+                            ("failed", "Failed"),
+                            ("skipped", "Not sent"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("error", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "tried_at",
+                    models.DateTimeField(blank=True, help_text="The last attempt.", null=True),
+                ),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "pack",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="messages",
+                        to="reports.boardpack",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sent_messages",
+                        to="wards.region",
+                    ),
+                ),
+                (
+                    "trust",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sent_messages",
+                        to="wards.trust",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Unsubscribe',
+            name="Unsubscribe",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('reminder', 'Missing return reminders'), ('digest', 'Weekly digest of signals'), ('pack_ready', 'Board pack ready notices')], max_length=12)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("reminder", "Missing return reminders"),
+                            ("digest", "Weekly digest of signals"),
+                            ("pack_ready", "Board pack ready notices"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='boardpack',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('region__isnull', True), ('trust__isnull', False)), models.Q(('region__isnull', False), ('trust__isnull', True)), _connector='OR'), name='pack_of_a_trust_or_a_region', violation_error_message='A board pack is of one trust or one region.'),
+            model_name="boardpack",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("region__isnull", True), ("trust__isnull", False)),
+                    models.Q(("region__isnull", False), ("trust__isnull", True)),
+                    _connector="OR",
+                ),
+                name="pack_of_a_trust_or_a_region",
+                violation_error_message="A board pack is of one trust or one region.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='boardpack',
-            constraint=models.CheckConstraint(condition=models.Q(('month__day', 1)), name='pack_month_first_day', violation_error_message="A pack's month is given by its first day."),
+            model_name="boardpack",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("month__day", 1)),
+                name="pack_month_first_day",
+                violation_error_message="A pack's month is given by its first day.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='boardpack',
-            constraint=models.CheckConstraint(condition=models.Q(('progress__lte', 100)), name='pack_progress_percent'),
+            model_name="boardpack",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("progress__lte", 100)), name="pack_progress_percent"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reminderschedule',
-            constraint=models.CheckConstraint(condition=models.Q(('first_hour__lte', 23), ('digest_hour__lte', 23)), name='schedule_hours'),
+            model_name="reminderschedule",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("first_hour__lte", 23), ("digest_hour__lte", 23)),
+                name="schedule_hours",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reminderschedule',
-            constraint=models.CheckConstraint(condition=models.Q(('first_weekday__gte', 1), ('first_weekday__lte', 7), ('digest_weekday__gte', 1), ('digest_weekday__lte', 7)), name='schedule_weekdays'),
+            model_name="reminderschedule",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("first_weekday__gte", 1),
+                    ("first_weekday__lte", 7),
+                    ("digest_weekday__gte", 1),
+                    ("digest_weekday__lte", 7),
+                ),
+                name="schedule_weekdays",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reminderschedule',
-            constraint=models.CheckConstraint(condition=models.Q(('second_after_days__gte', 1), ('second_after_days__lte', 5)), name='schedule_second_after_days'),
+            model_name="reminderschedule",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("second_after_days__gte", 1), ("second_after_days__lte", 5)),
+                name="schedule_second_after_days",
+            ),
         ),
         migrations.AddIndex(
-            model_name='sentmessage',
-            index=models.Index(fields=['status', 'tried_at'], name='sentmessage_retry'),
+            model_name="sentmessage",
+            index=models.Index(fields=["status", "tried_at"], name="sentmessage_retry"),
         ),
         migrations.AddConstraint(
-            model_name='unsubscribe',
-            constraint=models.UniqueConstraint(fields=('user', 'kind'), name='one_unsubscribe_per_kind'),
+            model_name="unsubscribe",
+            constraint=models.UniqueConstraint(
+                fields=("user", "kind"), name="one_unsubscribe_per_kind"
+            ),
         ),
     ]

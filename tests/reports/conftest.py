@@ -22,22 +22,27 @@ def tiny_png() -> bytes:
 
     header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
     pixels = zlib.compress(b"\x00\xff\xff\xff")
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
 
 
 def chart(wards, counts, weeks=30, code="physical_restraint"):
     programme = Programme.objects.get(name="Restrictive practice: national aim")
     measure = Measure.objects.get(code=code)
     for ward, count in zip(wards, counts, strict=True):
-        Enrolment.objects.get_or_create(programme=programme, ward=ward,
-                                        defaults={"joined_on": FIRST})  # fmt: skip
+        Enrolment.objects.get_or_create(
+            programme=programme, ward=ward, defaults={"joined_on": FIRST}
+        )
         for i in range(weeks):
             week = FIRST + datetime.timedelta(weeks=i)
             weekly_return = WeeklyReturn.objects.filter(ward=ward, week_start=week).first()
             weekly_return = weekly_return or WeeklyReturnFactory(
-                ward=ward, week_start=week, status=WeeklyReturn.Status.SUBMITTED,
+                ward=ward,
+                week_start=week,
+                status=WeeklyReturn.Status.SUBMITTED,
                 occupied_bed_days=80,
-            )  # fmt: skip
+            )
             value = count(i) if callable(count) else count
             WeeklyCountFactory(weekly_return=weekly_return, measure=measure, count=value)
     recompute.charts_recompute(ward_ids=[w.pk for w in wards], today=TODAY)

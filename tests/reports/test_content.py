@@ -29,19 +29,22 @@ def test_it_reads_the_matrix_and_a_page_per_measure(charted, trust, other_ward):
 
 
 def test_it_lists_only_the_change_ideas_started_in_the_month(charted, trust, ward, outside_ward):
-    ChangeIdea.objects.create(ward=ward, title="Safewards calm-down box",
-                              started_on=datetime.date(2024, 3, 11))  # fmt: skip
+    ChangeIdea.objects.create(
+        ward=ward, title="Safewards calm-down box", started_on=datetime.date(2024, 3, 11)
+    )
     ChangeIdea.objects.create(ward=ward, title="Earlier idea", started_on=datetime.date(2024, 2, 5))
-    ChangeIdea.objects.create(ward=outside_ward, title="Not this trust",
-                              started_on=datetime.date(2024, 3, 11))  # fmt: skip
+    ChangeIdea.objects.create(
+        ward=outside_ward, title="Not this trust", started_on=datetime.date(2024, 3, 11)
+    )
     pack = content.pack_content(trust, MONTH)
     assert [i.title for i in pack.pages[0].ideas] == ["Safewards calm-down box"]
 
 
 def test_it_lists_only_the_wards_whose_signals_changed_since_the_last_pack(charted, trust):
     first = content.pack_content(trust, MONTH)
-    again = content.pack_content(trust, MONTH, previous_signals=first.signals,
-                                 compared_with=datetime.datetime(2024, 4, 1))  # fmt: skip
+    again = content.pack_content(
+        trust, MONTH, previous_signals=first.signals, compared_with=datetime.datetime(2024, 4, 1)
+    )
     assert all(not page.changes for page in again.pages)
     code = "physical_restraint"
     oak = next(k for k, v in first.signals[code].items() if v[0].startswith("improvement"))
@@ -59,8 +62,9 @@ def test_it_refuses_a_month_with_no_returns(charted, trust):
 def test_it_refuses_a_trust_with_no_charts(region):
     empty = TrustFactory(region=region)
     ward = WardFactory(trust=empty)
-    WeeklyReturnFactory(ward=ward, week_start=datetime.date(2024, 3, 4),
-                        status=WeeklyReturn.Status.SUBMITTED)  # fmt: skip
+    WeeklyReturnFactory(
+        ward=ward, week_start=datetime.date(2024, 3, 4), status=WeeklyReturn.Status.SUBMITTED
+    )
     with pytest.raises(PackError, match="has no charts yet"):
         content.pack_content(empty, MONTH)
 

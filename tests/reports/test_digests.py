@@ -26,8 +26,9 @@ def send(now, *extra):
     return out.getvalue()
 
 
-def test_qi_leads_get_their_trusts_new_signals_and_missing_returns(charted, addressed, ward,
-                                                                    mailoutbox):  # fmt: skip
+def test_qi_leads_get_their_trusts_new_signals_and_missing_returns(
+    charted, addressed, ward, mailoutbox
+):
     # The QI lead's (the trust's schedule) and the facilitator's (REPORTS_REGION_DIGEST_*).
     assert send(MONDAY_8) == "Queued 2 digest emails.\n"
     email = next(m for m in mailoutbox if m.to == ["lead@example.nhs.uk"])

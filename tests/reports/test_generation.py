@@ -60,7 +60,9 @@ def test_it_leaves_a_pack_already_made_alone(charted, trust, qi_lead, no_chromiu
 
 
 def test_it_fails_a_month_with_no_data_with_a_reason(charted, trust, qi_lead, no_chromium):
-    pack = generation.board_pack_generate(pack_id=queued(qi_lead, trust, datetime.date(2019, 5, 1)).pk)
+    pack = generation.board_pack_generate(
+        pack_id=queued(qi_lead, trust, datetime.date(2019, 5, 1)).pk
+    )
     assert pack.status == BoardPack.Status.FAILED
     assert "No returns were submitted" in pack.message and "May 2019" in pack.message
 
@@ -92,10 +94,9 @@ def test_it_fails_cleanly_when_the_pdf_cannot_be_printed(
     assert pack.pptx is None
 
 
-
-
-def test_it_purges_files_after_their_time_but_keeps_the_signals(charted, trust, qi_lead,
-                                                                  no_chromium):  # fmt: skip
+def test_it_purges_files_after_their_time_but_keeps_the_signals(
+    charted, trust, qi_lead, no_chromium
+):
     pack = generation.board_pack_generate(pack_id=queued(qi_lead, trust).pk)
     assert generation.board_packs_purge(now=timezone.now()) == 0
     assert generation.board_packs_purge(now=pack.expires_at) == 1
@@ -125,29 +126,59 @@ def test_it_makes_a_pack_with_real_chromium(charted, trust, qi_lead, tmp_path):
     pdf = tmp_path / "pack.pdf"
     pdf.write_bytes(bytes(pack.pdf))
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
-    pages = int(next(line.split()[-1] for line in info.stdout.splitlines()
-                     if line.startswith("Pages:")))  # fmt: skip
+    pages = int(
+        next(line.split()[-1] for line in info.stdout.splitlines() if line.startswith("Pages:"))
+    )
     assert pages == pack.pages == len(texts)
-    first = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-layout", str(pdf), "-"],
-                           capture_output=True, text=True, check=True).stdout  # fmt: skip
-    for heading in ("Measure", "Latest", "Target", "Variation", "Assurance", "Coverage",
-                    "Oak Ward", "Physical restraint"):  # fmt: skip
+    first = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", "-layout", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    for heading in (
+        "Measure",
+        "Latest",
+        "Target",
+        "Variation",
+        "Assurance",
+        "Coverage",
+        "Oak Ward",
+        "Physical restraint",
+    ):
         assert heading in first
-    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile",
-                    str(pdf), str(tmp_path / "first")], check=True)  # fmt: skip
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "60",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            str(pdf),
+            str(tmp_path / "first"),
+        ],
+        check=True,
+    )
     png = (tmp_path / "first.png").read_bytes()
     assert png.startswith(b"\x89PNG") and len(png) > 5000
 
 
-def test_the_hourly_purge_requeues_a_pack_whose_enqueue_was_lost(charted, trust, qi_lead,
-                                                                   no_chromium):  # fmt: skip
+def test_the_hourly_purge_requeues_a_pack_whose_enqueue_was_lost(
+    charted, trust, qi_lead, no_chromium
+):
     from reports.tasks import board_packs_purge_task  # noqa: PLC0415
 
     pack = queued(qi_lead, trust)
     board_packs_purge_task()
     pack.refresh_from_db()
     assert pack.status == BoardPack.Status.QUEUED  # asked for just now: still on its way
-    BoardPack.objects.filter(pk=pack.pk).update(created_at=timezone.now() - datetime.timedelta(hours=1))
+    BoardPack.objects.filter(pk=pack.pk).update(
+        created_at=timezone.now() - datetime.timedelta(hours=1)
+    )
     board_packs_purge_task()
     pack.refresh_from_db()
     assert pack.status == BoardPack.Status.READY

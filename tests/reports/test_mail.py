@@ -5,8 +5,8 @@ import smtplib
 
 import pytest
 from celery.exceptions import Retry
-from django.utils import timezone
 from django.core.mail.backends.base import BaseEmailBackend
+from django.utils import timezone
 
 from reports import mail
 from reports.models import Kind, SentMessage
@@ -37,8 +37,9 @@ class SilentBackend(BaseEmailBackend):
 
 def queued(email="someone@example.nhs.uk"):
     user = UserFactory(email=email)
-    return mail.message_create(kind=Kind.DIGEST, key=f"k{user.pk}", user=user, subject="Digest",
-                               body="Hello")  # fmt: skip
+    return mail.message_create(
+        kind=Kind.DIGEST, key=f"k{user.pk}", user=user, subject="Digest", body="Hello"
+    )
 
 
 def test_a_refused_send_is_marked_for_retry_then_failed(settings):

@@ -43,7 +43,9 @@ def test_the_first_reminder_goes_to_the_ward_staff_of_missing_wards(enrolled, ma
     assert email.subject == "weekly return missing for w/c 1 Jul 2024"
     assert f"/wards/{ward.pk}/returns/2024-07-01/" in email.body and "Oak Ward" in email.body
     assert "Elm Ward" not in email.body  # not this person's ward
-    assert "/unsubscribe/" in email.body and email.extra_headers["List-Unsubscribe"].startswith("<http")
+    assert "/unsubscribe/" in email.body and email.extra_headers["List-Unsubscribe"].startswith(
+        "<http"
+    )
     assert SentMessage.objects.get().status == SentMessage.Status.SENT
 
 
@@ -58,7 +60,9 @@ def test_the_second_reminder_also_goes_to_the_qi_lead(enrolled, mailoutbox):
     by_to = {m.to[0]: m for m in mailoutbox}
     assert by_to["staff@example.nhs.uk"].subject.startswith("Second reminder: ")
     lead = by_to["lead@example.nhs.uk"]
-    assert lead.subject == "Copy: Second reminder: weekly return missing for w/c 1 Jul 2024 (2 wards)"
+    assert (
+        lead.subject == "Copy: Second reminder: weekly return missing for w/c 1 Jul 2024 (2 wards)"
+    )
     assert "Oak Ward (reminded ward staff)" in lead.body
     assert "Elm Ward (no ward staff to remind)" in lead.body
 
@@ -96,7 +100,9 @@ def test_it_follows_the_trusts_schedule(enrolled, trust, mailoutbox):
     assert send(TUESDAY_10) == "Queued 0 reminder emails.\n"
     assert send(datetime.datetime(2024, 7, 10, 9, 0, tzinfo=LONDON)) == "Queued 1 reminder email.\n"
     ReminderSchedule.objects.filter(trust=trust).update(reminders_on=False)
-    assert send(datetime.datetime(2024, 7, 17, 9, 0, tzinfo=LONDON)) == "Queued 0 reminder emails.\n"
+    assert (
+        send(datetime.datetime(2024, 7, 17, 9, 0, tzinfo=LONDON)) == "Queued 0 reminder emails.\n"
+    )
 
 
 def test_a_forced_round_sends_now(enrolled, mailoutbox):

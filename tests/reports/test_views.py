@@ -23,11 +23,17 @@ def packs_url(trust):
 
 @pytest.mark.parametrize(
     ("persona", "status"),
-    [("qi_lead", 200), ("facilitator", 200), ("admin_user", 200), ("staff", 404),
-     ("outsider", 404)],
-)  # fmt: skip
-def test_it_shows_the_trust_packs_page_to_trust_readers_only(client, request, trust, persona,
-                                                             status):  # fmt: skip
+    [
+        ("qi_lead", 200),
+        ("facilitator", 200),
+        ("admin_user", 200),
+        ("staff", 404),
+        ("outsider", 404),
+    ],
+)
+def test_it_shows_the_trust_packs_page_to_trust_readers_only(
+    client, request, trust, persona, status
+):
     client.force_login(request.getfixturevalue(persona))
     assert client.get(packs_url(trust)).status_code == status
 
@@ -36,14 +42,16 @@ def test_it_shows_the_trust_packs_page_to_trust_readers_only(client, request, tr
     ("persona", "status"),
     [("facilitator", 200), ("admin_user", 200), ("qi_lead", 404), ("outsider", 404)],
 )
-def test_it_shows_the_region_packs_page_to_region_readers_only(client, request, region, persona,
-                                                               status):  # fmt: skip
+def test_it_shows_the_region_packs_page_to_region_readers_only(
+    client, request, region, persona, status
+):
     client.force_login(request.getfixturevalue(persona))
     assert client.get(reverse("reports:region-packs", args=[region.pk])).status_code == status
 
 
-def test_a_qi_lead_makes_and_downloads_a_pack(client, charted, trust, qi_lead, no_chromium,
-                                             django_capture_on_commit_callbacks, mailoutbox):  # fmt: skip
+def test_a_qi_lead_makes_and_downloads_a_pack(
+    client, charted, trust, qi_lead, no_chromium, django_capture_on_commit_callbacks, mailoutbox
+):
     qi_lead.email = "lead@example.nhs.uk"
     qi_lead.save()
     client.force_login(qi_lead)
@@ -56,15 +64,22 @@ def test_a_qi_lead_makes_and_downloads_a_pack(client, charted, trust, qi_lead, n
     pptx = client.get(reverse("reports:pack-file", args=[pack.pk, "pptx"]))
     assert pptx["Content-Type"].endswith("presentationml.presentation")
     assert 'filename="board-pack-RX4-2024-03.pptx"' in pptx["Content-Disposition"]
-    assert client.get(reverse("reports:pack-file", args=[pack.pk, "pdf"])).content.startswith(b"%PDF")
+    assert client.get(reverse("reports:pack-file", args=[pack.pk, "pdf"])).content.startswith(
+        b"%PDF"
+    )
     assert client.get(reverse("reports:pack-file", args=[pack.pk, "doc"])).status_code == 404
     assert [m.subject for m in mailoutbox] == [f"Board pack ready: {pack}"]
 
 
 def test_the_page_polls_while_the_pack_is_being_made(client, trust, qi_lead):
-    pack = BoardPack.objects.create(trust=trust, month=MONTH, requested_by=qi_lead,
-                                    status=BoardPack.Status.RUNNING, progress=40,
-                                    step="Drawing chart 3 of 13")  # fmt: skip
+    pack = BoardPack.objects.create(
+        trust=trust,
+        month=MONTH,
+        requested_by=qi_lead,
+        status=BoardPack.Status.RUNNING,
+        progress=40,
+        step="Drawing chart 3 of 13",
+    )
     client.force_login(qi_lead)
     page = client.get(reverse("reports:pack", args=[pack.pk])).content.decode()
     assert '<meta http-equiv="refresh" content="3">' in page
@@ -73,11 +88,24 @@ def test_the_page_polls_while_the_pack_is_being_made(client, trust, qi_lead):
 
 
 def test_it_says_on_the_page_when_the_ready_email_failed(client, trust, qi_lead):
-    pack = BoardPack.objects.create(trust=trust, month=MONTH, requested_by=qi_lead,
-                                    status=BoardPack.Status.READY, pptx=b"x", pdf=b"%PDF")  # fmt: skip
-    SentMessage.objects.create(kind=Kind.PACK_READY, key="k", user=qi_lead, pack=pack,
-                               subject="s", body="b", status=SentMessage.Status.RETRYING,
-                               error="SMTPConnectError: refused (will retry)")  # fmt: skip
+    pack = BoardPack.objects.create(
+        trust=trust,
+        month=MONTH,
+        requested_by=qi_lead,
+        status=BoardPack.Status.READY,
+        pptx=b"x",
+        pdf=b"%PDF",
+    )
+    SentMessage.objects.create(
+        kind=Kind.PACK_READY,
+        key="k",
+        user=qi_lead,
+        pack=pack,
+        subject="s",
+        body="b",
+        status=SentMessage.Status.RETRYING,
+        error="SMTPConnectError: refused (will retry)",
+    )
     client.force_login(qi_lead)
     page = client.get(reverse("reports:pack", args=[pack.pk])).content.decode()
     assert "the mail server did not take it" in page and "The pack is safe here" in page
@@ -85,8 +113,14 @@ def test_it_says_on_the_page_when_the_ready_email_failed(client, trust, qi_lead)
 
 @pytest.mark.parametrize("persona", ["facilitator", "outsider", "admin_user"])
 def test_a_pack_is_its_requesters_only(client, request, trust, qi_lead, persona):
-    pack = BoardPack.objects.create(trust=trust, month=MONTH, requested_by=qi_lead,
-                                    status=BoardPack.Status.READY, pptx=b"x", pdf=b"%PDF")  # fmt: skip
+    pack = BoardPack.objects.create(
+        trust=trust,
+        month=MONTH,
+        requested_by=qi_lead,
+        status=BoardPack.Status.READY,
+        pptx=b"x",
+        pdf=b"%PDF",
+    )
     client.force_login(request.getfixturevalue(persona))
     assert client.get(reverse("reports:pack", args=[pack.pk])).status_code == 404
     assert client.get(reverse("reports:pack-file", args=[pack.pk, "pdf"])).status_code == 404
@@ -119,9 +153,16 @@ def test_it_refuses_a_month_not_offered(client, trust, qi_lead):
     )
 
 
-@pytest.mark.parametrize(("persona", "status"),
-                         [("qi_lead", 200), ("admin_user", 200), ("facilitator", 403),
-                          ("staff", 404), ("outsider", 404)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("qi_lead", 200),
+        ("admin_user", 200),
+        ("facilitator", 403),
+        ("staff", 404),
+        ("outsider", 404),
+    ],
+)
 def test_the_schedule_and_the_sent_log_are_for_qi_leads(client, request, trust, persona, status):
     client.force_login(request.getfixturevalue(persona))
     assert client.get(reverse("reports:schedule", args=[trust.pk])).status_code == status
@@ -131,8 +172,15 @@ def test_the_schedule_and_the_sent_log_are_for_qi_leads(client, request, trust, 
 def test_a_qi_lead_changes_the_times_with_history(client, trust, qi_lead):
     client.force_login(qi_lead)
     url = reverse("reports:schedule", args=[trust.pk])
-    data = {"reminders_on": "on", "first_weekday": 3, "first_hour": 9, "second_after_days": 1,
-            "digest_on": "on", "digest_weekday": 1, "digest_hour": 7}  # fmt: skip
+    data = {
+        "reminders_on": "on",
+        "first_weekday": 3,
+        "first_hour": 9,
+        "second_after_days": 1,
+        "digest_on": "on",
+        "digest_weekday": 1,
+        "digest_hour": 7,
+    }
     assert client.post(url, data).status_code == 302
     schedule = ReminderSchedule.objects.get(trust=trust)
     assert (schedule.first_weekday, schedule.first_hour, schedule.updated_by) == (3, 9, qi_lead)
@@ -147,12 +195,20 @@ def test_a_qi_lead_changes_the_times_with_history(client, trust, qi_lead):
 
 
 def test_the_sent_log_lists_the_trusts_messages(client, trust, qi_lead, outside_ward):
-    SentMessage.objects.create(kind=Kind.REMINDER, key="a", user=qi_lead, trust=trust,
-                               to_address="a@example.nhs.uk", subject="Weekly return missing",
-                               body="b", status=SentMessage.Status.SKIPPED,
-                               error=mail.NO_ADDRESS)  # fmt: skip
-    SentMessage.objects.create(kind=Kind.REMINDER, key="b", trust=outside_ward.trust,
-                               subject="Elsewhere", body="b")  # fmt: skip
+    SentMessage.objects.create(
+        kind=Kind.REMINDER,
+        key="a",
+        user=qi_lead,
+        trust=trust,
+        to_address="a@example.nhs.uk",
+        subject="Weekly return missing",
+        body="b",
+        status=SentMessage.Status.SKIPPED,
+        error=mail.NO_ADDRESS,
+    )
+    SentMessage.objects.create(
+        kind=Kind.REMINDER, key="b", trust=outside_ward.trust, subject="Elsewhere", body="b"
+    )
     client.force_login(qi_lead)
     page = client.get(reverse("reports:messages", args=[trust.pk])).content.decode()
     assert "Weekly return missing" in page and "ask an admin to add one" in page
@@ -162,7 +218,9 @@ def test_the_sent_log_lists_the_trusts_messages(client, trust, qi_lead, outside_
 def test_the_unsubscribe_link_is_honoured_without_signing_in(client):
     user = UserFactory()
     url = reverse("reports:unsubscribe", args=[mail.unsubscribe_token(user.pk, Kind.DIGEST)])
-    assert "Stop getting <strong>weekly digest of signals</strong>" in client.get(url).content.decode()
+    assert (
+        "Stop getting <strong>weekly digest of signals</strong>" in client.get(url).content.decode()
+    )
     assert not Unsubscribe.objects.exists()  # a GET (a mail scanner) changes nothing
     assert "Done" in client.post(url).content.decode()
     assert list(Unsubscribe.objects.values_list("user", "kind")) == [(user.pk, Kind.DIGEST)]

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from reports.tasks import messages_retry_task, digests_send_task
+from reports.tasks import digests_send_task, messages_retry_task
 
 
 class Command(BaseCommand):
@@ -17,6 +17,8 @@ class Command(BaseCommand):
         # Without a worker (eager) nothing else retries a failed send: this command does.
         retried = messages_retry_task()
         if retried:
-            self.stdout.write(f"Retried {retried} email{'s' if retried != 1 else ''} not sent before.")
+            self.stdout.write(
+                f"Retried {retried} email{'s' if retried != 1 else ''} not sent before."
+            )
         sent = digests_send_task(now=now, force=force)
         self.stdout.write(f"Queued {sent} digest email{'s' if sent != 1 else ''}.")

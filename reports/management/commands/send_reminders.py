@@ -17,7 +17,9 @@ class Command(BaseCommand):
         # Without a worker (eager) nothing else retries a failed send: this command does.
         retried = messages_retry_task()
         if retried:
-            self.stdout.write(f"Retried {retried} email{'s' if retried != 1 else ''} not sent before.")
+            self.stdout.write(
+                f"Retried {retried} email{'s' if retried != 1 else ''} not sent before."
+            )
         # The task's body, in this process; its sends are queued (eager without REDIS_URL).
         sent = reminders_send_task(now=now, force=round_)
         self.stdout.write(f"Queued {sent} reminder email{'s' if sent != 1 else ''}.")
