@@ -226,3 +226,14 @@ def test_the_unsubscribe_link_is_honoured_without_signing_in(client):
     assert list(Unsubscribe.objects.values_list("user", "kind")) == [(user.pk, Kind.DIGEST)]
     forged = mail.unsubscribe_token(user.pk, Kind.DIGEST)[:-3] + "abc"
     assert client.get(reverse("reports:unsubscribe", args=[forged])).status_code == 404
+
+
+def test_the_home_page_links_to_packs_and_reminders(client, trust, qi_lead, facilitator, region):
+    client.force_login(qi_lead)
+    page = client.get(reverse("home")).content.decode()
+    assert reverse("reports:trust-packs", args=[trust.pk]) in page
+    assert reverse("reports:schedule", args=[trust.pk]) in page
+    client.force_login(facilitator)
+    page = client.get(reverse("home")).content.decode()
+    assert reverse("reports:region-packs", args=[region.pk]) in page
+    assert reverse("reports:schedule", args=[trust.pk]) not in page
