@@ -21,8 +21,12 @@ BEAT = {entry["task"]: entry for entry in settings.CELERY_BEAT_SCHEDULE.values()
 
 def test_beat_runs_the_reminder_digest_retry_and_purge_tasks_hourly():
     app.loader.import_default_modules()
-    for name in ("reports.tasks.reminders_send_task", "reports.tasks.digests_send_task",
-                 "reports.tasks.messages_retry_task", "reports.tasks.board_packs_purge_task"):  # fmt: skip
+    for name in (
+        "reports.tasks.reminders_send_task",
+        "reports.tasks.digests_send_task",
+        "reports.tasks.messages_retry_task",
+        "reports.tasks.board_packs_purge_task",
+    ):
         assert name in app.tasks, name
         schedule = BEAT[name]["schedule"]
         assert schedule.hour == set(range(24)) and len(schedule.minute) == 1

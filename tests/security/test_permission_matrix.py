@@ -25,9 +25,9 @@ from rest_framework.test import APIClient
 
 from measures.import_rows import ParsedFile
 from measures.models import ChangeIdea, Enrolment, Programme, ReturnImport, WeeklyReturn
+from mhsip.weeks import monday_of
 from reports.mail import unsubscribe_token
 from reports.models import BoardPack, Kind
-from mhsip.weeks import monday_of
 from spc import recompute
 from spc.models import ChartSetting, PhaseBreak
 from tests.factories import UserFactory, WeeklyCountFactory, WeeklyReturnFactory
