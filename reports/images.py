@@ -14,7 +14,7 @@ import threading
 import kaleido
 from django.conf import settings
 
-WIDTH, HEIGHT, SCALE = 1200, 460, 1.5
+WIDTH, HEIGHT, SCALE = 1200, 520, 1.5
 TIMEOUT = 60  # seconds for one image; a hung browser fails the pack, never the worker
 
 
