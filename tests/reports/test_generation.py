@@ -182,3 +182,23 @@ def test_the_hourly_purge_requeues_a_pack_whose_enqueue_was_lost(
     board_packs_purge_task()
     pack.refresh_from_db()
     assert pack.status == BoardPack.Status.READY
+
+
+def test_a_facilitator_makes_a_region_pack(charted, region, trust, facilitator, no_chromium):
+    pack = BoardPack.objects.create(region=region, month=MONTH, requested_by=facilitator)
+    pack = generation.board_pack_generate(pack_id=pack.pk)
+    assert pack.status == BoardPack.Status.READY
+    texts = slide_texts(bytes(pack.pptx))
+    assert texts[0].startswith("North PSC: board pack, March 2024") and trust.name in texts[0]
+    assert pack.filename == "board-pack-north-2024-03"
+
+
+def test_a_requester_without_an_address_is_told_on_the_page(client, charted, trust, qi_lead,
+                                                           no_chromium):  # fmt: skip
+    from reports.tasks import board_pack_generate_task  # noqa: PLC0415
+
+    pack = queued(qi_lead, trust)
+    board_pack_generate_task(pack.pk)
+    client.force_login(qi_lead)
+    page = client.get(f"/board-packs/{pack.pk}/").content.decode()
+    assert "Download PDF" in page and "not sent: No email address" in page
