@@ -237,3 +237,12 @@ def test_the_home_page_links_to_packs_and_reminders(client, trust, qi_lead, faci
     page = client.get(reverse("home")).content.decode()
     assert reverse("reports:region-packs", args=[region.pk]) in page
     assert reverse("reports:schedule", args=[trust.pk]) not in page
+
+
+def test_a_change_of_times_is_in_the_audit_log(client, trust, qi_lead):
+    client.force_login(qi_lead)
+    data = {"reminders_on": "on", "first_weekday": 4, "first_hour": 11, "second_after_days": 2,
+            "digest_weekday": 1, "digest_hour": 8}  # fmt: skip
+    client.post(reverse("reports:schedule", args=[trust.pk]), data)
+    page = client.get(reverse("audit") + "?kind=reminder_schedule").content.decode()
+    assert "Reminder times" in page and "Reminders of Moorside NHS Foundation Trust" in page
