@@ -126,8 +126,8 @@ def main():
     base = f"http://127.0.0.1:{port}"
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM,
-                                                 args=["--no-sandbox", "--disable-gpu"])  # fmt: skip
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
             print(f"{'page':<20} {'HTML kB':>8} {'JS kB':>8} {'first chart ms':>15} "
                   f"{'all charts ms':>14}")  # fmt: skip
             for name, (username, path_of) in PAGES.items():

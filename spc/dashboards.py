@@ -297,3 +297,17 @@ def trust_coverage(trust: Trust, today: datetime.date | None = None) -> Coverage
     due = [r for r in rows if r.weeks and r.weeks[-1].status != completeness.NOT_DUE]
     reported = sum(1 for r in due if r.weeks[-1].status == "submitted")
     return Coverage(week, reported, len(due))
+
+
+def region_matrix(region) -> tuple[list[Measure], list]:
+    """Rows of the region's trusts (their aggregated charts) × columns of measures, and the
+    region's own row on top, as `trust_matrix` (board packs of a region)."""
+    measures = active_measures()
+    trusts = list(region.trusts.order_by("name"))
+    trust_cells = _cells(Scope.TRUST, [t.pk for t in trusts], measures)
+    region_cells = _cells(Scope.REGION, [region.pk], measures)
+    rows = [MatrixRow(f"{region.name} (all trusts)", None,
+                      [region_cells.get((region.pk, m.pk)) or _empty(m) for m in measures])]
+    rows += [MatrixRow(t.name, t, [trust_cells.get((t.pk, m.pk)) or _empty(m) for m in measures])
+             for t in trusts]  # fmt: skip
+    return measures, rows

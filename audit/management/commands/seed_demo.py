@@ -149,6 +149,9 @@ class Command(BaseCommand):
                 username=username,
                 defaults={
                     "first_name": username.split(".")[0].title(),
+                    # A reserved domain: reminders and digests of the demo print to the console
+                    # (or reach no one through a real SMTP server).
+                    "email": f"{username}@example.org",
                     "is_staff": username == "admin",
                     "is_superuser": username == "admin",
                 },
