@@ -4,8 +4,8 @@ Every change to returns and their counts, chart settings and phase breaks, chang
 their PDSA cycles, wards, memberships, API tokens and trusts' reminder times is a history row
 (made by the model's `HistoricalRecords`, with the signed-in user from
 `HistoryRequestMiddleware`). QI leads see the rows of their trust; admins see every row,
-including API tokens (which belong to users, not trusts). The page only reads: history rows are never changed through the app (GET only;
-no admin for historical models).
+including API tokens (which belong to users, not trusts). The page only reads: history rows
+are never changed through the app (GET only; no admin for historical models).
 """
 
 import dataclasses
