@@ -1,11 +1,11 @@
 """The audit log's reads: who changed what and when, from django-simple-history.
 
 Every change to returns and their counts, chart settings and phase breaks, change ideas and
-their PDSA cycles, wards, memberships and API tokens is a history row (made by the model's
-`HistoricalRecords`, with the signed-in user from `HistoryRequestMiddleware`). QI leads see
-the rows of their trust; admins see every row, including API tokens (which belong to users,
-not trusts). The page only reads: history rows are never changed through the app (GET only;
-no admin for historical models).
+their PDSA cycles, wards, memberships, API tokens and trusts' reminder times is a history row
+(made by the model's `HistoricalRecords`, with the signed-in user from
+`HistoryRequestMiddleware`). QI leads see the rows of their trust; admins see every row,
+including API tokens (which belong to users, not trusts). The page only reads: history rows
+are never changed through the app (GET only; no admin for historical models).
 """
 
 import dataclasses
@@ -14,6 +14,7 @@ import datetime
 from django.db.models import CharField, Q, QuerySet, Value
 
 from measures.models import ChangeIdea, IncidentDate, PdsaCycle, WeeklyCount, WeeklyReturn
+from reports.models import ReminderSchedule
 from spc.models import ChartSetting, PhaseBreak
 from tokens.models import ApiToken
 from wards.access import is_admin, trusts_managed_by
@@ -53,6 +54,7 @@ KINDS = {
     "membership": Kind("Membership", Membership, ("ward__trust", "trust"),
                        ("user", "ward__trust", "trust", "region")),  # fmt: skip
     "token": Kind("API token", ApiToken, None, ("user",)),
+    "reminder_schedule": Kind("Reminder times", ReminderSchedule, ("trust",), ("trust",)),
 }
 
 

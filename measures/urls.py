@@ -2,7 +2,7 @@ import datetime
 
 from django.urls import path, register_converter
 
-from . import views, views_import, views_pdsa
+from . import views, views_import, views_local, views_pdsa
 
 
 class IsoDateConverter:
@@ -73,6 +73,14 @@ urlpatterns = [
          name="pdsa-cycle-edit"),
     path("change-ideas/<int:idea_id>/cycles/<int:number>/close/", views_pdsa.pdsa_cycle_close,
          name="pdsa-cycle-close"),
+    path("trusts/<int:trust_id>/measures/", views_local.local_measure_list,
+         name="local-measures"),
+    path("trusts/<int:trust_id>/measures/add/", views_local.local_measure_add,
+         name="local-measure-add"),
+    path("trusts/<int:trust_id>/measures/<slug:measure_code>/", views_local.local_measure_edit,
+         name="local-measure-edit"),
+    path("trusts/<int:trust_id>/measures/<slug:measure_code>/retire/",
+         views_local.local_measure_retire_view, name="local-measure-retire"),
     path("imports/", views_import.return_import, name="import"),
     path(
         "imports/template.<str:file_format>",

@@ -7,6 +7,7 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
+from equity import api as equity_api
 from measures import api as measures_api
 from mhsip.api import IdConverter
 from spc import api as spc_api
@@ -50,6 +51,7 @@ v1 = [
     ),
     path("charts/", spc_api.ChartApi.as_view(), name="chart"),
     path("comparison/", spc_api.ComparisonApi.as_view(), name="comparison"),
+    path("trusts/<id:trust_id>/equity/", equity_api.TrustEquityApi.as_view(), name="trust-equity"),
 ]
 
 urlpatterns = [

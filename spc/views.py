@@ -20,6 +20,7 @@ from wards.models import Ward
 
 from . import dashboards, exporting, presentation, selectors, services
 from .forms import ChartSettingForm, PhaseBreakForm
+from .funnel_figure import LIMIT_CHOICES, funnel_figure
 from .models import ChartSetting, PhaseBreak, Scope, StoredChart
 from .period_views import charts_with_view
 from .stored import VIEWS
@@ -221,12 +222,12 @@ def region_compare(request, region_id):
     )
     weeks = int(request.GET["weeks"]) if request.GET.get("weeks") in ("12", "26", "52") else 26
     unit = "wards" if request.GET.get("unit") == "wards" else "trusts"
+    ward_type = request.GET.get("type") if request.GET.get("type") in Ward.Type.values else None
+    limits = request.GET.get("limits") if request.GET.get("limits") in LIMIT_CHOICES else "auto"
     today = timezone.localdate()
     first, last = dashboards.period_weeks(today, weeks)
-    funnel_units = selectors.funnel_units(region, measure, first, last, unit[:-1])
-    funnel = presentation.funnel_figure(
-        funnel_units, measure.name, unit[:-1], measure.improvement
-    )
+    funnel_units = selectors.funnel_units(region, measure, first, last, unit[:-1], ward_type)
+    funnel = funnel_figure(funnel_units, measure.name, unit[:-1], measure.improvement, limits)
     return render(
         request,
         "spc/region_compare.html",
@@ -237,6 +238,11 @@ def region_compare(request, region_id):
             "weeks": weeks,
             "periods": PERIODS,
             "unit": unit,
+            "ward_types": Ward.Type.choices,
+            "ward_type": ward_type,
+            "ward_type_label": Ward.Type(ward_type).label if ward_type else "",
+            "limit_choices": LIMIT_CHOICES,
+            "limits": limits,
             "first": first,
             "last": last,
             "rows": dashboards.region_comparison(region, measure, today, weeks),

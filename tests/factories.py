@@ -4,6 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from measures.models import ChangeIdea, Measure, PdsaCycle, WeeklyCount, WeeklyReturn
+from measures.selectors import measures_required
 from wards.models import Membership, Region, Trust, Ward
 
 
@@ -99,3 +100,9 @@ class PdsaCycleFactory(factory.django.DjangoModelFactory):
     starts_on = factory.SelfAttribute("idea.started_on")
     plan = "Calm-down box on the late shift"
     prediction = "Fewer restraints within four weeks"
+
+
+def answered(ward, **counts) -> dict:
+    """Counts of a complete return (every measure answered): those given, 0 for the ward's
+    other measures."""
+    return dict.fromkeys(measures_required([ward])[ward.pk], 0) | counts

@@ -26,6 +26,8 @@ from rest_framework.test import APIClient
 from measures.import_rows import ParsedFile
 from measures.models import Enrolment, Programme, ReturnImport, WeeklyReturn
 from mhsip.weeks import monday_of
+from reports.mail import unsubscribe_token
+from reports.models import BoardPack, Kind
 from spc import recompute
 from spc.models import ChartSetting, PhaseBreak
 from tests.factories import (
@@ -60,6 +62,8 @@ LEVELS = {
     "national":       (READ,   READ,   READ,       READ,   READ),
     # Private objects: the persona's own import upload or API token, and someone else's.
     "own":            (WRITE,  MANAGE, READ,       MANAGE, WRITE),
+    # The persona's own board pack of `trust` (as `trust`: it must still see the trust).
+    "own_pack":       (NONE,   MANAGE, READ,       MANAGE, NONE),
     "others":         (NONE,   NONE,   NONE,       NONE,   NONE),
     # No object: what the persona may do anywhere (QI leads and admins import).
     "-":              (WRITE,  MANAGE, READ,       MANAGE, WRITE),
@@ -207,6 +211,24 @@ def api_scope(name, key):
     return build
 
 
+def pack_url(name, **extra):
+    """A ready board pack of `trust`, the persona's own ("own_pack") or someone else's."""
+
+    def build(world, persona, target):
+        owner = world.users.get(persona, world.stranger) if target == "own_pack" else world.stranger
+        pack = BoardPack.objects.create(trust=world.ward.trust, month=datetime.date(2024, 3, 1),
+                                        requested_by=owner, status=BoardPack.Status.READY,
+                                        pptx=b"pptx", pdf=b"%PDF")  # fmt: skip
+        return reverse(name, kwargs={"pack_id": pack.pk, **extra}), {}
+
+    return build
+
+
+def unsubscribe_url(world, persona, target):
+    token = unsubscribe_token(world.stranger.pk, Kind.DIGEST)
+    return reverse("reports:unsubscribe", kwargs={"token": token}), {}
+
+
 CHART_TARGETS = (*WARDS, *TRUSTS, *REGIONS, "national")
 API = {"api": True}
 MEASURE = {"measure_code": "physical_restraint"}
@@ -301,6 +323,28 @@ RULES = {
                            ("PATCH",), **API),  # fmt: skip
     "api:chart": Rule(api_chart, CHART_TARGETS, READ, **API),
     "api:comparison": Rule(api_comparison, (*TRUSTS, *REGIONS), READ, **API),
+    # Equity breakdowns: read as the trust's pages; import by the trust's QI lead
+    "equity:trust": Rule(scope_url("equity:trust", "trust_id"), TRUSTS, READ, post_as_get=True),
+    "equity:csv": Rule(scope_url("equity:csv", "trust_id"), TRUSTS, READ, post_as_get=True),
+    "equity:import": Rule(scope_url("equity:import", "trust_id"), TRUSTS, MANAGE, MANAGE),
+    "equity:import-commit": Rule(scope_url("equity:import-commit", "trust_id"), TRUSTS, None,
+                                 MANAGE),  # fmt: skip
+    "equity:region": Rule(scope_url("equity:region", "region_id"), REGIONS, READ,
+                          post_as_get=True),  # fmt: skip
+    "api:trust-equity": Rule(api_scope("trust-equity", "trust_id"), TRUSTS, READ, **API),
+    # Board packs: asked for by those who read the trust or region; a pack is its requester's
+    "reports:trust-packs": Rule(scope_url("reports:trust-packs", "trust_id"), TRUSTS, READ, READ),
+    "reports:region-packs": Rule(scope_url("reports:region-packs", "region_id"), REGIONS, READ,
+                                 READ),  # fmt: skip
+    "reports:pack": Rule(pack_url("reports:pack"), ("own_pack", "others"), READ,
+                         post_as_get=True),  # fmt: skip
+    "reports:pack-file": Rule(pack_url("reports:pack-file", fmt="pdf"), ("own_pack", "others"),
+                              READ, post_as_get=True),  # fmt: skip
+    # Reminder times and the emails sent: the trust's QI leads; unsubscribing needs only the link
+    "reports:schedule": Rule(scope_url("reports:schedule", "trust_id"), TRUSTS, MANAGE, MANAGE),
+    "reports:messages": Rule(scope_url("reports:messages", "trust_id"), TRUSTS, MANAGE,
+                             post_as_get=True),  # fmt: skip
+    "reports:unsubscribe": Rule(unsubscribe_url, get=PUBLIC, write=PUBLIC),
     # The schema and its docs describe the API and hold no data
     "api-schema": Rule(fixed("/api/schema/"), get=PUBLIC, api=True),
     "api-docs": Rule(fixed("/api/docs/"), get=PUBLIC, api=True),

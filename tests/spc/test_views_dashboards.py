@@ -50,7 +50,7 @@ def test_it_shows_the_ward_dashboard_to_those_in_scope(client, request, charted,
         page = response.content.decode()
         assert "Physical restraint (all positions): " in page
         assert 'id="chart-physical_restraint-data"' in page
-        assert "vendor/plotly/plotly.min.js" in page
+        assert "vendor/plotly/plotly-basic.min.js" in page
 
 
 def test_it_hides_another_wards_dashboard_from_ward_staff(client, staff, charted, other_ward):

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from equity.demo import seed_breakdowns
 from measures import demo, demo_pdsa
 from measures.change_ideas import change_idea_create, pdsa_cycle_add, pdsa_cycle_update
 from measures.models import (
@@ -52,6 +53,7 @@ class Command(BaseCommand):
             self._users(wards)
             created = self._returns(wards, until)
             self._change_ideas(wards, until)
+            breakdowns = self._breakdowns(wards)
         # Bulk inserts bypass the save hooks, so compute the charts here (unchanged ones are
         # skipped by their input hash).
         charts = charts_recompute_all()
@@ -60,6 +62,7 @@ class Command(BaseCommand):
                 f"Demo data ready: {Ward.objects.count()} wards, "
                 f"{WeeklyReturn.objects.count()} weekly returns ({created} new), "
                 f"{IncidentDate.objects.count()} dated incidents, "
+                f"{breakdowns} ward-weeks broken down by group, "
                 f"latest week w/c {until:%d %b %Y}; charts: {charts}."
             )
         )
@@ -146,6 +149,9 @@ class Command(BaseCommand):
                 username=username,
                 defaults={
                     "first_name": username.split(".")[0].title(),
+                    # A reserved domain: reminders and digests of the demo print to the console
+                    # (or reach no one through a real SMTP server).
+                    "email": f"{username}@example.org",
                     "is_staff": username == "admin",
                     "is_superuser": username == "admin",
                 },
@@ -200,6 +206,13 @@ class Command(BaseCommand):
         )
         self._dates(all_dates)
         return len(new_returns)
+
+    def _breakdowns(self, wards) -> int:
+        """Breakdowns by group (equity) for the first trust's wards that have a change idea."""
+        first_trust = demo.TRUSTS[0][2]
+        chosen = [(ward, spec.improves_from) for ward, spec in wards.values()
+                  if spec.trust_ods == first_trust and spec.improves_from][:3]  # fmt: skip
+        return seed_breakdowns(chosen)
 
     def _dates(self, all_dates) -> None:
         """The days of the dated wards' incidents, for every count that has none yet and
