@@ -169,3 +169,13 @@ def test_another_trusts_measure_is_not_found_under_this_trust(client, qi_lead, o
     url = reverse("measures:local-measure-edit", args=[qi_lead.memberships.get().trust_id,
                                                        theirs.code])  # fmt: skip
     assert client.get(url).status_code == 404
+
+
+def test_the_api_catalogue_shows_local_measures_only_to_their_trust(client, staff, outsider,
+                                                                    falls):  # fmt: skip
+    client.force_login(staff)
+    assert "rz1_falls" in client.get("/api/v1/measures/").content.decode()
+    assert client.get("/api/v1/measures/rz1_falls/").status_code == 200
+    client.force_login(outsider)
+    assert "rz1_falls" not in client.get("/api/v1/measures/").content.decode()
+    assert client.get("/api/v1/measures/rz1_falls/").status_code == 404
