@@ -10,6 +10,7 @@ from .models import (
     Enrolment,
     LocalMeasure,
     Measure,
+    PdsaCycle,
     Programme,
     ProgrammeTarget,
     ReturnImport,
@@ -104,12 +105,21 @@ class WeeklyReturnAdmin(SimpleHistoryAdmin):
     inlines = [WeeklyCountInline]
 
 
+class PdsaCycleInline(admin.StackedInline):
+    model = PdsaCycle
+    extra = 0
+    fields = ["number", "owner_role", "starts_on", "ends_on", "plan", "prediction", "do",
+              "study", "act", "outcome"]  # fmt: skip
+
+
 @admin.register(ChangeIdea)
 class ChangeIdeaAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "ward", "started_on", "stage", "driver_area"]
-    list_filter = ["stage", "ward__trust"]
+    list_display = ["title", "ward", "started_on", "stage_label", "driver_area"]
+    list_filter = ["ward__trust"]
     search_fields = ["title", "ward__name"]
     autocomplete_fields = ["ward"]
+    filter_horizontal = ["measures"]
+    inlines = [PdsaCycleInline]
 
 
 @admin.register(ReturnImport)

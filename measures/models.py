@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 from mhsip.weeks import MONDAY_MESSAGE
 from wards.models import Ward
 
-from . import rules, targets
+from . import pdsa_rules, rules, targets
 from .rules import BED_DAYS_MESSAGE
 
 
@@ -143,6 +143,12 @@ class WeeklyReturn(models.Model):
         null=True, blank=True, help_text="Blank until known; the denominator of every rate."
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # The codes of the measures the ward said it did not collect this week: missing (no
+    # count), but a deliberate answer, so the return can be submitted (measures.rules).
+    not_collected = models.JSONField(
+        "not collected this week", default=list, db_default=[], blank=True,
+        help_text="Codes of the measures not collected this week (no count: missing).",
+    )  # fmt: skip
     # Optimistic locking: a save names the version it was read at and fails if it moved on.
     version = models.PositiveIntegerField(default=1)
     submitted_by = models.ForeignKey(
@@ -253,15 +259,11 @@ class IncidentDate(models.Model):
 
 
 class ChangeIdea(models.Model):
-    """A change idea tested on a ward (a PDSA cycle), shown as a dated marker on its charts.
+    """A change idea tested on a ward in one or more PDSA cycles (`PdsaCycle`), drawn as dated
+    markers on the charts of the measures it targets (and only those).
 
-    Free text here is about the change, never about a person."""
-
-    class Stage(models.TextChoices):
-        PLAN = "plan", "Plan"
-        DO = "do", "Do"
-        STUDY = "study", "Study"
-        ACT = "act", "Act"
+    Free text here is about the change, never about a person. Its stage is its latest
+    cycle's (measures/pdsa_rules.py)."""
 
     ward = models.ForeignKey(Ward, on_delete=models.CASCADE, related_name="change_ideas")
     title = models.CharField(max_length=120)
@@ -269,19 +271,38 @@ class ChangeIdea(models.Model):
     driver_area = models.CharField(
         "driver diagram area", max_length=120, blank=True, help_text="e.g. Safewards, huddles"
     )
-    stage = models.CharField("PDSA stage", max_length=10, choices=Stage.choices, default=Stage.PLAN)
     notes = models.TextField(blank=True)
+    measures = models.ManyToManyField(
+        Measure, related_name="change_ideas", blank=True,
+        help_text="The measures it aims to improve: it is drawn on their charts only.",
+    )  # fmt: skip
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[measures])
 
     class Meta:
         ordering = ["ward", "started_on"]
 
     def __str__(self):
         return f"{self.title} ({self.ward.name}, from {self.started_on:%d %b %Y})"
+
+    @property
+    def latest_cycle(self):
+        """Its last cycle (from the prefetched cycles when there are: list pages)."""
+        cycles = list(self.cycles.all())
+        return cycles[-1] if cycles else None
+
+    @property
+    def stage(self) -> str:
+        cycle = self.latest_cycle
+        return cycle.stage if cycle else pdsa_rules.PLAN
+
+    @property
+    def stage_label(self) -> str:
+        cycle = self.latest_cycle
+        return cycle.stage_label if cycle else pdsa_rules.STAGE_LABELS[pdsa_rules.PLAN]
 
 
 class ReturnImport(models.Model):
@@ -416,3 +437,13 @@ class LocalMeasure(models.Model):
     @property
     def is_retired(self) -> bool:
         return self.retired_on is not None
+
+
+# Django finds an app's models in its models module: the PDSA cycle lives in its own module
+# (this one would pass 400 lines) and is imported here.
+from .models_pdsa import PdsaCycle  # noqa: E402
+
+__all__ = [
+    "ChangeIdea", "Enrolment", "IncidentDate", "LocalMeasure", "Measure", "PdsaCycle",
+    "Programme", "ProgrammeTarget", "ReturnImport", "WeeklyCount", "WeeklyReturn",
+]  # fmt: skip

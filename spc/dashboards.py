@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from django.db.models import F
 
 from measures import completeness
-from measures.models import ChangeIdea, Measure
+from measures.models import Measure
 from mhsip.weeks import latest_complete_week
 from wards.models import Trust, Ward
 
-from . import figures, icons, presentation
+from . import figures, icons, presentation, selectors
+from .compact import figure_json
 from .models import Scope, StoredChart
 from .period_views import charts_with_view
 from .stored import ChartView
@@ -59,6 +60,10 @@ class ChartPanel:
         return f"chart-{self.measure.code}"
 
     @property
+    def figure_json(self):
+        return figure_json(self.figure)
+
+    @property
     def data_id(self) -> str:
         return f"chart-{self.measure.code}-data"
 
@@ -99,9 +104,12 @@ def _sentence(measure, chart, view) -> str:
     return presentation.plain_summary(measure.name, view)
 
 
-def chart_panels(scope: str, scope_id: int, change_ideas=(), view: str = "chosen"):
+def chart_panels(scope: str, scope_id: int, change_ideas=None, view: str = "chosen"):
     """One panel per measure of a ward, trust, region or the nation, showing `view` (the
-    chosen chart, or the weekly, 4-weekly or monthly view); three queries."""
+    chosen chart, or the weekly, 4-weekly or monthly view); three queries. `change_ideas`
+    maps a measure's id to the markers of the ideas that target it (drawn on its chart
+    only)."""
+    change_ideas = change_ideas or {}
     measures = scope_measures(scope, scope_id)
     stored = charts_with_view({"scope": scope, "scope_id": scope_id, "measure__in": measures}, view)
     panels = []
@@ -111,17 +119,10 @@ def chart_panels(scope: str, scope_id: int, change_ideas=(), view: str = "chosen
         panels.append(ChartPanel(
             measure=measure, result=chart, view=shown,
             sentence=_sentence(measure, chart, shown),
-            figure=figures.figure(shown, measure.name, change_ideas) if shown else None,
+            figure=figures.figure(shown, measure.name, change_ideas.get(measure.pk, ()))
+            if shown else None,
         ))  # fmt: skip
     return panels
-
-
-def ward_change_ideas(ward: Ward) -> list[ChangeIdea]:
-    return list(ward.change_ideas.select_related("created_by").order_by("-started_on"))
-
-
-def ideas_for_chart(ideas: list[ChangeIdea]) -> list[dict]:
-    return [{"date": i.started_on.isoformat(), "title": i.title} for i in ideas]
 
 
 @dataclass(frozen=True)
@@ -210,10 +211,16 @@ class TrustComparison:
     percent_complete: int | None
     unit: str = ""
     coverage: str = ""  # how many enrolled wards the latest point sums (presentation)
+    # Its rate per 1,000 occupied bed days over the page's period, as the funnel counts it.
+    period_rate: float | None = None
 
     @property
     def data_id(self) -> str:
         return f"trust-{self.trust.pk}-data"
+
+    @property
+    def figure_json(self):
+        return figure_json(self.figure)
 
     @property
     def variation_svg(self):
@@ -248,6 +255,9 @@ def region_comparison(region, measure: Measure, today: datetime.date, weeks: int
     complete = completeness.submitted_share_by_trust(
         Ward.objects.filter(trust__region=region), first=first, last=last
     )
+    rates = {u["id"]: u["count"] / u["bed_days"] * 1000
+             for u in selectors.funnel_units(region, measure, first, last, "trust")
+             if u["bed_days"]}  # fmt: skip
     views = {t.pk: stored.view.get((t.pk, measure.pk)) for t in trusts}
     shared = _shared_range(views.values())
     rows = []
@@ -262,6 +272,7 @@ def region_comparison(region, measure: Measure, today: datetime.date, weeks: int
             variation_icon=s and s.variation_icon, assurance_icon=s and s.assurance_icon,
             target_value=s and s.target_value, percent_complete=complete.get(trust.pk),
             unit=s.unit if s else "", coverage=presentation.coverage_line(view),
+            period_rate=rates.get(trust.pk),
         ))  # fmt: skip
     return rows
 
@@ -286,3 +297,17 @@ def trust_coverage(trust: Trust, today: datetime.date | None = None) -> Coverage
     due = [r for r in rows if r.weeks and r.weeks[-1].status != completeness.NOT_DUE]
     reported = sum(1 for r in due if r.weeks[-1].status == "submitted")
     return Coverage(week, reported, len(due))
+
+
+def region_matrix(region) -> tuple[list[Measure], list]:
+    """Rows of the region's trusts (their aggregated charts) × columns of measures, and the
+    region's own row on top, as `trust_matrix` (board packs of a region)."""
+    measures = active_measures()
+    trusts = list(region.trusts.order_by("name"))
+    trust_cells = _cells(Scope.TRUST, [t.pk for t in trusts], measures)
+    region_cells = _cells(Scope.REGION, [region.pk], measures)
+    rows = [MatrixRow(f"{region.name} (all trusts)", None,
+                      [region_cells.get((region.pk, m.pk)) or _empty(m) for m in measures])]
+    rows += [MatrixRow(t.name, t, [trust_cells.get((t.pk, m.pk)) or _empty(m) for m in measures])
+             for t in trusts]  # fmt: skip
+    return measures, rows

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from measures.models import Programme, ProgrammeTarget
+from mhsip.forms import IsoDateInput, NhsukFormMixin
 from mhsip.text import clean_free_text
 from mhsip.weeks import monday_of
 
@@ -19,7 +20,7 @@ def _monday(value: datetime.date | None) -> datetime.date | None:
 NUMERIC_TARGETS = [k for k in ProgrammeTarget.Kind.values if k != ProgrammeTarget.Kind.NONE]
 
 
-class ChartSettingForm(forms.ModelForm):
+class ChartSettingForm(NhsukFormMixin, forms.ModelForm):
     reason = forms.CharField(
         label="Why are you changing the baseline?",
         required=False,
@@ -31,12 +32,8 @@ class ChartSettingForm(forms.ModelForm):
     class Meta:
         model = ChartSetting
         fields = ["chart_type", "period", "baseline_start", "baseline_weeks", "programme"]
-        # A browser's date box takes and gives ISO dates: under en-GB Django would render the
-        # saved date as 07/06/2021, which the box shows as blank, so saving the form again
-        # would wipe the baseline.
-        widgets = {
-            "baseline_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        }
+        # ISO, or the saved baseline shows blank and the next save wipes it (mhsip.forms).
+        widgets = {"baseline_start": IsoDateInput()}
         labels = {
             "chart_type": "Chart",
             "period": "Period of the points",
@@ -97,10 +94,10 @@ class ChartSettingForm(forms.ModelForm):
         return data
 
 
-class PhaseBreakForm(forms.Form):
+class PhaseBreakForm(NhsukFormMixin, forms.Form):
     starts_on = forms.DateField(
         label="New phase starts (week commencing)",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=IsoDateInput(),
         help_text="Any date in the week; it is moved to that week's Monday.",
     )
     reason = forms.CharField(

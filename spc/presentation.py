@@ -1,13 +1,10 @@
 """What a stored chart looks like to a person: a plain-English sentence, labels and icon
-names (spc/figures.py draws the chart itself). Pure: reads typed stored views
-(spc.stored.ChartView), no database.
+names (spc/figures.py draws the chart itself, spc/funnel_figure.py the funnel plot). Pure:
+reads typed stored views (spc.stored.ChartView), no database.
 """
 
 import datetime
 import math
-
-from .funnel import funnel_curve_exposures, funnel_limits, funnel_points
-from .specs import RATE_UNIT
 
 # Making Data Count colours as NHSRplotthedots R/ptd_spc_colours.R defines them.
 COLOURS = {
@@ -256,79 +253,3 @@ def _target_phrase(s, target: dict | None = None) -> str:
     }.get(s.assurance_icon, "")
     return f"target {number(s.target_value)}{by} {assurance}".rstrip()
 
-
-def funnel_figure(
-    units: list[dict], measure_name: str, unit_label: str, improvement: str = "decrease"
-) -> dict | None:
-    """A funnel plot of each unit's rate per 1,000 occupied bed days against its bed days,
-    with 95% and 99.8% limits around the pooled rate (spc.funnel); outliers are named."""
-    units = [u for u in units if u["bed_days"]]
-    if not units:
-        return None
-    result = funnel_points([u["count"] for u in units], [u["bed_days"] for u in units])
-    curve_x = funnel_curve_exposures(max(u["bed_days"] for u in units) * 1.1)
-    curve = funnel_limits(result.target, curve_x)
-    traces = []
-    for prob, dash in ((0.998, "solid"), (0.95, "dash")):
-        for side in ("upper", "lower"):
-            traces.append(
-                {
-                    "type": "scatter", "mode": "lines", "x": list(curve_x),
-                    "y": list(getattr(curve, side)[prob]),
-                    "name": f"{prob:.1%} limits".replace(".0%", "%"),
-                    "legendgroup": str(prob), "showlegend": side == "upper",
-                    "line": {"color": COLOURS["limit_line"], "dash": dash, "width": 1},
-                    "hoverinfo": "skip",
-                }
-            )  # fmt: skip
-    traces.append(
-        {
-            "type": "scatter", "mode": "lines", "x": [curve_x[0], curve_x[-1]],
-            "y": [result.target, result.target], "name": f"Regional rate {number(result.target)}",
-            "line": {"color": COLOURS["mean_line"], "width": 1.5}, "hoverinfo": "name",
-        }
-    )  # fmt: skip
-    outlier = [p.flag.endswith("0.998") for p in result.points]
-    better = {"decrease": "below", "increase": "above"}.get(improvement)
-    colours = [
-        COLOURS["common_cause"] if not out
-        else COLOURS["special_cause_neutral"] if better is None
-        else COLOURS["special_cause_improvement"] if p.flag.startswith(better)
-        else COLOURS["special_cause_concern"]
-        for p, out in zip(result.points, outlier, strict=True)
-    ]  # fmt: skip
-    traces.append(
-        {
-            "type": "scatter",
-            "mode": "markers+text",
-            "name": unit_label.capitalize(),
-            "x": [p.exposure for p in result.points],
-            "y": [p.rate for p in result.points],
-            "text": [u["name"] if out else "" for u, out in zip(units, outlier, strict=True)],
-            "textposition": "top center",
-            "marker": {"color": colours, "size": 9},
-            "hovertext": [
-                f"{u['name']}<br>{number(p.rate)} {RATE_UNIT}<br>"
-                f"{p.count} incidents / {int(p.exposure):,} occupied bed days"
-                for u, p in zip(units, result.points, strict=True)
-            ],
-            "hoverinfo": "text",
-        }
-    )
-    return {
-        "data": traces,
-        "layout": {
-            "title": {"text": f"{measure_name}: rate against occupied bed days"},
-            "height": 420,
-            "margin": {"l": 60, "r": 20, "t": 40, "b": 50},
-            "xaxis": {"title": {"text": "occupied bed days in the period"}, "rangemode": "tozero"},
-            "yaxis": {"title": {"text": RATE_UNIT}, "rangemode": "tozero"},
-            "legend": {"orientation": "h", "y": -0.25},
-            "plot_bgcolor": "#ffffff",
-        },
-        "outliers": [
-            {"name": u["name"], "rate": p.rate, "flag": p.flag}
-            for u, p, out in zip(units, result.points, outlier, strict=True)
-            if out
-        ],
-    }

@@ -166,13 +166,14 @@ def stale_filter() -> Q:
 
 def funnel_units(
     scope_object: Region | Trust, measure: Measure, first: datetime.date, last: datetime.date,
-    unit: str,
+    unit: str, ward_type: str | None = None,
 ) -> list[dict]:  # fmt: skip
     """The funnel plot's units: per ward (unit "ward") or trust ("trust") of a region or trust,
     Σcount and Σoccupied bed days over the weeks first..last, from submitted returns that have
     the measure's count and bed days > 0, as the charts count them (a missing count drops its
     bed days: it is never a zero). Sorted by name; one query. The region page and the API's
-    comparison both read this, so they show the same funnel."""
+    comparison both read this, so they show the same funnel. `ward_type` keeps only wards of
+    that type (a peer group: a PICU is compared with PICUs, trusts by their wards of the type)."""
     if unit not in ("ward", "trust"):
         raise ValueError(f"unit must be 'ward' or 'trust', not {unit!r}")
     ward = "weekly_return__ward"
@@ -182,6 +183,8 @@ def funnel_units(
         if isinstance(scope_object, Region)
         else {f"{ward}__trust": scope_object}
     )
+    if ward_type:
+        within[f"{ward}__ward_type"] = ward_type
     rows = (
         WeeklyCount.objects.filter(
             measure=measure,

@@ -189,6 +189,15 @@ def get_managed_trust_for_user(user, trust_id) -> Trust:
     return trust
 
 
+def is_inside_trust(user, trust: Trust) -> bool:
+    """Whether the user works in the trust (a membership of the trust or one of its wards):
+    small numbers of the trust's breakdowns are shown only to them (equity/)."""
+    return any(
+        trust_id == trust.pk or (ward_id and Ward.objects.filter(pk=ward_id, trust=trust).exists())
+        for _, ward_id, trust_id, _ in _memberships(user)
+    )
+
+
 def get_region_for_user(user, region_id) -> tuple[Region, bool]:
     """The region and whether the user may change it (admins); 404 when out of scope."""
     region = Region.objects.filter(pk=region_id).first()

@@ -168,24 +168,3 @@ def test_it_draws_icons_with_accessible_names():
     assert 'aria-label="Target consistently met"' in icons.assurance_svg("consistent_pass")
     assert ">F</text>" in icons.assurance_svg("consistent_fail")
     assert "No target" in icons.assurance_svg(None)
-
-
-def test_it_names_funnel_outliers_and_colours_them_by_direction():
-    units = [
-        {"name": "Oak", "count": 10, "bed_days": 1000},
-        {"name": "Elm", "count": 11, "bed_days": 1100},
-        {"name": "Ash", "count": 60, "bed_days": 1000},  # far above the pooled rate
-        {"name": "Fir", "count": 9, "bed_days": 900},
-    ]
-    figure = presentation.funnel_figure(units, "Seclusion", "ward")
-    assert [o["name"] for o in figure["outliers"]] == ["Ash"]
-    points = figure["data"][-1]
-    assert points["text"] == ["", "", "Ash", ""]
-    assert points["marker"]["color"][2] == presentation.COLOURS["special_cause_concern"]
-    pooled = next(t for t in figure["data"] if t["name"].startswith("Regional rate"))
-    assert pooled["y"][0] == 90 / 4000 * 1000
-    increase = presentation.funnel_figure(units, "Seclusion", "ward", improvement="increase")
-    assert increase["data"][-1]["marker"]["color"][2] == (
-        presentation.COLOURS["special_cause_improvement"]
-    )
-    assert presentation.funnel_figure([], "Seclusion", "ward") is None
