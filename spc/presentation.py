@@ -159,9 +159,18 @@ def _variation_phrase(view) -> str:
     return f"{phrase} at the latest point"
 
 
+def _zero_baseline_target_phrase(s) -> str:
+    """A reduction target is a percentage of the baseline: of a baseline of no incidents it
+    is 0 whatever the percentage, so say what that means rather than "target 0.0"."""
+    return ("no reduction target can be set from a baseline of no incidents: the aim is to "
+            "stay at none")  # fmt: skip
+
+
 def _target_phrase(s) -> str:
+    if s.target_value is not None and s.baseline_centre == 0:
+        return _zero_baseline_target_phrase(s)
     if s.target_value is None or not s.baseline_centre:
-        return ""  # a target of "0.0" off a baseline of none tells nobody anything
+        return ""
     by = f" by {long_date(s.target_deadline)}" if s.target_deadline else ""
     if s.deadline_passed:
         met = {True: "met", False: "not met"}.get(s.target_met, "not judged")
