@@ -104,7 +104,7 @@ def xlsx_response(rows, filename: str, wards: QuerySet[Ward] | None = None,
             sheet.append([spreadsheet_safe(v) for v in row])
     measures = workbook.create_sheet("measures")
     measures.append(["code", "name", "unit", "definition", "includes", "excludes", "parent"])
-    for m in Measure.objects.filter(is_active=True).select_related("parent"):
+    for m in Measure.objects.filter(is_active=True, local__isnull=True).select_related("parent"):
         measures.append(
             [spreadsheet_safe(v) for v in (m.code, m.name, m.unit, m.definition, m.includes,
                                            m.excludes, m.parent.code if m.parent else "")]

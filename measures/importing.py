@@ -53,7 +53,8 @@ class FileRefused(Exception):
 
 def template_columns() -> list[str]:
     return FIXED_COLUMNS + list(
-        Measure.objects.filter(is_active=True)
+        # National measures only: one trust's local measures are no other trust's business.
+        Measure.objects.filter(is_active=True, local__isnull=True)
         .order_by("display_order")
         .values_list("code", flat=True)
     )
@@ -401,3 +402,13 @@ def _refuse_identifiers(row: int, values) -> None:
             "never details of a patient: remove patient identifiers from the file and upload "
             "it again. Nothing of this file was kept."
         )
+
+
+def read_tables(content: bytes, filename: str) -> list[tuple[str, object]]:
+    """(sheet label, rows of cell values) of a CSV or .xlsx file, with the guards above;
+    other importers of aggregate files (equity breakdowns) read through it."""
+    return _tables(content, filename)
+
+
+def refuse_identifiers(row: int, values) -> None:
+    _refuse_identifiers(row, values)

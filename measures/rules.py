@@ -18,6 +18,12 @@ from django.utils import dateformat
 
 from mhsip.weeks import MONDAY_MESSAGE, is_monday, week_end
 
+# The rules of change ideas and their PDSA cycles live beside these, in one module of their own.
+from . import pdsa_rules  # noqa: F401
+
+# A programme's target on a measure has its rules in measures/targets.py (pure, like these).
+from .targets import target_errors as target_errors
+
 SUBMITTED = "submitted"  # WeeklyReturn.Status values
 DRAFT = "draft"
 STATUSES = (SUBMITTED, DRAFT)

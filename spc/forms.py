@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
-from measures.models import Programme
+from measures.models import Programme, ProgrammeTarget
 from mhsip.forms import IsoDateInput, NhsukFormMixin
 from mhsip.text import clean_free_text
 from mhsip.weeks import monday_of
@@ -15,6 +15,9 @@ from .models import ChartSetting
 def _monday(value: datetime.date | None) -> datetime.date | None:
     # A date anywhere in the week means that week: snap to its Monday.
     return None if value is None else monday_of(value)
+
+
+NUMERIC_TARGETS = [k for k in ProgrammeTarget.Kind.values if k != ProgrammeTarget.Kind.NONE]
 
 
 class ChartSettingForm(NhsukFormMixin, forms.ModelForm):
@@ -47,9 +50,10 @@ class ChartSettingForm(NhsukFormMixin, forms.ModelForm):
 
     def __init__(self, *args, measure, **kwargs):
         super().__init__(*args, **kwargs)
+        # One filter() call: the same target row has the measure and a numeric target.
         self.fields["programme"].queryset = Programme.objects.filter(
-            measures=measure, reduction_percent__isnull=False
-        )
+            targets__measure=measure, targets__kind__in=NUMERIC_TARGETS
+        ).distinct()
         self.fields["programme"].empty_label = "The programme with the latest deadline"
         self.fields["period"].required = False  # blank: Automatic
         self.fields["baseline_weeks"].widget.attrs.update({"min": 2, "max": 104})

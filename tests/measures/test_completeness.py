@@ -77,6 +77,12 @@ def test_it_shows_the_trust_grid_to_its_qi_lead(client, qi_lead, ward, other_war
     assert "Oak Ward" in content and "Elm Ward" in content
     assert "4%" in content  # 1 of 26
     assert content.count("mhsip-cell--submitted") == 2  # the key and the one week
+    # Every due week's cell opens that ward-week's form; weeks not due link nowhere.
+    entry = reverse("measures:weekly-entry", args=[ward.pk, WEEKS[-1]])
+    assert f'<a href="{entry}" title="w/c' in content
+    assert f"Oak Ward, w/c {WEEKS[-1].day} {WEEKS[-1]:%b %Y}: " in content
+    elm_first = reverse("measures:weekly-entry", args=[other_ward.pk, WEEKS[0]])
+    assert elm_first not in content  # Elm Ward joined no programme: nothing is due
 
 
 def test_it_shows_the_region_grid_to_its_facilitator(client, facilitator, ward, region):
