@@ -18,6 +18,29 @@ from django.utils import dateformat
 
 from mhsip.weeks import MONDAY_MESSAGE, is_monday, week_end
 
+from .value_rules import (  # noqa: F401  re-exported: every rule is found here
+    COMPOSITE,
+    COUNT,
+    DURATION,
+    MIN_VALUE,
+    PROPORTION,
+    SCORE,
+    VALUE_TYPES,
+    Proportion,
+    as_decimal,
+    composite_entered_message,
+    composite_errors,
+    composite_value,
+    count_type_errors,
+    duration_limit,
+    measure_definition_errors,
+    merged_values,
+    part_key,
+    value_errors,
+    value_text,
+    values_change,
+)
+
 SUBMITTED = "submitted"  # WeeklyReturn.Status values
 DRAFT = "draft"
 STATUSES = (SUBMITTED, DRAFT)
@@ -52,6 +75,8 @@ class SavedReturn:
     counts: Mapping[str, int] = field(default_factory=dict)
     # Measure code -> the days of its dated incidents, sorted (a count may have none).
     dates: Mapping[str, tuple[datetime.date, ...]] = field(default_factory=dict)
+    # Measure code -> its proportion (Proportion) or duration / score (Decimal).
+    values: Mapping[str, object] = field(default_factory=dict)
 
 
 def _day(value: datetime.date) -> str:
@@ -204,16 +229,25 @@ def return_errors(
     saved: SavedReturn | None,
     reason: str = "",
     incident_dates: Mapping[str, Sequence[datetime.date]] | None = None,
+    values: Mapping | None = None,
 ) -> dict[str, str]:
     """Every rule of one return in one round: the week, each figure, the figures together,
     the days of the incidents, the status, and a reason for a late change. `counts` are the
     codes being written (None removes a saved count); codes not named keep their saved value.
     `incident_dates` likewise: the codes named get these days (an empty list removes them),
-    the others keep their saved days (which a removed count takes with it)."""
+    the others keep their saved days (which a removed count takes with it). `values`: the
+    proportions, durations and scores being written, likewise (`value_errors`)."""
     errors = week_errors(ward=ward, week_start=week_start, today=today)
     figures = field_errors(
         beds=beds, occupied_bed_days=occupied_bed_days, counts=counts, measures=measures
     )
+    figures |= count_type_errors(counts=counts, measures=measures)
+    if values or (saved is not None and saved.values):
+        # Saved figures too: a change of beds can put a saved duration over the week's cap.
+        errors |= value_errors(
+            values=merged_values(saved, values or {}), measures=measures,
+            beds=None if "beds" in figures else beds,
+        )  # fmt: skip
     errors |= figures
     if message := status_error(saved, status):
         errors["status"] = message
@@ -236,9 +270,10 @@ def return_errors(
             dates=merged_dates(saved, counts, incident_dates or {}),
             unknown_counts={code for code in counts if code in figures},
         )  # fmt: skip
-    values = {"beds": beds, "occupied_bed_days": occupied_bed_days, "status": status}
+    figures_now = {"beds": beds, "occupied_bed_days": occupied_bed_days, "status": status}
     if (is_late(saved, week_start, today) and not (reason or "").strip()
-            and changes(saved, counts=counts, dates=incident_dates, **values)):  # fmt: skip
+            and (changes(saved, counts=counts, dates=incident_dates, **figures_now)
+                 or values_change(saved, values or {}))):  # fmt: skip
         errors["reason"] = LATE_REASON_MESSAGE
     return errors
 
@@ -362,3 +397,4 @@ def implausible_counts(*, counts: Mapping[str, int | None], measures: Mapping,
         for code, value in counts.items()
         if value is not None and value > bound
     }
+
