@@ -276,6 +276,9 @@ def sync_catalogue(Measure, Programme, CompositePart=None) -> None:
         fields.setdefault("mhsds_codes", [])
         for name, default in TYPE_DEFAULTS.items():
             fields.setdefault(name, default)
+        # An earlier migration's Measure lacks the later fields: a later sync sets them.
+        known = {f.name for f in Measure._meta.get_fields()}
+        fields = {k: v for k, v in fields.items() if k in known}
         fields["display_order"] = order * 10
         fields["parent"] = by_code.get(spec.get("parent"))
         measure, _ = Measure.objects.update_or_create(code=spec["code"], defaults=fields)

@@ -38,6 +38,7 @@ from .value_rules import (  # noqa: F401  re-exported: every rule is found here
     part_key,
     value_errors,
     value_text,
+    value_type,
     values_change,
 )
 

@@ -163,9 +163,11 @@ RETURN_FIELDS = [
 
 def measures_for_ward(ward: Ward) -> list:
     """The active measures a ward reports: those of the domains of its programmes (with their
-    balancing measures), or the whole active catalogue for a ward in no programme yet."""
+    balancing measures), or the whole active catalogue for a ward in no programme yet. Never
+    a composite: it is worked out from its parts."""
     domains = set(Measure.objects.filter(programmes__wards=ward).values_list("domain", flat=True))
-    measures = Measure.objects.filter(is_active=True).select_related("parent")
+    measures = Measure.objects.filter(is_active=True).select_related("parent").exclude(
+        value_type=Measure.ValueType.COMPOSITE)  # fmt: skip
     if domains:
         measures = measures.filter(domain__in=domains)
     return list(measures.order_by("display_order", "name"))

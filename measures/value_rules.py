@@ -169,17 +169,23 @@ def value_errors(*, values: Mapping, measures: Mapping, beds: int | None) -> dic
     return errors
 
 
+def value_type(measure) -> str:
+    """A measure's value type (a count unless it says otherwise)."""
+    return getattr(measure, "value_type", COUNT) or COUNT
+
+
 def count_type_errors(*, counts: Mapping, measures: Mapping) -> dict[str, str]:
     """A count given for a measure that is not entered as a count (a composite is worked out;
     a proportion, duration or score has its own figure)."""
     errors = {}
     for code in counts:
         measure = measures.get(code)
-        if measure is None or measure.value_type == COUNT:
+        kind = value_type(measure)
+        if measure is None or kind == COUNT:
             continue
-        errors[code] = composite_entered_message(measure) if measure.value_type == COMPOSITE \
-            else f"{measure.name} is a {measure.value_type}, not a count: give its " + (
-                "numerator and denominator." if measure.value_type == PROPORTION else "value."
+        errors[code] = composite_entered_message(measure) if kind == COMPOSITE \
+            else f"{measure.name} is a {kind}, not a count: give its " + (
+                "numerator and denominator." if kind == PROPORTION else "value."
             )  # fmt: skip
     return errors
 

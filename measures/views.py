@@ -23,7 +23,7 @@ from .errors import ConcurrentEditError, ImplausibleCountError, ReturnRefused
 from .forms import MAX_DATE_FIELDS, WeeklyReturnForm
 from .models import WeeklyReturn
 from .selectors import measures_by_code, measures_for_ward, weekly_return_history
-from .services import saved_state, weekly_return_record
+from .services import saved_state, saved_values, weekly_return_record
 
 
 def _saved_values(weekly_return: WeeklyReturn | None) -> dict:
@@ -33,6 +33,11 @@ def _saved_values(weekly_return: WeeklyReturn | None) -> dict:
         "measure__code", "count")}  # fmt: skip
     values["beds"] = weekly_return.beds
     values["occupied_bed_days"] = weekly_return.occupied_bed_days
+    for code, value in saved_values(weekly_return).items():
+        if isinstance(value, rules.Proportion):
+            values[f"num_{code}"], values[f"den_{code}"] = value.numerator, value.denominator
+        else:
+            values[f"v_{code}"] = f"{value:g}"
     return values
 
 
@@ -63,6 +68,7 @@ def _save_return(request, form, ward, week_start):
             reason=form.cleaned_data["reason"],
             confirm_implausible=form.cleaned_data["confirm_implausible"],
             incident_dates=form.cleaned_data["incident_dates"],
+            values=form.cleaned_data["values"],
         )  # fmt: skip
     except ImplausibleCountError as error:
         _add_errors(form, error)
@@ -164,7 +170,8 @@ def _after_concurrent_edit(request, error: ConcurrentEditError, form_kwargs, mea
     now_saved = _saved_values(error.weekly_return)
     form.saved = {
         name: now_saved.get(name)
-        for name in ["beds", "occupied_bed_days", *(f"m_{m.code}" for m in measures)]
+        for name in ["beds", "occupied_bed_days", *(f"m_{m.code}" for m in measures),
+                     *(n for n in now_saved if n.startswith(("num_", "den_", "v_")))]
     }
     return form, str(error)
 
