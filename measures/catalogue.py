@@ -41,7 +41,8 @@ MEASURES = [
         "mhsds_codes": ["01", "07", "08", "09", "10", "11", "12", "13"],
         "definition": (
             "An episode of skilled, hands-on physical intervention by staff that restricts a "
-            "patient's movement, in any position, from its start until the patient is released."
+            "patient's movement, in any position, from its start until the patient is released "
+            "(MHSDS 01, 07, 08, 09, 10, 11, 12, 13)."
         ),
         "includes": (
             "Every episode in any position: prone, standing, restrictive escort, supine, side, "
@@ -63,7 +64,7 @@ MEASURES = [
         "parent": "physical_restraint",
         "definition": (
             "A physical restraint episode in which the patient was held chest down (prone) at "
-            "any point, however briefly."
+            "any point, however briefly (MHSDS 01)."
         ),
         "includes": (
             "Episodes that start standing and go to the floor prone; unplanned and planned prone "
@@ -82,7 +83,7 @@ MEASURES = [
         "definition": (
             "Medication given by injection (usually intramuscular, exceptionally intravenous) "
             "for urgent sedation because oral medication was not possible or appropriate "
-            "(NICE NG10)."
+            "(NICE NG10; MHSDS 14)."
         ),
         "includes": "Each administration by injection for urgent sedation.",
         "excludes": (
@@ -102,7 +103,7 @@ MEASURES = [
         "definition": (
             "The supervised confinement and isolation of a patient, away from other patients, in "
             "an area from which they are prevented from leaving (Mental Health Act Code of "
-            "Practice 26.103)."
+            "Practice 26.103; MHSDS 05)."
         ),
         "includes": "Each episode from the start of confinement to its end, wherever it happens.",
         "excludes": "Long-term segregation (counted separately); time-out the patient agrees to.",
@@ -118,7 +119,7 @@ MEASURES = [
         "definition": (
             "A multidisciplinary decision, with the responsible commissioner, that a patient is "
             "not allowed to mix freely with other patients on a long-term basis (Code of "
-            "Practice 26.150)."
+            "Practice 26.150; MHSDS 06)."
         ),
         "includes": "Each new episode of segregation started in the week.",
         "excludes": "Episodes continuing from an earlier week; seclusion.",
@@ -131,7 +132,7 @@ MEASURES = [
         "mhsds_codes": ["04"],
         "definition": (
             "The use of a device (for example handcuffs, belts or cuffs) to prevent, restrict or "
-            "subdue movement of the body or a part of it, for behavioural reasons."
+            "subdue movement of the body or a part of it, for behavioural reasons (MHSDS 04)."
         ),
         "includes": "Devices used by ward staff or by police on the ward.",
         "excludes": (

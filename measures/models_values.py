@@ -65,7 +65,8 @@ class WeeklyValue(models.Model):
                 violation_error_message="This return already has a figure for this measure.",
             ),
             models.CheckConstraint(
-                condition=Q(numerator__isnull=False, denominator__gte=1, value__isnull=True,
+                condition=Q(numerator__isnull=False, denominator__isnull=False, denominator__gte=1,
+                            value__isnull=True,
                             numerator__lte=F("denominator"))
                 | Q(numerator__isnull=True, denominator__isnull=True, value__isnull=False,
                     value__gte=rules.MIN_VALUE),

@@ -3,7 +3,7 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 
-from measures.models import Measure, WeeklyCount, WeeklyReturn
+from measures.models import Measure, WeeklyCount, WeeklyReturn, WeeklyValue
 from wards.models import Membership, Region, Trust, Ward
 
 
@@ -70,3 +70,16 @@ class WeeklyCountFactory(factory.django.DjangoModelFactory):
     weekly_return = factory.SubFactory(WeeklyReturnFactory)
     measure = factory.LazyFunction(lambda: Measure.objects.get(code="physical_restraint"))
     count = 1
+
+
+class WeeklyValueFactory(factory.django.DjangoModelFactory):
+    """A proportion by default (debrief within 72 hours: 3 of 4)."""
+
+    class Meta:
+        model = WeeklyValue
+
+    weekly_return = factory.SubFactory(WeeklyReturnFactory)
+    measure = factory.LazyFunction(lambda: Measure.objects.get(code="restraint_debrief_72h"))
+    numerator = 3
+    denominator = 4
+    value = None
