@@ -16,8 +16,8 @@ RESTRICTIVE_PRACTICE_TOTAL = {
     "mhsds_codes": ["01", "05", "07", "08", "09", "10", "11", "12", "13", "14"],
     "definition": (
         "Physical restraint (all positions, MHSDS 01, 07-13) + seclusion (05) + rapid "
-        "tranquillisation (14) in the week: worked out from those three counts, never entered. Missing for a week when "
-        "any of the three is missing."
+        "tranquillisation (14) in the week: worked out from those three counts, never "
+        "entered. Missing for a week when any of the three is missing."
     ),
     "includes": (
         "Each physical restraint episode in any position (MHSDS 01, 07-13), each seclusion "
