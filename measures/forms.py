@@ -317,7 +317,8 @@ class WeeklyReturnForm(forms.Form):
             return f"at most {rules.duration_limit(measure, beds):,} {measure.duration_unit} " \
                 f"(every bed all week)"  # fmt: skip
         if measure.value_type == rules.SCORE:
-            return f"from {measure.score_min:g} to {measure.score_max:g}"
+            low, high = measure.score_min, measure.score_max
+            return f"from {rules.value_text(low)} to {rules.value_text(high)}"
         return ""
 
 

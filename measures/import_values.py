@@ -183,4 +183,4 @@ def export_cells(values: dict, measure) -> list:
     value = values.get(measure.code)
     if rules.value_type(measure) == rules.PROPORTION:
         return [None, None] if value is None else [value.numerator, value.denominator]
-    return [None if value is None else f"{value:g}"]
+    return [None if value is None else rules.number_text(value)]

@@ -2,12 +2,11 @@
 
 Pure functions: typed values, the ward and the saved state in; `{field: message}` out (a field
 is `week_start`, `beds`, `occupied_bed_days`, `status`, `reason`, a measure code, or
-`incident_dates.<code>` for the days of a measure's incidents). The return
-form, the file importer, the API (one return and bulk) and the write services all call these,
-and nothing else decides a rule; the database constraints back them up (`models.py`).
-
-Nothing here touches the database: callers pass in the ward, the measures (with their
-parents loaded) and what is saved.
+`incident_dates.<code>` for the days of a measure's incidents). The return form, the file
+importer, the API (one return and bulk) and the write services all call these, and nothing
+else decides a rule; the database constraints back them up (`models.py`). The rules of
+proportions, durations, scores and composites are in value_rules.py, re-exported here.
+Nothing here touches the database: callers pass in the ward, measures (parents loaded), saved.
 """
 
 import datetime
@@ -35,6 +34,7 @@ from .value_rules import (  # noqa: F401  re-exported: every rule is found here
     duration_limit,
     measure_definition_errors,
     merged_values,
+    number_text,
     part_key,
     value_errors,
     value_text,

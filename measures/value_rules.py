@@ -40,10 +40,17 @@ def part_key(code: str, part: str) -> str:
     return f"{code}.{part}"
 
 
+def number_text(value: Decimal) -> str:
+    """A figure as typed: 3.5, 6, 100 (never 3.50 or 1E+2)."""
+    return f"{value.normalize():f}"
+
+
 def value_text(value) -> str:
     if isinstance(value, Proportion):
         return f"{value.numerator} of {value.denominator}"
-    return "blank" if value is None else f"{value:g}" if isinstance(value, Decimal) else str(value)
+    if isinstance(value, Decimal):
+        return number_text(value)
+    return "blank" if value is None else str(value)
 
 
 def _whole_error(value, label: str) -> str:
@@ -126,8 +133,8 @@ def _duration_errors(code: str, measure, value, beds: int | None) -> dict[str, s
     if beds is not None and number > duration_limit(measure, beds):
         per = UNIT_PER_BED_WEEK[unit]
         return {code: (
-            f"{measure.name}: {number:g} {unit} is more than the week holds: {per} {unit} × "
-            f"{beds} beds = {per * beds:,} {unit}."
+            f"{measure.name}: {number_text(number)} {unit} is more than the week holds: "
+            f"{per} {unit} × {beds} beds = {per * beds:,} {unit}."
         )}  # fmt: skip
     return {}
 
@@ -139,8 +146,8 @@ def _score_errors(code: str, measure, value) -> dict[str, str]:
     low, high = measure.score_min, measure.score_max
     if low is not None and high is not None and not low <= number <= high:
         return {code: (
-            f"{measure.name}: {number:g} is outside the scale, which runs from {low:g} to "
-            f"{high:g}."
+            f"{measure.name}: {number_text(number)} is outside the scale, which runs from "
+            f"{number_text(low)} to {number_text(high)}."
         )}  # fmt: skip
     return {}
 

@@ -37,7 +37,7 @@ def _saved_values(weekly_return: WeeklyReturn | None) -> dict:
         if isinstance(value, rules.Proportion):
             values[f"num_{code}"], values[f"den_{code}"] = value.numerator, value.denominator
         else:
-            values[f"v_{code}"] = f"{value:g}"
+            values[f"v_{code}"] = rules.number_text(value)
     return values
 
 
