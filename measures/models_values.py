@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from . import rules
+from . import rules, value_rules
 from .models import Measure, WeeklyReturn
 
 
@@ -69,7 +69,7 @@ class WeeklyValue(models.Model):
                             value__isnull=True,
                             numerator__lte=F("denominator"))
                 | Q(numerator__isnull=True, denominator__isnull=True, value__isnull=False,
-                    value__gte=rules.MIN_VALUE),
+                    value__gte=value_rules.MIN_VALUE),
                 name="value_proportion_or_number",
                 violation_error_message="A figure is a numerator of at least 1 denominator "
                 "(numerator ≤ denominator), or a single value.",
