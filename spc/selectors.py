@@ -70,6 +70,8 @@ def ward_configs(
                 targets=_targets(
                     ward_programmes, measure.pk, setting.programme_id if setting else None
                 ),
+                value_type=measure.value_type,
+                value_unit=measure.duration_unit,
             )
     return configs
 
@@ -80,6 +82,8 @@ def aggregate_config(measure: Measure, programmes: list[Programme]) -> ChartConf
         improvement=measure.improvement,
         baseline_weeks=default_baseline_weeks(),
         targets=_targets(programmes, measure.pk),
+        value_type=measure.value_type,
+        value_unit=measure.duration_unit,
     )
 
 

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from measures.exporting import returns_export_rows, template_columns
+from measures.import_plan import returns_import_plan
 from measures.importing import FileRefused
 from measures.models import WeeklyValue
 from measures.rules import Proportion
@@ -61,8 +62,6 @@ def test_it_imports_each_type_and_a_reimport_changes_nothing(qi_lead, ward):
 def test_it_reports_every_bad_figure_of_a_row_by_its_column(qi_lead, ward):
     plan = parse(csv_bytes(row(ward, "x", "3", "lots", "7"), header=HEADER))
     assert {e.column for e in plan.errors} == {"restraint_debrief_72h_numerator", "seclusion_hours"}
-    from measures.import_plan import returns_import_plan
-
     plan = returns_import_plan(user=qi_lead, parsed=parse(
         csv_bytes(row(ward, "4", "3", "4000", "11"), header=HEADER)))  # fmt: skip
     columns = {e.column: e.message for e in plan.errors}
