@@ -11,7 +11,8 @@ from django.utils import dateformat
 from wards.access import wards_visible_to
 from wards.models import Ward
 
-from .models import IncidentDate, Measure, WeeklyCount, WeeklyReturn
+from .models import IncidentDate, Measure, WeeklyCount, WeeklyReturn, WeeklyValue
+from .rules import Proportion, value_text
 
 
 def measures_by_code() -> dict[str, Measure]:
@@ -113,7 +114,28 @@ def weekly_return_history(weekly_return: WeeklyReturn) -> list[ReturnChange]:
                 record.history_change_reason or "",
             )
         )
+    changes += _value_changes(weekly_return, names)
     changes.sort(key=lambda c: c.when, reverse=True)
+    return changes
+
+
+def _value_changes(weekly_return, names: dict) -> list[ReturnChange]:
+    """The history of the return's proportions, durations and scores ("3 of 4 → 4 of 4")."""
+    changes, last = [], {}
+    records = (WeeklyValue.history.filter(weekly_return_id=weekly_return.pk)
+               .select_related("history_user").order_by("history_date", "history_id"))  # fmt: skip
+    for record in records:
+        old = last.get(record.id)
+        new = None if record.history_type == "-" else value_text(
+            record.value if record.value is not None
+            else Proportion(record.numerator, record.denominator))  # fmt: skip
+        last[record.id] = new
+        if old != new:
+            changes.append(ReturnChange(
+                record.history_date, str(record.history_user or "unknown"),
+                names.get(record.measure_id, "A measure"), _shown(old), _shown(new),
+                record.history_change_reason or "",
+            ))  # fmt: skip
     return changes
 
 

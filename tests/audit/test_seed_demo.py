@@ -7,7 +7,8 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, Sum
 
 from measures import demo
-from measures.models import IncidentDate, WeeklyCount, WeeklyReturn
+from measures.models import IncidentDate, Measure, WeeklyCount, WeeklyReturn, WeeklyValue
+from spc.inputs import ward_series
 from wards.models import Membership, Region, Trust, Ward
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
@@ -126,9 +127,6 @@ def test_half_the_wards_date_the_incidents_of_their_rare_measures():
 
 
 def test_it_seeds_each_value_type_and_the_composite_on_a_few_wards():
-    from measures.models import Measure, WeeklyValue
-    from spc.inputs import ward_series
-
     call_command("seed_demo", until=UNTIL, stdout=io.StringIO())
     by_code = dict(WeeklyValue.objects.values("measure__code").annotate(n=Count("pk"))
                    .values_list("measure__code", "n"))  # fmt: skip

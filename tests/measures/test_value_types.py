@@ -13,6 +13,7 @@ from django.utils import timezone
 from measures.errors import ReturnRefused
 from measures.models import CompositePart, Enrolment, Measure, Programme, WeeklyValue
 from measures.rules import Proportion
+from measures.selectors import weekly_return_history
 from measures.services import saved_state, weekly_return_record
 from mhsip.weeks import monday_of
 from tests.factories import WeeklyReturnFactory, WeeklyValueFactory
@@ -183,3 +184,13 @@ def test_the_form_shows_every_figure_error_in_one_round_keeping_typed_values(
     assert "168 hours × 20 beds" in form.errors["v_seclusion_hours"][0]
     assert 'value="4000"' in response.content.decode()
     assert not WeeklyValue.objects.exists()
+
+
+def test_the_history_lists_each_figure_change_with_who_and_why(ward, staff):
+    weekly_return = record(ward, staff, values={"restraint_debrief_72h": Proportion(2, 3)})
+    record(ward, staff, values={"restraint_debrief_72h": Proportion(3, 3),
+                                "seclusion_hours": Decimal("4.5")})  # fmt: skip
+    changes = {(c.what, c.old, c.new) for c in weekly_return_history(weekly_return)}
+    assert ("Restraints debriefed within 72 hours", "blank", "2 of 3") in changes
+    assert ("Restraints debriefed within 72 hours", "2 of 3", "3 of 3") in changes
+    assert ("Hours in seclusion", "blank", "4.5") in changes
