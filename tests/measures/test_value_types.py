@@ -7,9 +7,11 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.forms import inlineformset_factory
 from django.urls import reverse
 from django.utils import timezone
 
+from measures.admin import CompositePartFormSet
 from measures.errors import ReturnRefused
 from measures.models import CompositePart, Enrolment, Measure, Programme, WeeklyValue
 from measures.rules import Proportion
@@ -194,3 +196,22 @@ def test_the_history_lists_each_figure_change_with_who_and_why(ward, staff):
     assert ("Restraints debriefed within 72 hours", "blank", "2 of 3") in changes
     assert ("Restraints debriefed within 72 hours", "2 of 3", "3 of 3") in changes
     assert ("Hours in seclusion", "blank", "4.5") in changes
+
+
+def test_the_admin_refuses_overlapping_parts_added_together():
+    total = Measure.objects.create(code="rp_test", name="RP test", domain="restrictive_practice",
+                                   unit="x", definition="x", value_type="composite")  # fmt: skip
+    physical = Measure.objects.get(code="physical_restraint")
+    prone = Measure.objects.get(code="prone_restraint")
+    formset_class = inlineformset_factory(Measure, CompositePart, fk_name="composite",
+                                          formset=CompositePartFormSet, fields=["part"])
+
+    def formset(*parts):
+        data = {"parts-TOTAL_FORMS": str(len(parts)), "parts-INITIAL_FORMS": "0"}
+        data |= {f"parts-{i}-part": str(p.pk) for i, p in enumerate(parts)}
+        return formset_class(data, instance=total, prefix="parts")
+
+    refused = formset(physical, prone)
+    assert not refused.is_valid()
+    assert "overlap" in " ".join(refused.non_form_errors())
+    assert formset(physical, Measure.objects.get(code="seclusion")).is_valid()
