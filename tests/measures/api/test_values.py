@@ -84,3 +84,19 @@ def test_bulk_writes_each_type_and_names_bad_items(api, qi_lead, ward):
     fields = {e["field"] for e in response.json()["items"]}
     # As in a file, a rule of the whole proportion is reported on its numerator.
     assert fields == {"values.restraint_debrief_72h.numerator", "values.seclusion_hours"}
+
+
+def test_the_catalogue_says_each_measures_value_type_and_a_composites_parts(api, staff):
+    client = api(staff)
+    total = client.get("/api/v1/measures/restrictive_practice_total/").json()
+    assert total["value_type"] == "composite"
+    assert sorted(total["parts"]) == ["physical_restraint", "rapid_tranquillisation", "seclusion"]
+    debrief = client.get("/api/v1/measures/restraint_debrief_72h/").json()
+    assert (debrief["value_type"], debrief["denominator_label"]) == (
+        "proportion", "restraint episodes in the week")  # fmt: skip
+    score = client.get("/api/v1/measures/staff_feel_safe_score/").json()
+    assert (score["value_type"], score["score_min"], score["score_max"]) == ("score", 0, 10)
+    hours = client.get("/api/v1/measures/seclusion_hours/").json()
+    assert (hours["value_type"], hours["duration_unit"]) == ("duration", "hours")
+    listed = client.get("/api/v1/measures/").json()["results"]
+    assert listed[0]["code"] == "restrictive_practice_total"  # composites first
