@@ -135,14 +135,14 @@ class WeeklyReturnForm(forms.Form):
         self.date_fields = {}  # code -> names of its date boxes, in order
         self.value_measures = [m for m in measures if rules.value_type(m) in rules.VALUE_TYPES]
         self.measures = measures = [m for m in measures if rules.value_type(m) == rules.COUNT]
-        for measure in self.value_measures:
-            self._add_value_fields(measure)
         for measure in measures:
             self.fields[f"m_{measure.code}"] = CountField(label=measure.name)
             self.fields[f"none_{measure.code}"] = forms.BooleanField(
                 label="None this week", required=False
             )
             self._add_date_fields(measure, (saved.dates if saved else {}).get(measure.code, ()))
+        for measure in self.value_measures:
+            self._add_value_fields(measure)
 
     def _add_value_fields(self, measure) -> None:
         """A proportion has two boxes (numerator, denominator); a duration or score one."""
