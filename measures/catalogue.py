@@ -15,6 +15,7 @@ says otherwise; a composite lists its `parts`, which must not overlap (rules.com
 
 import datetime
 
+from .catalogue_targets import sync_targets
 from .catalogue_types import (
     CHEMICAL_RESTRAINT,
     CHEMICAL_RESTRAINT_INJECTION,
@@ -180,6 +181,8 @@ MEASURES = [
     },
     {
         "code": "sexual_safety_incidents",
+        # Reports: more can mean better reporting (catalogue_targets.REPORTING_CODES).
+        "improvement": "neutral",
         "name": "Sexual safety incidents",
         "domain": SEXUAL,
         "unit": "incidents",
@@ -194,6 +197,8 @@ MEASURES = [
     },
     {
         "code": "sexual_safety_patients",
+        # Reports: more can mean better reporting (catalogue_targets.REPORTING_CODES).
+        "improvement": "neutral",
         "name": "Sexual safety: patients affected",
         "domain": SEXUAL,
         "unit": "patients affected",
@@ -203,6 +208,8 @@ MEASURES = [
     },
     {
         "code": "sexual_safety_staff",
+        # Reports: more can mean better reporting (catalogue_targets.REPORTING_CODES).
+        "improvement": "neutral",
         "name": "Sexual safety: staff affected",
         "domain": SEXUAL,
         "unit": "staff affected",
@@ -298,3 +305,4 @@ def sync_catalogue(Measure, Programme, CompositePart=None) -> None:
         programme.measures.set(
             [m for m in by_code.values() if m.domain == spec["domain"] and m.kind != "balancing"]
         )
+    sync_targets(Programme, Measure)

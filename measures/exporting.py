@@ -14,6 +14,7 @@ from wards.models import Ward
 from . import import_values, rules
 from .importing import INCIDENT_COLUMNS, template_columns
 from .models import IncidentDate, Measure, WeeklyCount, WeeklyReturn, WeeklyValue
+from .rules import NOT_COLLECTED
 
 __all__ = [
     "csv_response", "incidents_export_rows", "returns_export_rows", "template_columns",
@@ -24,10 +25,12 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def returns_export_rows(*, wards: QuerySet[Ward]) -> list[list]:
-    """The header and one row per return of the wards; a missing count is a blank cell (a
-    proportion's two cells, a duration's or score's one: import_values.export_cells)."""
+    """The header and one row per return of the wards; a missing count is a blank cell, one
+    not collected that week is `rules.NOT_COLLECTED` (both re-import as they were); a
+    proportion has two cells, a duration or score one (import_values.export_cells)."""
     columns = template_columns()
-    measures = list(Measure.objects.filter(is_active=True).order_by("display_order"))
+    measures = list(Measure.objects.filter(is_active=True, local__isnull=True)
+                    .order_by("display_order"))  # fmt: skip (the template's, import_values)
     returns = list(
         WeeklyReturn.objects.filter(ward__in=wards)
         .select_related("ward__trust")
@@ -42,7 +45,7 @@ def returns_export_rows(*, wards: QuerySet[Ward]) -> list[list]:
         counts.setdefault(row.weekly_return_id, {})[row.measure.code] = row.typed
     rows = [columns]
     for r in returns:
-        saved = counts.get(r.pk, {})
+        saved = counts.get(r.pk, {}) | dict.fromkeys(r.not_collected or (), NOT_COLLECTED)
         cells = []
         for measure in measures:
             kind = rules.value_type(measure)
@@ -110,7 +113,7 @@ def xlsx_response(rows, filename: str, wards: QuerySet[Ward] | None = None,
     measures = workbook.create_sheet("measures")
     measures.append(["code", "name", "value_type", "columns", "unit", "definition", "includes",
                      "excludes", "parent"])  # fmt: skip
-    for m in Measure.objects.filter(is_active=True).select_related("parent"):
+    for m in Measure.objects.filter(is_active=True, local__isnull=True).select_related("parent"):
         measures.append(
             [spreadsheet_safe(v) for v in (m.code, m.name, m.value_type,
                                            " ".join(import_values.value_columns(m)), m.unit,

@@ -40,7 +40,8 @@ def template_columns() -> list[str]:
     """The import template's header: the ward and week columns, then each active measure's."""
     from .importing import FIXED_COLUMNS  # noqa: PLC0415  importing imports this module
 
-    measures = Measure.objects.filter(is_active=True).order_by("display_order")
+    # National measures only: one trust's local measures are no other trust's business.
+    measures = Measure.objects.filter(is_active=True, local__isnull=True).order_by("display_order")
     return FIXED_COLUMNS + [c for m in measures for c in value_columns(m)]
 
 
@@ -96,13 +97,18 @@ def parse_decimal(value, *, label: str) -> Decimal | None:
 
 
 def read_values(row: int, cell, codes: list[str], measures,
-                errors: list[RowError]) -> dict:  # fmt: skip
-    """code -> Proportion or Decimal (None: blank) of one row; `cell(name)` reads a cell. A
-    cell that is not a number is a row error and its measure is left out; the rules of each
-    figure (rules.value_errors) come with the return's other rules, in the plan."""
-    values = {}
+                errors: list[RowError]) -> tuple[dict, list[str]]:  # fmt: skip
+    """code -> Proportion or Decimal (None: blank) of one row, and the codes not collected
+    (rules.NOT_COLLECTED in the cell, or in either of a proportion's); `cell(name)` reads a
+    cell. A cell that is not a number is a row error and its measure is left out; the rules
+    of each figure (rules.value_errors) come with the return's other rules, in the plan."""
+    values, not_collected = {}, []
     for code in codes:
         measure = measures[code]
+        if rules.NOT_COLLECTED in {cell_text(cell(c)).upper() for c in value_columns(measure)}:
+            values[code] = None  # no figure: any saved one goes
+            not_collected.append(code)
+            continue
         try:
             if measure.value_type == rules.PROPORTION:
                 top, bottom = (parse_number(cell(f"{code}_{part}"), label=f"{code}_{part}")
@@ -115,7 +121,7 @@ def read_values(row: int, cell, codes: list[str], measures,
             column = code if measure.value_type != rules.PROPORTION else \
                 str(error).split(":")[0]  # fmt: skip
             errors.append(RowError(row, column, str(error)))
-    return values
+    return values, not_collected
 
 
 def column_of(key: str, measures) -> str:
@@ -181,6 +187,8 @@ def write_values(pairs, measure_ids: dict[str, int], stamp: HistoryStamp) -> Non
 def export_cells(values: dict, measure) -> list:
     """A measure's cells in an exported row (blank: missing)."""
     value = values.get(measure.code)
+    if value == rules.NOT_COLLECTED:
+        return [value] * len(value_columns(measure))
     if rules.value_type(measure) == rules.PROPORTION:
         return [None, None] if value is None else [value.numerator, value.denominator]
     return [None if value is None else rules.number_text(value)]

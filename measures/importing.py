@@ -251,8 +251,14 @@ class _RowReader:
         return monday_of(week_start), week_start
 
     def numbers(self, row: int, values, errors: list[RowError]) -> dict:
-        numbers = {}
+        numbers, numbers["not_collected"] = {}, []
         for name in ["beds", "occupied_bed_days", *self.codes]:
+            if name in self.codes and cell_text(self.cell(values, name)).upper() in (
+                rules.NOT_COLLECTED, rules.NOT_COLLECTED_LABEL.upper()
+            ):  # "not collected this week": no count, but an answer
+                numbers[name] = None
+                numbers["not_collected"].append(name)
+                continue
             try:
                 numbers[name] = parse_number(self.cell(values, name), label=name)
             except ValueError as error:
@@ -270,8 +276,8 @@ class _RowReader:
         texts = self.ward(row, values, errors)
         week_start, snapped_from = self.week(row, values, errors)
         numbers = self.numbers(row, values, errors)
-        figures = import_values.read_values(row, lambda name: self.cell(values, name),
-                                            self.value_codes, self.measures, errors)  # fmt: skip
+        figures, figures_nc = import_values.read_values(
+            row, lambda name: self.cell(values, name), self.value_codes, self.measures, errors)
         status = cell_text(self.cell(values, "status")).casefold() or None
         if status is not None and status not in rules.STATUSES:
             errors.append(RowError(row, "status", rules.status_error(None, status)))
@@ -284,7 +290,7 @@ class _RowReader:
             ward_code=texts["ward_code"], week_start=week_start, beds=numbers["beds"],
             occupied_bed_days=numbers["occupied_bed_days"], status=status,
             counts={code: numbers[code] for code in self.codes}, snapped_from=snapped_from,
-            values=figures,
+            values=figures, not_collected=numbers["not_collected"] + figures_nc,
         ), []  # fmt: skip
 
 
@@ -396,3 +402,13 @@ def _refuse_identifiers(row: int, values) -> None:
             "never details of a patient: remove patient identifiers from the file and upload "
             "it again. Nothing of this file was kept."
         )
+
+
+def read_tables(content: bytes, filename: str) -> list[tuple[str, object]]:
+    """(sheet label, rows of cell values) of a CSV or .xlsx file, with the guards above;
+    other importers of aggregate files (equity breakdowns) read through it."""
+    return _tables(content, filename)
+
+
+def refuse_identifiers(row: int, values) -> None:
+    _refuse_identifiers(row, values)

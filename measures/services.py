@@ -16,7 +16,7 @@ from wards.models import Ward
 from . import rules
 from .errors import ConcurrentEditError, ImplausibleCountError, ReturnRefused
 from .models import IncidentDate, ReturnImport, WeeklyCount, WeeklyReturn, WeeklyValue
-from .selectors import measures_by_code
+from .selectors import measures_by_code, measures_required
 
 
 def saved_dates(weekly_return: WeeklyReturn) -> dict[str, tuple[datetime.date, ...]]:
@@ -51,6 +51,7 @@ def saved_state(weekly_return: WeeklyReturn | None, counts: Mapping[str, int] | 
         version=weekly_return.version,
         counts=counts,
         dates=dates or {},
+        not_collected=frozenset(weekly_return.not_collected or ()),
         values=values,
     )
 
@@ -94,6 +95,7 @@ def weekly_return_record(
     reason: str = "",
     confirm_implausible: bool = False,
     incident_dates: Mapping[str, Sequence[datetime.date]] | None = None,
+    not_collected: Sequence[str] | None = None,
     values: Mapping | None = None,
 ) -> WeeklyReturn:
     """Create or update one ward-week return, its counts and the days of their incidents.
@@ -109,8 +111,14 @@ def weekly_return_record(
     since, `ConcurrentEditError` is raised and nothing is written. A submitted return stays
     submitted. Broken rules raise `ReturnRefused` with every error at once; counts above the
     plausible bound raise `ImplausibleCountError` unless `confirm_implausible`.
+    `not_collected`: codes the ward did not collect this week (no count: missing, but an
+    answer); codes not named keep their saved state unless given a count. A submitted return
+    answers every measure of the ward (`rules.answer_errors`).
     """
     incident_dates, values = incident_dates or {}, values or {}
+    # A code not collected has no count or figure: any saved one goes (history keeps it).
+    counts = {**dict.fromkeys(not_collected or ()), **counts}
+    values = {**dict.fromkeys(not_collected or ()), **values}
     measures = measures_by_code()
     weekly_return = _locked_return(ward, week_start)
     saved = saved_state(weekly_return)
@@ -123,7 +131,9 @@ def weekly_return_record(
     errors = rules.return_errors(
         ward=ward, week_start=week_start, today=timezone.localdate(), beds=beds,
         occupied_bed_days=occupied_bed_days, status=status, counts=counts, measures=measures,
-        saved=saved, reason=reason, incident_dates=incident_dates, values=values,
+        saved=saved, reason=reason, incident_dates=incident_dates,
+        not_collected=not_collected, required=measures_required([ward])[ward.pk],
+        values=values,
     )  # fmt: skip
     if errors:
         raise ReturnRefused(errors)
@@ -142,6 +152,7 @@ def weekly_return_record(
     weekly_return.beds = beds
     weekly_return.occupied_bed_days = occupied_bed_days
     weekly_return.status = status
+    weekly_return.not_collected = sorted(rules.merged_not_collected(saved, counts, not_collected))
     weekly_return.updated_by = user
     if weekly_return.pk:
         weekly_return.version += 1

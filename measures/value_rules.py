@@ -161,12 +161,12 @@ def value_errors(*, values: Mapping, measures: Mapping, beds: int | None) -> dic
         measure = measures.get(code)
         if measure is None:
             errors[code] = f"Unknown measure code {code!r}."
+        elif value is None:
+            continue  # blank (or not collected): nothing to check, whatever the type
         elif measure.value_type == COMPOSITE:
             errors[code] = composite_entered_message(measure)
         elif measure.value_type not in VALUE_TYPES:
             errors[code] = f"{measure.name} is a count: enter a whole number."
-        elif value is None:
-            continue
         elif measure.value_type == PROPORTION:
             errors |= _proportion_errors(code, measure, value)
         elif measure.value_type == DURATION:
@@ -185,10 +185,10 @@ def count_type_errors(*, counts: Mapping, measures: Mapping) -> dict[str, str]:
     """A count given for a measure that is not entered as a count (a composite is worked out;
     a proportion, duration or score has its own figure)."""
     errors = {}
-    for code in counts:
+    for code, count in counts.items():
         measure = measures.get(code)
         kind = value_type(measure)
-        if measure is None or kind == COUNT:
+        if measure is None or kind == COUNT or count is None:
             continue
         errors[code] = composite_entered_message(measure) if kind == COMPOSITE \
             else f"{measure.name} is a {kind}, not a count: give its " + (

@@ -43,6 +43,7 @@ from .fields import (
     IncidentDatesSchema,
     ValuesField,
     ValuesSchema,
+    not_collected_field,
     values_of,
 )
 
@@ -58,7 +59,8 @@ class ReturnOutput(serializers.ModelSerializer):
         model = WeeklyReturn
         fields = [
             "id", "ward", "trust", "week_start", "week_end", "beds", "occupied_bed_days",
-            "status", "version", "counts", "incident_dates", "values", "submitted_at", "created_at",
+            "status", "version", "counts", "incident_dates", "not_collected", "values",
+            "submitted_at", "created_at",
             "updated_at",
         ]  # fmt: skip
 
@@ -179,6 +181,7 @@ class ReturnCreateInput(serializers.Serializer):
         "removes a measure's days; codes not named keep theirs, which must still fit a changed "
         "count (else the change is refused).",
     )
+    not_collected = not_collected_field()
     values = ValuesField(required=False, default=dict, help_text=ValuesSchema.help_text
                          + " null removes a saved figure; codes not named keep theirs.")
     submit = serializers.BooleanField(
@@ -289,6 +292,7 @@ class ReturnListApi(ListView):
                 reason=values["reason"],
                 confirm_implausible=values["confirm_implausible"],
                 incident_dates=values["incident_dates"],
+                not_collected=values.get("not_collected"),
                 values=values["values"],
             )
             weekly_return = _visible_return(request.user, weekly_return.pk)
@@ -338,6 +342,7 @@ class ReturnDetailApi(APIView):
                 reason=values.get("reason", ""),
                 confirm_implausible=values.get("confirm_implausible", False),
                 incident_dates=values.get("incident_dates", {}),
+                not_collected=values.get("not_collected"),
                 values=values.get("values", {}),
             )
             weekly_return = _visible_return(request.user, return_id)

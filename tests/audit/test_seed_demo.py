@@ -7,7 +7,15 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, Sum
 
 from measures import demo
-from measures.models import IncidentDate, Measure, WeeklyCount, WeeklyReturn, WeeklyValue
+from measures.models import (
+    ChangeIdea,
+    IncidentDate,
+    Measure,
+    PdsaCycle,
+    WeeklyCount,
+    WeeklyReturn,
+    WeeklyValue,
+)
 from spc.inputs import ward_series
 from wards.models import Membership, Region, Trust, Ward
 
@@ -143,3 +151,18 @@ def test_it_seeds_each_value_type_and_the_composite_on_a_few_wards():
     snapshot = WeeklyValue.objects.count()
     call_command("seed_demo", until=UNTIL, stdout=io.StringIO())
     assert WeeklyValue.objects.count() == snapshot  # idempotent
+
+
+def test_it_adds_change_ideas_with_pdsa_cycles_on_restraint_once():
+    call_command("seed_demo", until=UNTIL, stdout=io.StringIO())
+    ideas = ChangeIdea.objects.count()
+    outcomes = set(PdsaCycle.objects.values_list("outcome", flat=True))
+    assert {"adopt", "adapt", "abandon", ""} <= outcomes  # one cycle still running
+    assert set(ChangeIdea.objects.values_list("measures__code", flat=True)) <= {
+        "physical_restraint", "prone_restraint", "rapid_tranquillisation"}
+    staff_ward = Membership.objects.filter(user__username="ward.staff").first().ward
+    assert staff_ward.change_ideas.count() >= 2
+    for cycle in PdsaCycle.objects.select_related("idea"):
+        cycle.full_clean()
+    call_command("seed_demo", until=UNTIL, stdout=io.StringIO())
+    assert ChangeIdea.objects.count() == ideas

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('measures', '0005_incident_dates'),
+        ('measures', '0009_merge_20261202_0152'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

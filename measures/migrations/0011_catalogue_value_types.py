@@ -15,6 +15,6 @@ def load_catalogue(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("measures", "0006_value_types_and_composites")]
+    dependencies = [("measures", "0010_value_types_and_composites")]
 
     operations = [migrations.RunPython(load_catalogue, migrations.RunPython.noop)]
