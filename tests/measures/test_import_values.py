@@ -110,3 +110,18 @@ def test_typed_figures_survive_the_uploads_json(ward):
     assert again.rows[0].values == parsed.rows[0].values == {
         "restraint_debrief_72h": Proportion(2, 3), "seclusion_hours": Decimal("12.5"),
         "staff_feel_safe_score": Decimal(7)}  # fmt: skip
+
+
+def test_nc_marks_a_figure_not_collected_and_round_trips(qi_lead, ward):
+    commit(qi_lead, csv_bytes(row(ward, "2", "3", "12.5", "7"), header=HEADER))
+    parsed = parse(csv_bytes(row(ward, "NC", "", "NC", "7"), header=HEADER))
+    assert parsed.errors == []
+    assert set(parsed.rows[0].not_collected) == {"restraint_debrief_72h", "seclusion_hours"}
+    commit(qi_lead, csv_bytes(row(ward, "NC", "", "NC", "7"), header=HEADER),
+           reason="Not collected that week")  # fmt: skip
+    weekly_return = ward.returns.get(week_start=WEEK)
+    assert set(weekly_return.not_collected) >= {"restraint_debrief_72h", "seclusion_hours"}
+    assert figures(ward) == {"staff_feel_safe_score": Decimal(7)}  # the saved ones went
+    header, first = returns_export_rows(wards=ward.trust.wards.all())
+    cells = dict(zip(header, first, strict=True))
+    assert cells["restraint_debrief_72h_numerator"] == cells["seclusion_hours"] == "NC"
