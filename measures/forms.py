@@ -295,6 +295,9 @@ class WeeklyReturnForm(forms.Form):
         if data.get("beds") is not None:
             typed["beds"] = data["beds"]
         typed |= {f"m_{code}": value for code, value in data.get("counts", {}).items()}
+        typed |= {name: rules.number_text(data[name]) if isinstance(data[name], Decimal)
+                  else data[name] for name in self.fields
+                  if name.startswith(("num_", "den_", "v_")) and name in data}  # fmt: skip
         self.saved = {
             name: value for name, value in now_saved.items()
             if name in self.errors or (name in typed and typed[name] != value)
@@ -340,7 +343,8 @@ class WeeklyReturnForm(forms.Form):
         return {"measure": measure, "value_type": measure.value_type,
                 "inputs": [self[name] for name in names],
                 "field": self[names[0]], "saved": rules.value_text(saved),
-                "show_saved": bool(self.saved), "limit": self._limit(measure)}  # fmt: skip
+                "show_saved": any(name in self.saved for name in names),
+                "limit": self._limit(measure)}  # fmt: skip
 
     def _limit(self, measure) -> str:
         """The hint of a figure's range, as its rule checks it."""
