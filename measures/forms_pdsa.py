@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from mhsip.forms import IsoDateInput
 from mhsip.text import clean_free_text
 
 from . import pdsa_rules
@@ -21,8 +22,7 @@ class DayField(forms.DateField):
     def __init__(self, *, label, required=True, **kwargs):
         super().__init__(
             label=label, required=required, input_formats=[ISO, "%d/%m/%Y"],
-            widget=forms.DateInput(attrs={"type": "date", "class": "nhsuk-input "
-                                   "nhsuk-input--width-10"}, format=ISO),
+            widget=IsoDateInput(attrs={"class": "nhsuk-input nhsuk-input--width-10"}),
             error_messages={"invalid": f"{label}: enter a real day, like 3/3/2025",
                             "required": f"{label}: give the day"},
             **kwargs,

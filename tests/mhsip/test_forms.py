@@ -2,10 +2,11 @@ import datetime
 import pathlib
 import re
 
+import pytest
 from django import forms
 from django.utils import translation
 
-from measures.change_ideas import ChangeIdeaForm
+from measures.forms_pdsa import ChangeIdeaNewForm
 from mhsip.forms import IsoDateInput, NhsukFormMixin
 from spc.forms import PhaseBreakForm
 
@@ -19,10 +20,11 @@ def test_it_renders_a_saved_date_as_iso_under_en_gb():
     assert 'type="date"' in html and 'value="2021-06-07"' in html
 
 
-def test_it_renders_every_date_box_of_the_forms_as_iso():
+@pytest.mark.django_db
+def test_it_renders_every_date_box_of_the_forms_as_iso(ward):
     """A date box given 07/06/2021 shows blank: the next save would wipe the date."""
     with translation.override("en-gb"):
-        idea = ChangeIdeaForm(initial={"started_on": DAY}).as_p()
+        idea = ChangeIdeaNewForm(initial={"started_on": DAY}, ward=ward).as_p()
         phase = PhaseBreakForm(initial={"starts_on": DAY}).as_p()
     assert 'value="2021-06-07"' in idea and 'value="2021-06-07"' in phase
 
