@@ -13,7 +13,15 @@ import datetime
 
 from django.db.models import CharField, Q, QuerySet, Value
 
-from measures.models import ChangeIdea, IncidentDate, PdsaCycle, WeeklyCount, WeeklyReturn
+from measures.models import (
+    ChangeIdea,
+    IncidentDate,
+    PdsaCycle,
+    WeeklyCount,
+    WeeklyReturn,
+    WeeklyValue,
+)
+from measures.rules import Proportion, value_text
 from reports.models import ReminderSchedule
 from spc.models import ChartSetting, PhaseBreak
 from tokens.models import ApiToken
@@ -39,6 +47,10 @@ KINDS = {
     "return": Kind("Weekly return", WeeklyReturn, ("ward__trust",), ("ward",)),
     "count": Kind(
         "Weekly count", WeeklyCount, ("weekly_return__ward__trust",),
+        ("weekly_return__ward", "measure"),
+    ),  # fmt: skip
+    "value": Kind(
+        "Weekly figure", WeeklyValue, ("weekly_return__ward__trust",),
         ("weekly_return__ward", "measure"),
     ),  # fmt: skip
     "incident_date": Kind(
@@ -117,6 +129,12 @@ def _describe(kind: str, row) -> str:
         ward = row.weekly_return.ward.name if row.weekly_return else "a deleted return"
         week = f", week of {row.weekly_return.week_start:%d %b %Y}" if row.weekly_return else ""
         return f"{row.measure.name} ({ward}{week})"
+    if kind == "value":
+        ward = row.weekly_return.ward.name if row.weekly_return else "a deleted return"
+        week = f", week of {row.weekly_return.week_start:%d %b %Y}" if row.weekly_return else ""
+        figure = value_text(row.value if row.value is not None
+                            else Proportion(row.numerator, row.denominator))  # fmt: skip
+        return f"{row.measure.name} = {figure} ({ward}{week})"
     if kind == "incident_date":
         return _describe_incident_date(row)
     if kind == "chart_setting":

@@ -1,12 +1,15 @@
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.timesince import timesince
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import targets
+from . import rules, targets
 from .models import (
     ChangeIdea,
+    CompositePart,
     Enrolment,
     LocalMeasure,
     Measure,
@@ -16,14 +19,35 @@ from .models import (
     ReturnImport,
     WeeklyCount,
     WeeklyReturn,
+    WeeklyValue,
 )
+
+
+class CompositePartFormSet(BaseInlineFormSet):
+    def clean(self):
+        """All the parts together (each form's CompositePart.clean sees only saved ones)."""
+        super().clean()
+        kept = [form.cleaned_data for form in self.forms if not form.cleaned_data.get("DELETE")]
+        parts = [data["part"] for data in kept if data.get("part")]
+        if errors := rules.composite_errors(self.instance, parts):
+            raise ValidationError(list(errors.values()))
+
+
+class CompositePartInline(admin.TabularInline):
+    model = CompositePart
+    formset = CompositePartFormSet
+    fk_name = "composite"
+    extra = 0
+    autocomplete_fields = ["part"]
 
 
 @admin.register(Measure)
 class MeasureAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "code", "domain", "kind", "improvement", "parent", "is_active"]
-    list_filter = ["domain", "kind", "is_active"]
+    list_display = ["name", "code", "domain", "kind", "value_type", "improvement", "parent",
+                    "is_active"]  # fmt: skip
+    list_filter = ["domain", "kind", "value_type", "is_active"]
     search_fields = ["name", "code"]
+    inlines = [CompositePartInline]
 
 
 class EnrolmentInline(admin.TabularInline):
@@ -93,6 +117,11 @@ class WeeklyCountInline(admin.TabularInline):
     extra = 0
 
 
+class WeeklyValueInline(admin.TabularInline):
+    model = WeeklyValue
+    extra = 0
+
+
 @admin.register(WeeklyReturn)
 class WeeklyReturnAdmin(SimpleHistoryAdmin):
     list_display = ["ward", "week_start", "status", "occupied_bed_days", "beds", "updated_at"]
@@ -102,7 +131,7 @@ class WeeklyReturnAdmin(SimpleHistoryAdmin):
     list_select_related = ["ward__trust"]
     readonly_fields = ["version", "created_at", "updated_at", "submitted_at"]
     autocomplete_fields = ["ward"]
-    inlines = [WeeklyCountInline]
+    inlines = [WeeklyCountInline, WeeklyValueInline]
 
 
 class PdsaCycleInline(admin.StackedInline):

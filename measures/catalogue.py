@@ -3,19 +3,37 @@
 MHSDS codes are the restrictive intervention types of the Mental Health Services Data Set as
 NHS Digital's restrictive intervention statistics code them: physical restraint 01 prone,
 07 standing, 08 restrictive escort, 09 supine, 10 side, 11 seated, 12 kneeling, 13 other;
-04 mechanical restraint; 05 seclusion; 06 segregation; chemical restraint 14 rapid
-tranquillisation injection, 15 other injection, 16 oral, 17 other.
+04 mechanical restraint; 05 seclusion; 06 segregation; chemical restraint 14 injection
+(rapid tranquillisation), 15 injection (not rapid tranquillisation), 16 oral, 17 other (not
+listed). NHS Digital's mapping of MHSDS values ("Definitions for restrictive interventions for
+use in Assuring Transformation") names 14 "Chemical restraint - Injection (Rapid
+Tranquillisation)"; 15 to 17 as in the MHSDS v5 restrictive intervention type list.
+
+Value types (Measure.value_type, README "Value types"): a measure is a count unless its entry
+says otherwise; a composite lists its `parts`, which must not overlap (rules.composite_errors).
 """
 
 import datetime
 
 from .catalogue_targets import sync_targets
+from .catalogue_types import (
+    CHEMICAL_RESTRAINT,
+    CHEMICAL_RESTRAINT_INJECTION,
+    CHEMICAL_RESTRAINT_ORAL,
+    CHEMICAL_RESTRAINT_OTHER,
+    RESTRAINT_DEBRIEF_72H,
+    RESTRICTIVE_PRACTICE_TOTAL,
+    SECLUSION_HOURS,
+    SEXUAL_SAFETY_FEEL_SAFE,
+    STAFF_FEEL_SAFE_SCORE,
+)
 
 RESTRICTIVE = "restrictive_practice"
 SELF_HARM = "self_harm_suicide"
 SEXUAL = "sexual_safety"
 
 MEASURES = [
+    RESTRICTIVE_PRACTICE_TOTAL,
     {
         "code": "physical_restraint",
         "name": "Physical restraint (all positions)",
@@ -24,7 +42,8 @@ MEASURES = [
         "mhsds_codes": ["01", "07", "08", "09", "10", "11", "12", "13"],
         "definition": (
             "An episode of skilled, hands-on physical intervention by staff that restricts a "
-            "patient's movement, in any position, from its start until the patient is released."
+            "patient's movement, in any position, from its start until the patient is released "
+            "(MHSDS 01, 07, 08, 09, 10, 11, 12, 13)."
         ),
         "includes": (
             "Every episode in any position: prone, standing, restrictive escort, supine, side, "
@@ -46,7 +65,7 @@ MEASURES = [
         "parent": "physical_restraint",
         "definition": (
             "A physical restraint episode in which the patient was held chest down (prone) at "
-            "any point, however briefly."
+            "any point, however briefly (MHSDS 01)."
         ),
         "includes": (
             "Episodes that start standing and go to the floor prone; unplanned and planned prone "
@@ -54,16 +73,18 @@ MEASURES = [
         ),
         "excludes": "Episodes held only supine, side, seated, kneeling or standing.",
     },
+    CHEMICAL_RESTRAINT,
     {
         "code": "rapid_tranquillisation",
         "name": "Rapid tranquillisation",
         "domain": RESTRICTIVE,
         "unit": "administrations",
         "mhsds_codes": ["14"],
+        "parent": "chemical_restraint",
         "definition": (
             "Medication given by injection (usually intramuscular, exceptionally intravenous) "
             "for urgent sedation because oral medication was not possible or appropriate "
-            "(NICE NG10)."
+            "(NICE NG10; MHSDS 14)."
         ),
         "includes": "Each administration by injection for urgent sedation.",
         "excludes": (
@@ -71,6 +92,9 @@ MEASURES = [
             "medication given for physical health."
         ),
     },
+    CHEMICAL_RESTRAINT_INJECTION,
+    CHEMICAL_RESTRAINT_ORAL,
+    CHEMICAL_RESTRAINT_OTHER,
     {
         "code": "seclusion",
         "name": "Seclusion",
@@ -80,11 +104,13 @@ MEASURES = [
         "definition": (
             "The supervised confinement and isolation of a patient, away from other patients, in "
             "an area from which they are prevented from leaving (Mental Health Act Code of "
-            "Practice 26.103)."
+            "Practice 26.103; MHSDS 05)."
         ),
         "includes": "Each episode from the start of confinement to its end, wherever it happens.",
         "excludes": "Long-term segregation (counted separately); time-out the patient agrees to.",
     },
+    SECLUSION_HOURS,
+    RESTRAINT_DEBRIEF_72H,
     {
         "code": "long_term_segregation",
         "name": "Long-term segregation",
@@ -94,7 +120,7 @@ MEASURES = [
         "definition": (
             "A multidisciplinary decision, with the responsible commissioner, that a patient is "
             "not allowed to mix freely with other patients on a long-term basis (Code of "
-            "Practice 26.150)."
+            "Practice 26.150; MHSDS 06)."
         ),
         "includes": "Each new episode of segregation started in the week.",
         "excludes": "Episodes continuing from an earlier week; seclusion.",
@@ -107,7 +133,7 @@ MEASURES = [
         "mhsds_codes": ["04"],
         "definition": (
             "The use of a device (for example handcuffs, belts or cuffs) to prevent, restrict or "
-            "subdue movement of the body or a part of it, for behavioural reasons."
+            "subdue movement of the body or a part of it, for behavioural reasons (MHSDS 04)."
         ),
         "includes": "Devices used by ward staff or by police on the ward.",
         "excludes": (
@@ -191,6 +217,8 @@ MEASURES = [
         "includes": "Each member of staff affected, once per incident.",
         "excludes": "Patients affected (counted separately).",
     },
+    SEXUAL_SAFETY_FEEL_SAFE,
+    STAFF_FEEL_SAFE_SCORE,
     {
         "code": "violence_aggression",
         "name": "Violence and aggression incidents",
@@ -238,20 +266,39 @@ PROGRAMMES = [
 ]
 
 
-def sync_catalogue(Measure, Programme) -> None:
+# What a measure's entry leaves out (so a changed entry is reset by the sync).
+TYPE_DEFAULTS = {"value_type": "count", "duration_unit": "", "score_min": None,
+                 "score_max": None, "numerator_label": "", "denominator_label": ""}
+
+
+def sync_catalogue(Measure, Programme, CompositePart=None) -> None:
     """Create or update every measure and programme by its natural key (idempotent).
 
-    Takes the model classes so a data migration can pass its historical models."""
+    Takes the model classes so a data migration can pass its historical models; without
+    `CompositePart` the composites' parts are left as they are."""
     by_code = {}
     for order, spec in enumerate(MEASURES, start=1):
-        fields = {k: v for k, v in spec.items() if k not in ("code", "parent")}
+        fields = {k: v for k, v in spec.items() if k not in ("code", "parent", "parts")}
         fields.setdefault("kind", "outcome")
         fields.setdefault("improvement", "decrease")
         fields.setdefault("mhsds_codes", [])
+        for name, default in TYPE_DEFAULTS.items():
+            fields.setdefault(name, default)
+        # An earlier migration's Measure lacks the later fields: a later sync sets them.
+        known = {f.name for f in Measure._meta.get_fields()}
+        fields = {k: v for k, v in fields.items() if k in known}
         fields["display_order"] = order * 10
         fields["parent"] = by_code.get(spec.get("parent"))
         measure, _ = Measure.objects.update_or_create(code=spec["code"], defaults=fields)
         by_code[spec["code"]] = measure
+    if CompositePart is not None:
+        for spec in MEASURES:
+            if spec.get("parts"):
+                composite = by_code[spec["code"]]
+                CompositePart.objects.filter(composite=composite).exclude(
+                    part__code__in=spec["parts"]).delete()  # fmt: skip
+                for code in spec["parts"]:
+                    CompositePart.objects.get_or_create(composite=composite, part=by_code[code])
     for spec in PROGRAMMES:
         fields = {k: v for k, v in spec.items() if k not in ("name", "domain")}
         programme, _ = Programme.objects.update_or_create(name=spec["name"], defaults=fields)

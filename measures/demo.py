@@ -10,12 +10,14 @@ own, so the counts are the same with or without them).
 import datetime
 import zlib
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import numpy as np
 
 from mhsip.weeks import monday_of
 
 from .rules import DAYS_IN_WEEK
+from .value_rules import HOURS_IN_WEEK, Proportion
 
 LAUNCH = datetime.date(2021, 5, 3)  # the Monday of MHSIP's launch month, May 2021
 
@@ -160,6 +162,41 @@ class DemoWeek:
     occupied_bed_days: int
     counts: dict  # measure code -> count; a code left out is a missing count
     dates: dict = field(default_factory=dict)  # measure code -> the day of each incident
+    # Proportions, durations and scores (measure code -> Proportion or Decimal), on the
+    # wards that collect them (VALUE_WARDS); a code left out is missing.
+    values: dict = field(default_factory=dict)
+
+
+# Every third ward collects the measures that are not counts (a few wards of each trust, so
+# trust, region and national charts of them exist). Their figures come from generators of
+# their own, so the counts are the same with or without them.
+VALUE_WARDS = 3
+DEBRIEF_RATE = (0.55, 0.85)  # share of restraints debriefed within 72 h, before / after
+SECLUSION_MEAN_HOURS = 11.0  # a seclusion episode's mean length (gamma, shape 2)
+FEEL_SAFE_RATE = 0.74  # share of people asked who feel sexually safe
+STAFF_SAFE_SCORE = 6.4  # staff's mean "how safe did you feel" score, 0 to 10
+
+
+def demo_values(ward: DemoWard, week: datetime.date, counts: dict, improved: bool) -> dict:
+    """A week's debriefs within 72 hours (of its restraints), hours in seclusion (of its
+    episodes), people feeling sexually safe (of those asked) and staff's mean safety score."""
+    rng = _rng("values", ward.code, week.isoformat())
+    values = {}
+    restraints = counts.get("physical_restraint")
+    if restraints:  # no restraint: nothing to debrief, so no figure (missing, not 0 of 0)
+        rate = DEBRIEF_RATE[1] if improved else DEBRIEF_RATE[0]
+        values["restraint_debrief_72h"] = Proportion(int(rng.binomial(restraints, rate)),
+                                                     restraints)  # fmt: skip
+    if (episodes := counts.get("seclusion")) is not None:
+        hours = float(rng.gamma(2.0, SECLUSION_MEAN_HOURS / 2, size=episodes).sum())
+        values["seclusion_hours"] = Decimal(f"{min(hours, HOURS_IN_WEEK * ward.beds):.2f}")
+    if rng.random() > 0.05:  # now and then nobody was asked
+        asked = int(rng.integers(max(3, ward.beds // 2), ward.beds + 8))
+        values["sexual_safety_feel_safe"] = Proportion(int(rng.binomial(asked, FEEL_SAFE_RATE)),
+                                                       asked)  # fmt: skip
+    score = np.clip(rng.normal(STAFF_SAFE_SCORE + (0.6 if improved else 0.0), 0.5), 0, 10)
+    values["staff_feel_safe_score"] = Decimal(f"{score:.1f}")
+    return values
 
 
 def demo_days(ward: DemoWard, week: datetime.date, counts: dict) -> dict:
@@ -204,6 +241,11 @@ def demo_weeks(ward: DemoWard, until: datetime.date) -> list[DemoWeek]:
         counts["prone_restraint"] = int(rng.binomial(counts["physical_restraint"], prone_share))
         if rng.random() < 0.01:  # one measure not reported that week: missing, not zero
             counts.pop(MEASURE_CODES[int(rng.integers(len(MEASURE_CODES)))])
-        weeks.append(DemoWeek(week, obd, counts, demo_days(ward, week, counts)))
+        values = demo_values(ward, week, counts, factor < 1) if _collects_values(ward) else {}
+        weeks.append(DemoWeek(week, obd, counts, demo_days(ward, week, counts), values))
         week += datetime.timedelta(weeks=1)
     return weeks
+
+
+def _collects_values(ward: DemoWard) -> bool:
+    return zlib.crc32(ward.code.encode()) % VALUE_WARDS == 0

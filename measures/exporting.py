@@ -11,8 +11,9 @@ from django.http import HttpResponse
 from mhsip.text import spreadsheet_safe
 from wards.models import Ward
 
+from . import import_values, rules
 from .importing import INCIDENT_COLUMNS, template_columns
-from .models import IncidentDate, Measure, WeeklyCount, WeeklyReturn
+from .models import IncidentDate, Measure, WeeklyCount, WeeklyReturn, WeeklyValue
 from .rules import NOT_COLLECTED
 
 __all__ = [
@@ -25,9 +26,11 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def returns_export_rows(*, wards: QuerySet[Ward]) -> list[list]:
     """The header and one row per return of the wards; a missing count is a blank cell, one
-    not collected that week is `rules.NOT_COLLECTED` (both re-import as they were)."""
+    not collected that week is `rules.NOT_COLLECTED` (both re-import as they were); a
+    proportion has two cells, a duration or score one (import_values.export_cells)."""
     columns = template_columns()
-    codes = columns[7:]
+    measures = list(Measure.objects.filter(is_active=True, local__isnull=True)
+                    .order_by("display_order"))  # fmt: skip (the template's, import_values)
     returns = list(
         WeeklyReturn.objects.filter(ward__in=wards)
         .select_related("ward__trust")
@@ -38,15 +41,20 @@ def returns_export_rows(*, wards: QuerySet[Ward]) -> list[list]:
         weekly_return__ward__in=wards
     ).values_list("weekly_return_id", "measure__code", "count"):
         counts.setdefault(return_id, {})[code] = count
+    for row in WeeklyValue.objects.filter(weekly_return__ward__in=wards).select_related("measure"):
+        counts.setdefault(row.weekly_return_id, {})[row.measure.code] = row.typed
     rows = [columns]
     for r in returns:
         saved = counts.get(r.pk, {}) | dict.fromkeys(r.not_collected or (), NOT_COLLECTED)
-        rows.append(
-            [
-                r.ward.trust.ods_code, r.ward.name, r.ward.code, r.week_start, r.beds,
-                r.occupied_bed_days, r.status, *[saved.get(code) for code in codes],
-            ]
-        )  # fmt: skip
+        cells = []
+        for measure in measures:
+            kind = rules.value_type(measure)
+            if kind == rules.COUNT:
+                cells.append(saved.get(measure.code))
+            elif kind != rules.COMPOSITE:  # a composite has no column: it is worked out
+                cells += import_values.export_cells(saved, measure)
+        rows.append([r.ward.trust.ods_code, r.ward.name, r.ward.code, r.week_start, r.beds,
+                     r.occupied_bed_days, r.status, *cells])  # fmt: skip
     return rows
 
 
@@ -103,11 +111,14 @@ def xlsx_response(rows, filename: str, wards: QuerySet[Ward] | None = None,
         for row in table:
             sheet.append([spreadsheet_safe(v) for v in row])
     measures = workbook.create_sheet("measures")
-    measures.append(["code", "name", "unit", "definition", "includes", "excludes", "parent"])
+    measures.append(["code", "name", "value_type", "columns", "unit", "definition", "includes",
+                     "excludes", "parent"])  # fmt: skip
     for m in Measure.objects.filter(is_active=True, local__isnull=True).select_related("parent"):
         measures.append(
-            [spreadsheet_safe(v) for v in (m.code, m.name, m.unit, m.definition, m.includes,
-                                           m.excludes, m.parent.code if m.parent else "")]
+            [spreadsheet_safe(v) for v in (m.code, m.name, m.value_type,
+                                           " ".join(import_values.value_columns(m)), m.unit,
+                                           m.definition, m.includes, m.excludes,
+                                           m.parent.code if m.parent else "")]
         )  # fmt: skip
     if wards is not None:
         sheet_wards = workbook.create_sheet("wards")

@@ -1,5 +1,6 @@
 import datetime
 import re
+from decimal import Decimal
 
 from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
@@ -52,6 +53,25 @@ class CountField(forms.CharField):
         if message:
             raise forms.ValidationError(message, code="out_of_range")
         return number
+
+
+DECIMAL = re.compile(r"-?\d{1,9}(?:[.,]\d{1,6})?")
+
+
+class ValueField(CountField):
+    """A text box for a duration or a mean score (inputmode decimal): a number with up to
+    two decimal places; its range is a rule (`rules.value_errors`, with the return's other
+    rules)."""
+
+    def clean(self, value):
+        text = forms.CharField.clean(self, value)
+        if text == "":
+            return None  # missing, never zero
+        if not DECIMAL.fullmatch(text):
+            raise forms.ValidationError(
+                f"{self.label} must be a number, like 12.5", code="not_a_number"
+            )
+        return Decimal(text.replace(",", "."))
 
 
 class IncidentDateField(forms.CharField):
@@ -120,6 +140,8 @@ class WeeklyReturnForm(forms.Form):
         # where it differs from what was typed (show_now_saved).
         self.saved, self.saved_shown = {}, {}
         self.date_fields = {}  # code -> names of its date boxes, in order
+        self.value_measures = [m for m in measures if rules.value_type(m) in rules.VALUE_TYPES]
+        self.measures = measures = [m for m in measures if rules.value_type(m) == rules.COUNT]
         for measure in measures:
             self.fields[f"m_{measure.code}"] = CountField(label=measure.name)
             self.fields[f"none_{measure.code}"] = forms.BooleanField(
@@ -129,6 +151,34 @@ class WeeklyReturnForm(forms.Form):
                 label="Not collected this week", required=False
             )
             self._add_date_fields(measure, (saved.dates if saved else {}).get(measure.code, ()))
+        for measure in self.value_measures:
+            self._add_value_fields(measure)
+
+    def _add_value_fields(self, measure) -> None:
+        """A proportion has two boxes (numerator, denominator); a duration or score one."""
+        if measure.value_type == rules.PROPORTION:
+            self.fields[f"num_{measure.code}"] = CountField(
+                label=f"{measure.name}: {measure.numerator_label or 'numerator'}")
+            self.fields[f"den_{measure.code}"] = CountField(
+                label=f"{measure.name}: {measure.denominator_label or 'denominator'}")
+        else:
+            self.fields[f"v_{measure.code}"] = ValueField(label=measure.name)
+
+    def _values(self, data) -> dict:
+        """code -> Proportion or Decimal (None: blank, missing) of the figures typed; a box
+        that is not a number is its own error and its measure is left out."""
+        values = {}
+        for measure in self.value_measures:
+            code = measure.code
+            if measure.value_type != rules.PROPORTION:
+                if f"v_{code}" not in self.errors:
+                    values[code] = data.get(f"v_{code}")
+                continue
+            if f"num_{code}" in self.errors or f"den_{code}" in self.errors:
+                continue
+            top, bottom = data.get(f"num_{code}"), data.get(f"den_{code}")
+            values[code] = None if top is None and bottom is None else rules.Proportion(top, bottom)
+        return values
 
     def _date_slots(self, code: str, saved_days) -> int:
         """How many date boxes a measure gets: one per incident of its count (up to
@@ -197,6 +247,7 @@ class WeeklyReturnForm(forms.Form):
         data = super().clean()
         data["counts"] = counts = self._counts(data)
         data["incident_dates"] = self._incident_dates(data)
+        data["values"] = self._values(data)
         saved = self.saved_return
         beds = data.get("beds") or (saved.beds if saved else self.ward.beds)
         was_submitted = saved is not None and saved.status == rules.SUBMITTED
@@ -209,6 +260,7 @@ class WeeklyReturnForm(forms.Form):
             reason=data.get("reason", ""), incident_dates=data["incident_dates"],
             not_collected=data["not_collected"], required=self.required,
             confirm_unfinished=data.get("confirm_unfinished", False),
+            values=data["values"],
         )  # fmt: skip
         for key, message in errors.items():
             name = self.field_for(key, data)
@@ -228,6 +280,11 @@ class WeeklyReturnForm(forms.Form):
                 if (day := data.get(name)) and rules.incident_date_error(day, **week):
                     return name
             return names[0] if names[0] in self.fields else None
+        code, _, part = key.partition(".")
+        for name in ((f"num_{code}" if part == "numerator" else f"den_{code}") if part else "",
+                     f"v_{code}", f"num_{code}"):  # fmt: skip
+            if name in self.fields:
+                return name
         if f"m_{key}" in self.fields:
             return f"m_{key}"
         if key in self.fields:
@@ -243,6 +300,9 @@ class WeeklyReturnForm(forms.Form):
         if data.get("beds") is not None:
             typed["beds"] = data["beds"]
         typed |= {f"m_{code}": value for code, value in data.get("counts", {}).items()}
+        typed |= {name: rules.number_text(data[name]) if isinstance(data[name], Decimal)
+                  else data[name] for name in self.fields
+                  if name.startswith(("num_", "den_", "v_")) and name in data}  # fmt: skip
         self.saved = {
             name: value for name, value in now_saved.items()
             if name in self.errors or (name in typed and typed[name] != value)
@@ -273,8 +333,34 @@ class WeeklyReturnForm(forms.Form):
                     ),
                 }
             )
+        for measure in self.value_measures:
+            groups.setdefault(measure.domain, []).append(self._value_row(measure))
         order = [d for d, _ in Measure.Domain.choices]
+        for rows in groups.values():
+            rows.sort(key=lambda row: (row["measure"].display_order, row["measure"].name))
         return [(labels[d], groups[d]) for d in order if d in groups]
+
+    def _value_row(self, measure) -> dict:
+        code = measure.code
+        names = [f"num_{code}", f"den_{code}"] if measure.value_type == rules.PROPORTION \
+            else [f"v_{code}"]  # fmt: skip
+        saved = (self.saved_return.values if self.saved_return else {}).get(code)
+        return {"measure": measure, "value_type": measure.value_type,
+                "inputs": [self[name] for name in names],
+                "field": self[names[0]], "saved": rules.value_text(saved),
+                "show_saved": any(name in self.saved for name in names),
+                "limit": self._limit(measure)}  # fmt: skip
+
+    def _limit(self, measure) -> str:
+        """The hint of a figure's range, as its rule checks it."""
+        if measure.value_type == rules.DURATION:
+            beds = (self.saved_return.beds if self.saved_return else None) or self.ward.beds
+            return f"at most {rules.duration_limit(measure, beds):,} {measure.duration_unit} " \
+                f"(every bed all week)"  # fmt: skip
+        if measure.value_type == rules.SCORE:
+            low, high = measure.score_min, measure.score_max
+            return f"from {rules.value_text(low)} to {rules.value_text(high)}"
+        return ""
 
 
 class ReturnImportForm(forms.Form):

@@ -20,6 +20,7 @@ from mhsip.bulk import (
 )
 from mhsip.freshness import charts_stale
 
+from . import import_values
 from .errors import ImportRefused
 from .import_plan import returns_import_plan
 from .models import IncidentDate, Measure, WeeklyCount, WeeklyReturn
@@ -73,10 +74,9 @@ def weekly_returns_import_commit(
         weekly_return.version += 1
     stamp = HistoryStamp(when=now, user_id=user.pk, reason=why)
     _write_returns(new_returns, changed_returns, stamp)
-    _write_counts(
-        [*zip(creates, new_returns, strict=True), *zip(updates, changed_returns, strict=True)],
-        stamp,
-    )
+    pairs = [*zip(creates, new_returns, strict=True), *zip(updates, changed_returns, strict=True)]
+    _write_counts(pairs, stamp)
+    import_values.write_values(pairs, dict(Measure.objects.values_list("code", "id")), stamp)
     # One refresh for the whole file, of the wards it changed: ward charts first, then their
     # trust, region and national charts.
     charts_stale(ward_ids={r.ward.pk for r in plan.rows if r.action != "unchanged"})

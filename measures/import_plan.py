@@ -3,14 +3,14 @@ rules as the return form (`measures.rules`). Nothing here writes; `import_commit
 plan, all or nothing. Incident rows become ward-weeks in `import_incidents` first."""
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.utils import dateformat, timezone
 
 from wards.access import trusts_managed_by
 from wards.models import Ward
 
-from . import rules
+from . import import_values, rules
 from .import_incidents import ZeroFill, incident_weeks, with_incidents, zero_fill_of
 from .import_rows import ParsedFile, ParsedRow, RowError
 from .models import IncidentDate, WeeklyCount, WeeklyReturn
@@ -36,6 +36,8 @@ class PlannedRow:
     saved_dates: dict[str, list[tuple[int, datetime.date]]] = field(default_factory=dict)
     source: str = "week"  # see ParsedRow.source
     not_collected: list[str] = field(default_factory=list)  # what the return will hold
+    values: dict = field(default_factory=dict)  # the figures to write; None removes one
+    saved_values: dict = field(default_factory=dict)  # code -> (WeeklyValue id, figure)
 
 
 @dataclass
@@ -144,7 +146,7 @@ def _saved(matched, lock: bool):
     existing: dict[tuple[int, datetime.date], WeeklyReturn] = {}
     saved: dict[int, dict[str, tuple[int, int]]] = {}
     if not matched:
-        return existing, saved, {}
+        return existing, saved, {}, {}
     ward_ids = {ward.pk for _, ward in matched}
     weeks = (min(r.week_start for r, _ in matched), max(r.week_start for r, _ in matched))
     returns = WeeklyReturn.objects.filter(ward_id__in=ward_ids, week_start__range=weeks)
@@ -166,7 +168,8 @@ def _saved(matched, lock: bool):
         "id", "count__weekly_return_id", "count__measure_id", "occurred_on"
     ).iterator(chunk_size=10_000):
         dates.setdefault(return_id, {}).setdefault(codes[measure_id], []).append((date_id, day))
-    return existing, saved, dates
+    figures = import_values.saved_values([r.pk for r in existing.values()])
+    return existing, saved, dates, figures
 
 
 @dataclass
@@ -205,7 +208,7 @@ class _Planner:
 
     def row_errors(self, row: ParsedRow, ward: Ward, errors: dict) -> list[RowError]:
         if row.source == "week":
-            return [RowError(row.row, column, message) for column, message in errors.items()]
+            return [RowError(row.row, self.column(key), message) for key, message in errors.items()]
         # A ward-week made of incident rows (or filled with 0): name it, as no row of the
         # file holds it all.
         where = f"{ward.name}, week of {dateformat.format(row.week_start, 'j F Y')}"
@@ -219,16 +222,28 @@ class _Planner:
             for key, message in errors.items()
         ]
 
-    def add(self, row: ParsedRow, ward: Ward, current, saved_counts, saved_dates) -> None:
+    def column(self, key: str) -> str:
+        """The file column of a rule's key (a proportion's part has its own column)."""
+        measure = self.measures.get(key.split(".")[0])
+        if measure is not None and rules.value_type(measure) in rules.VALUE_TYPES:
+            return import_values.column_of(key, self.measures)
+        return key
+
+    def add(self, row: ParsedRow, ward: Ward, current, saved_counts, saved_dates,
+            saved_values=None) -> None:  # fmt: skip
+        saved_values = saved_values or {}
         state = saved_state(current, counts={c: n for c, (_, n) in saved_counts.items()},
                             dates={c: tuple(d for _, d in days)
                                    for c, days in saved_dates.items()})  # fmt: skip
+        if state is not None:
+            state = replace(state, values={c: v for c, (_, v) in saved_values.items()})
         beds, bed_days, status = self.figures(row, ward, current)
         errors = rules.return_errors(
             ward=ward, week_start=row.week_start, today=self.today, beds=beds,
             occupied_bed_days=bed_days, status=status, counts=row.counts,
             measures=self.measures, saved=state, incident_dates=row.incident_dates,
             not_collected=row.not_collected, required=self.required.get(ward.pk),
+            values=row.values,
         )  # fmt: skip
         if message := self.version_error(row, ward, current):
             errors["version"] = message
@@ -239,8 +254,10 @@ class _Planner:
             return
         to_write, changes = _count_changes(row.counts, saved_counts, saved_dates)
         dates, date_changes = _date_changes(row.incident_dates or {}, saved_dates)
-        changes += date_changes
-        not_collected = sorted(rules.merged_not_collected(state, row.counts, row.not_collected))
+        figures, figure_changes = import_values.value_changes(row.values, saved_values)
+        changes += date_changes + figure_changes
+        not_collected = sorted(rules.merged_not_collected(state, {**row.counts, **row.values},
+                                                          row.not_collected))  # fmt: skip
         if not_collected != sorted(current.not_collected if current else []):
             changes.append(f"not collected: {', '.join(not_collected) or 'none'}")
         bound = implausible_bound(beds=beds, occupied_bed_days=bed_days)
@@ -261,6 +278,7 @@ class _Planner:
             occupied_bed_days=bed_days, status=status, counts=to_write, existing=current,
             saved_counts=saved_counts, changes=changes, incident_dates=dates,
             saved_dates=saved_dates, source=row.source, not_collected=not_collected,
+            values=figures, saved_values=saved_values,
         ))  # fmt: skip
 
 
@@ -323,13 +341,14 @@ def returns_import_plan(
     plan.zero_fill = zero_fill_of(parsed, weeks)
     plan.zero_filled = bool(parsed.zero_fill and plan.zero_fill)
     matched = with_incidents(matched, weeks, parsed=parsed, errors=plan.errors, today=today)
-    existing, saved, dates = _saved(matched, lock)
+    existing, saved, dates, figures = _saved(matched, lock)
     planner = _Planner(plan, measures_by_code(), parsed.has_bed_days, expected_versions, today,
                        measures_required({ward for _, ward in matched}))  # fmt: skip
     for row, ward in matched:
         current = existing.get((ward.pk, row.week_start))
         planner.add(row, ward, current, saved.get(current.pk, {}) if current else {},
-                    dates.get(current.pk, {}) if current else {})  # fmt: skip
+                    dates.get(current.pk, {}) if current else {},
+                    figures.get(current.pk, {}) if current else {})  # fmt: skip
     plan.errors.sort(key=lambda e: (e.sheet, e.row, e.column))
     plan.rows.sort(key=lambda r: (r.row == 0, r.row))
     return plan

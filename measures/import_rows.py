@@ -8,8 +8,11 @@ workbook with a `returns` and an `incidents` sheet, as the export writes it)."""
 
 import datetime
 from dataclasses import asdict, dataclass, field, replace
+from decimal import Decimal
 
 from django.utils import dateformat
+
+from .value_rules import Proportion
 
 MONDAY_HINT = "(use 'snap to Monday')"
 DATES_PREFIX = "incident_dates."  # rules.dates_key
@@ -53,6 +56,8 @@ class ParsedRow:
     # The codes the row says were not collected this week (rules.NOT_COLLECTED in the cell;
     # the API's `not_collected`); their counts are None.
     not_collected: list[str] = field(default_factory=list)
+    # Proportions (rules.Proportion), durations and scores (Decimal) by code; None removes.
+    values: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +121,9 @@ class ParsedFile:
 
     def to_json(self) -> dict:
         data = asdict(self)
-        for row in data["rows"]:
+        for row, parsed_row in zip(data["rows"], self.rows, strict=True):
+            # asdict made each Proportion a dict and kept Decimals: the JSON form is plain.
+            row["values"] = values_json(parsed_row.values)
             row["week_start"] = row["week_start"].isoformat()
             row["snapped_from"] = row["snapped_from"] and row["snapped_from"].isoformat()
             if (dates := row["incident_dates"]) is not None:
@@ -139,6 +146,7 @@ class ParsedFile:
                     code: [day(d) for d in days] for code, days in row["incident_dates"].items()
                 },
                 "rows": tuple(row.get("rows", ())),
+                "values": values_typed(row.get("values")),
             })
             for row in data["rows"]
         ]  # fmt: skip
@@ -146,6 +154,17 @@ class ParsedFile:
                      for incident in data.get("incidents", [])]  # fmt: skip
         errors = [RowError(**error) for error in data["errors"]]
         return cls(**{**data, "rows": rows, "errors": errors, "incidents": incidents})
+
+
+def values_json(values: dict) -> dict:
+    """Figures as JSON: a proportion as [numerator, denominator], a number as text."""
+    return {code: [v.numerator, v.denominator] if isinstance(v, Proportion)
+            else None if v is None else str(v) for code, v in values.items()}  # fmt: skip
+
+
+def values_typed(values: dict | None) -> dict:
+    return {code: Proportion(*v) if isinstance(v, list) else None if v is None
+            else Decimal(v) for code, v in (values or {}).items()}  # fmt: skip
 
 
 __all__ = ["ParsedFile", "ParsedIncident", "ParsedRow", "RowError"]

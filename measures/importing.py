@@ -18,16 +18,17 @@ export writes them); else from its `incidents` sheet; else from its first sheet.
 import codecs
 import csv
 import io
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import openpyxl
 
 from mhsip.text import find_patient_identifier
 from mhsip.weeks import is_monday, monday_of
 
-from . import rules
+from . import import_values, rules
 from .import_cells import cell_text, date_error, normalise_header, parse_date, parse_number
 from .import_rows import ParsedFile, ParsedIncident, ParsedRow, RowError, not_monday_error
+from .import_values import template_columns  # noqa: F401  (the export's and template's)
 from .models import Measure
 
 MAX_ROWS = 50_000
@@ -49,15 +50,6 @@ NC_CELLS = (rules.NOT_COLLECTED, rules.NOT_COLLECTED_LABEL.upper())  # not colle
 
 class FileRefused(Exception):
     """The whole file cannot be read; the message says why and what to do."""
-
-
-def template_columns() -> list[str]:
-    return FIXED_COLUMNS + list(
-        # National measures only: one trust's local measures are no other trust's business.
-        Measure.objects.filter(is_active=True, local__isnull=True)
-        .order_by("display_order")
-        .values_list("code", flat=True)
-    )
 
 
 def _decode(content: bytes) -> str:
@@ -102,8 +94,8 @@ def _xlsx_tables(content: bytes) -> list[tuple[str, object]]:
         raise FileRefused(XLSX_UNREADABLE) from None
     # A sheet can declare any size (a 1.6 KB file may claim A1:XFD1048576, and reading it
     # would yield a billion empty cells): refuse one beyond the format's bounds at once, and
-    # never read past them.
-    most_columns = len(FIXED_COLUMNS) + Measure.objects.count() + SPARE_COLUMNS
+    # never read past them. (A proportion has two columns.)
+    most_columns = len(FIXED_COLUMNS) + 2 * Measure.objects.count() + SPARE_COLUMNS
     for rows, columns in sizes:
         if (rows or 0) > MAX_ROWS + SPARE_ROWS or (columns or 0) > most_columns:
             raise FileRefused(
@@ -166,7 +158,10 @@ def _check_unique(header: list[str]) -> None:
 
 
 def _check_header(header: list[str], measures) -> None:
-    unknown = [n for n in header if n and n not in FIXED_COLUMNS and n not in measures]
+    if problems := import_values.header_problems(header, measures):
+        raise FileRefused(" ".join(problems))
+    known = {*FIXED_COLUMNS, *import_values.known_columns(measures)}
+    unknown = [n for n in header if n and n not in known]
     if unknown:
         raise FileRefused(
             "Unknown column" + ("s " if len(unknown) > 1 else " ")
@@ -227,6 +222,7 @@ class _RowReader:
     codes: list[str]
     measures: dict
     sheet: str = ""  # named in row errors when a workbook's two sheets are read
+    value_codes: list[str] = field(default_factory=list)  # proportions, durations, scores
 
     def cell(self, values, name):
         i = self.index.get(name)
@@ -279,6 +275,8 @@ class _RowReader:
         texts = self.ward(row, values, errors)
         week_start, snapped_from = self.week(row, values, errors)
         numbers = self.numbers(row, values, errors)
+        figures, figures_nc = import_values.read_values(
+            row, lambda name: self.cell(values, name), self.value_codes, self.measures, errors)
         status = cell_text(self.cell(values, "status")).casefold() or None
         if status is not None and status not in rules.STATUSES:
             errors.append(RowError(row, "status", rules.status_error(None, status)))
@@ -291,7 +289,7 @@ class _RowReader:
             ward_code=texts["ward_code"], week_start=week_start, beds=numbers["beds"],
             occupied_bed_days=numbers["occupied_bed_days"], status=status,
             counts={code: numbers[code] for code in self.codes}, snapped_from=snapped_from,
-            not_collected=numbers["not_collected"],
+            values=figures, not_collected=numbers["not_collected"] + figures_nc,
         ), []  # fmt: skip
 
 
@@ -334,10 +332,11 @@ def _reader(label: str, header: list[str], measures, parsed: ParsedFile):
         _check_incident_header(header)
         return _IncidentReader(index, [], measures, sheet=label), parsed.incidents
     _check_header(header, measures)
-    codes = [name for name in header if name in measures]
+    codes = [n for n in header if n in measures and rules.value_type(measures[n]) == rules.COUNT]
     parsed.columns, parsed.measure_codes = [h for h in header if h], codes
     parsed.has_bed_days = "occupied_bed_days" in index
-    return _RowReader(index, codes, measures, sheet=label), parsed.rows
+    value_codes = import_values.value_codes(header, measures)
+    return _RowReader(index, codes, measures, sheet=label, value_codes=value_codes), parsed.rows
 
 
 def parse_returns_file(

@@ -33,6 +33,18 @@ class Measure(models.Model):
         INCREASE = "increase", "An increase is an improvement"
         NEUTRAL = "neutral", "Neither direction is an improvement"
 
+    class ValueType(models.TextChoices):
+        # What one week's figure is and how it is charted (spc/specs.py): see README.
+        COUNT = "count", "Count (charted per 1,000 occupied bed days)"
+        PROPORTION = "proportion", "Proportion (numerator of denominator, p chart)"
+        DURATION = "duration", "Duration (hours or days, per 1,000 occupied bed days)"
+        SCORE = "score", "Mean score (XmR chart)"
+        COMPOSITE = "composite", "Sum of other counts (worked out, never entered)"
+
+    class DurationUnit(models.TextChoices):
+        HOURS = "hours", "hours"
+        DAYS = "days", "days"
+
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=120, unique=True)
     domain = models.CharField(max_length=30, choices=Domain.choices)
@@ -61,13 +73,58 @@ class Measure(models.Model):
     )
     display_order = models.PositiveSmallIntegerField(default=0)
     is_active = models.BooleanField(default=True)
+    value_type = models.CharField(
+        max_length=12, choices=ValueType.choices, default=ValueType.COUNT,
+        help_text="What a week's figure is: a count, a proportion, a duration, a mean score, "
+        "or a composite (the sum of other counts).",
+    )  # fmt: skip
+    duration_unit = models.CharField(
+        max_length=5, choices=DurationUnit.choices, blank=True,
+        help_text="Durations only: the unit entered each week.",
+    )  # fmt: skip
+    score_min = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True,
+                                    help_text="Scores only: the lowest score possible.")
+    score_max = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True,
+                                    help_text="Scores only: the highest score possible.")
+    numerator_label = models.CharField(
+        max_length=80, blank=True, help_text="Proportions only: what the numerator counts."
+    )
+    denominator_label = models.CharField(
+        max_length=80, blank=True, help_text="Proportions only: what the denominator counts."
+    )
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["display_order", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(value_type="duration") | Q(duration_unit__in=["hours", "days"]),
+                name="measure_duration_has_unit",
+                violation_error_message="A duration measure needs its unit: hours or days.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(value_type="score")
+                | Q(score_min__isnull=False, score_max__isnull=False, score_min__lt=F("score_max")),
+                name="measure_score_has_range",
+                violation_error_message="A score measure needs a lowest score below its highest.",
+            ),
+        ]
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_entered(self) -> bool:
+        """Whether a week's figure is typed in (a composite is worked out from its parts)."""
+        return self.value_type != self.ValueType.COMPOSITE
+
+    def clean(self):
+        errors = rules.measure_definition_errors(self)
+        if self.pk and self.value_type != self.ValueType.COMPOSITE and self.parts.exists():
+            errors["value_type"] = "This measure has parts, so it is a composite: remove its " \
+                "parts first."  # fmt: skip
+        if errors:
+            raise ValidationError(errors)
 
 
 class Programme(models.Model):
@@ -442,8 +499,10 @@ class LocalMeasure(models.Model):
 # Django finds an app's models in its models module: the PDSA cycle lives in its own module
 # (this one would pass 400 lines) and is imported here.
 from .models_pdsa import PdsaCycle  # noqa: E402
+from .models_values import CompositePart, WeeklyValue  # noqa: E402
 
 __all__ = [
-    "ChangeIdea", "Enrolment", "IncidentDate", "LocalMeasure", "Measure", "PdsaCycle",
-    "Programme", "ProgrammeTarget", "ReturnImport", "WeeklyCount", "WeeklyReturn",
+    "ChangeIdea", "CompositePart", "Enrolment", "IncidentDate", "LocalMeasure", "Measure",
+    "PdsaCycle", "Programme", "ProgrammeTarget", "ReturnImport", "WeeklyCount", "WeeklyReturn",
+    "WeeklyValue",
 ]  # fmt: skip

@@ -2,12 +2,11 @@
 
 Pure functions: typed values, the ward and the saved state in; `{field: message}` out (a field
 is `week_start`, `beds`, `occupied_bed_days`, `status`, `reason`, a measure code, or
-`incident_dates.<code>` for the days of a measure's incidents). The return
-form, the file importer, the API (one return and bulk) and the write services all call these,
-and nothing else decides a rule; the database constraints back them up (`models.py`).
-
-Nothing here touches the database: callers pass in the ward, the measures (with their
-parents loaded) and what is saved.
+`incident_dates.<code>` for the days of a measure's incidents). The return form, the file
+importer, the API (one return and bulk) and the write services all call these, and nothing
+else decides a rule; the database constraints back them up (`models.py`). The rules of
+proportions, durations, scores and composites are in value_rules.py, re-exported here.
+Nothing here touches the database: callers pass in the ward, measures (parents loaded), saved.
 """
 
 import datetime
@@ -23,6 +22,27 @@ from . import pdsa_rules  # noqa: F401
 
 # A programme's target on a measure has its rules in measures/targets.py (pure, like these).
 from .targets import target_errors as target_errors
+from .value_rules import (  # noqa: F401  re-exported: every rule is found here
+    COMPOSITE,
+    COUNT,
+    DURATION,
+    PROPORTION,
+    SCORE,
+    VALUE_TYPES,
+    Proportion,
+    as_decimal,
+    composite_errors,
+    composite_value,
+    count_type_errors,
+    duration_limit,
+    measure_definition_errors,
+    merged_values,
+    number_text,
+    value_errors,
+    value_text,
+    value_type,
+    values_change,
+)
 
 SUBMITTED = "submitted"  # WeeklyReturn.Status values
 DRAFT = "draft"
@@ -58,6 +78,8 @@ class SavedReturn:
     counts: Mapping[str, int] = field(default_factory=dict)
     # Measure code -> the days of its dated incidents, sorted (a count may have none).
     dates: Mapping[str, tuple[datetime.date, ...]] = field(default_factory=dict)
+    # Measure code -> its proportion (Proportion) or duration / score (Decimal).
+    values: Mapping[str, object] = field(default_factory=dict)
     # The codes said to be not collected this week (no count: missing, but answered).
     not_collected: frozenset[str] = frozenset()
 
@@ -292,6 +314,7 @@ def return_errors(
     not_collected: Collection[str] | None = None,
     required: Collection[str] | None = None,
     confirm_unfinished: bool = False,
+    values: Mapping | None = None,
 ) -> dict[str, str]:
     """Every rule of one return in one round: the week, each figure, the figures together,
     the days of the incidents, the status, every measure answered, and a reason for a late
@@ -300,11 +323,20 @@ def return_errors(
     (an empty list removes them), the others keep their saved days (which a removed count
     takes with it). `not_collected`: codes written as not collected (`merged_not_collected`);
     `required`: the codes a submitted return must answer (None: not checked).
-    `confirm_unfinished`: the user confirmed a full week's bed days on its last day."""
+    `confirm_unfinished`: the user confirmed a full week's bed days on its last day.
+    `values`: the proportions, durations and scores being written, like counts
+    (`value_errors`)."""
     errors = week_errors(ward=ward, week_start=week_start, today=today)
     figures = field_errors(
         beds=beds, occupied_bed_days=occupied_bed_days, counts=counts, measures=measures
     )
+    figures |= count_type_errors(counts=counts, measures=measures)
+    if values or (saved is not None and saved.values):
+        # Saved figures too: a change of beds can put a saved duration over the week's cap.
+        errors |= value_errors(
+            values=merged_values(saved, values or {}), measures=measures,
+            beds=None if "beds" in figures else beds,
+        )  # fmt: skip
     errors |= figures
     if message := status_error(saved, status):
         errors["status"] = message
@@ -328,8 +360,10 @@ def return_errors(
                               occupied_bed_days=occupied_bed_days,
                               confirmed=confirm_unfinished))):  # fmt: skip
         errors["occupied_bed_days"] = message
-    nc = merged_not_collected(saved, counts, not_collected)
-    errors = answer_errors(status=status, counts=merged, not_collected=nc,
+    # A proportion, duration or score answers its measure as a count does (value_rules).
+    figures_held = merged_values(saved, values or {})
+    nc = merged_not_collected(saved, {**counts, **(values or {})}, not_collected)
+    errors = answer_errors(status=status, counts={**merged, **figures_held}, not_collected=nc,
                            required=required or (), measures=measures) | errors  # fmt: skip
     if "week_start" not in errors:
         errors |= incident_dates_errors(
@@ -338,10 +372,10 @@ def return_errors(
             dates=merged_dates(saved, counts, incident_dates or {}),
             unknown_counts={code for code in counts if code in figures},
         )  # fmt: skip
-    values = {"beds": beds, "occupied_bed_days": occupied_bed_days, "status": status}
+    figures_now = {"beds": beds, "occupied_bed_days": occupied_bed_days, "status": status}
     if (is_late(saved, week_start, today) and not (reason or "").strip()
-            and changes(saved, counts=counts, dates=incident_dates, not_collected=nc,
-                        **values)):  # fmt: skip
+            and (changes(saved, counts=counts, dates=incident_dates, not_collected=nc,
+                         **figures_now) or values_change(saved, values or {}))):  # fmt: skip
         errors["reason"] = LATE_REASON_MESSAGE
     return errors
 
@@ -465,3 +499,4 @@ def implausible_counts(*, counts: Mapping[str, int | None], measures: Mapping,
         for code, value in counts.items()
         if value is not None and value > bound
     }
+

@@ -11,7 +11,8 @@ from django.utils import dateformat
 from wards.access import wards_visible_to
 from wards.models import Ward
 
-from .models import IncidentDate, Measure, WeeklyCount, WeeklyReturn
+from .models import IncidentDate, Measure, WeeklyCount, WeeklyReturn, WeeklyValue
+from .rules import Proportion, value_text
 
 
 def measures_by_code() -> dict[str, Measure]:
@@ -113,7 +114,28 @@ def weekly_return_history(weekly_return: WeeklyReturn) -> list[ReturnChange]:
                 record.history_change_reason or "",
             )
         )
+    changes += _value_changes(weekly_return, names)
     changes.sort(key=lambda c: c.when, reverse=True)
+    return changes
+
+
+def _value_changes(weekly_return, names: dict) -> list[ReturnChange]:
+    """The history of the return's proportions, durations and scores ("3 of 4 → 4 of 4")."""
+    changes, last = [], {}
+    records = (WeeklyValue.history.filter(weekly_return_id=weekly_return.pk)
+               .select_related("history_user").order_by("history_date", "history_id"))  # fmt: skip
+    for record in records:
+        old = last.get(record.id)
+        new = None if record.history_type == "-" else value_text(
+            record.value if record.value is not None
+            else Proportion(record.numerator, record.denominator))  # fmt: skip
+        last[record.id] = new
+        if old != new:
+            changes.append(ReturnChange(
+                record.history_date, str(record.history_user or "unknown"),
+                names.get(record.measure_id, "A measure"), _shown(old), _shown(new),
+                record.history_change_reason or "",
+            ))  # fmt: skip
     return changes
 
 
@@ -164,9 +186,11 @@ RETURN_FIELDS = [
 def measures_for_ward(ward: Ward) -> list:
     """The active measures a ward reports: those of the domains of its programmes (with their
     balancing measures), or the whole active national catalogue for a ward in no programme
-    yet; then its trust's local measures it is enrolled in and that are not retired."""
+    yet; then its trust's local measures it is enrolled in and that are not retired. Never a
+    composite: it is worked out from its parts."""
     domains = set(Measure.objects.filter(programmes__wards=ward).values_list("domain", flat=True))
-    measures = Measure.objects.filter(is_active=True, local__isnull=True).select_related("parent")
+    measures = Measure.objects.filter(is_active=True, local__isnull=True).select_related(
+        "parent").exclude(value_type=Measure.ValueType.COMPOSITE)  # fmt: skip
     if domains:
         measures = measures.filter(domain__in=domains)
     local = Measure.objects.filter(
@@ -185,8 +209,12 @@ def measures_required(wards) -> dict[int, list[str]]:
         "programmes__wards", "domain"
     ).distinct():  # fmt: skip
         domains.setdefault(ward_id, set()).add(domain)
-    active = list(Measure.objects.filter(is_active=True).values_list("code", "domain")
-                  .order_by("display_order", "name"))  # fmt: skip
+    # Counts only. A composite is worked out from its parts. A proportion, duration or score
+    # may be left blank (missing) on a submitted return: a proportion has nothing to measure
+    # in a week without its denominator (no restraint to debrief), and the surveys behind
+    # the others are not run every week on every ward.
+    active = list(Measure.objects.filter(is_active=True, value_type="count")
+                  .values_list("code", "domain").order_by("display_order", "name"))  # fmt: skip
     return {
         ward.pk: [code for code, domain in active if domain in domains.get(ward.pk, ())]
         for ward in wards

@@ -15,7 +15,7 @@ from wards.models import Ward
 
 from . import rules
 from .errors import ConcurrentEditError, ImplausibleCountError, ReturnRefused
-from .models import IncidentDate, ReturnImport, WeeklyCount, WeeklyReturn
+from .models import IncidentDate, ReturnImport, WeeklyCount, WeeklyReturn, WeeklyValue
 from .selectors import measures_by_code, measures_required
 
 
@@ -28,15 +28,22 @@ def saved_dates(weekly_return: WeeklyReturn) -> dict[str, tuple[datetime.date, .
     return {code: tuple(days) for code, days in dates.items()}
 
 
+def saved_values(weekly_return: WeeklyReturn) -> dict:
+    """The return's proportions, durations and scores by measure code (rules' typed values)."""
+    return {row.measure.code: row.typed for row in weekly_return.values.select_related("measure")}
+
+
 def saved_state(weekly_return: WeeklyReturn | None, counts: Mapping[str, int] | None = None,
                 dates: Mapping[str, tuple] | None = None):  # fmt: skip
-    """The rules' view of a saved return (`counts` and `dates` by measure code): both are read
-    when `counts` is omitted; given `counts`, `dates` are what the caller says (none)."""
+    """The rules' view of a saved return (`counts`, `dates` and figures by measure code): all
+    are read when `counts` is omitted; given `counts`, `dates` are what the caller says (none)."""
     if weekly_return is None or weekly_return.pk is None:
         return None
+    values = {}
     if counts is None:
         counts = dict(weekly_return.counts.values_list("measure__code", "count"))
         dates = saved_dates(weekly_return)
+        values = saved_values(weekly_return)
     return rules.SavedReturn(
         status=weekly_return.status,
         beds=weekly_return.beds,
@@ -45,6 +52,7 @@ def saved_state(weekly_return: WeeklyReturn | None, counts: Mapping[str, int] | 
         counts=counts,
         dates=dates or {},
         not_collected=frozenset(weekly_return.not_collected or ()),
+        values=values,
     )
 
 
@@ -89,8 +97,11 @@ def weekly_return_record(
     incident_dates: Mapping[str, Sequence[datetime.date]] | None = None,
     not_collected: Sequence[str] | None = None,
     confirm_unfinished: bool = False,
+    values: Mapping | None = None,
 ) -> WeeklyReturn:
     """Create or update one ward-week return, its counts and the days of their incidents.
+    `values`: its proportions (`rules.Proportion`), durations and scores (Decimal) by code,
+    None removing one, as for counts.
 
     `counts` maps measure codes to a count, or to None for *missing* (the row is removed: a
     blank is never a zero). Codes not named keep their saved value. `incident_dates` maps
@@ -105,9 +116,10 @@ def weekly_return_record(
     answer); codes not named keep their saved state unless given a count. A submitted return
     answers every measure of the ward (`rules.answer_errors`).
     """
-    incident_dates = incident_dates or {}
-    # A code not collected has no count: any saved count goes (history keeps it).
+    incident_dates, values = incident_dates or {}, values or {}
+    # A code not collected has no count or figure: any saved one goes (history keeps it).
     counts = {**dict.fromkeys(not_collected or ()), **counts}
+    values = {**dict.fromkeys(not_collected or ()), **values}
     measures = measures_by_code()
     weekly_return = _locked_return(ward, week_start)
     saved = saved_state(weekly_return)
@@ -123,6 +135,7 @@ def weekly_return_record(
         saved=saved, reason=reason, incident_dates=incident_dates,
         not_collected=not_collected, required=measures_required([ward])[ward.pk],
         confirm_unfinished=confirm_unfinished,
+        values=values,
     )  # fmt: skip
     if errors:
         raise ReturnRefused(errors)
@@ -150,6 +163,7 @@ def weekly_return_record(
     _save_return(weekly_return)
     _write_counts(weekly_return, changed, measures, reason)
     _write_dates(weekly_return, incident_dates, saved.dates if saved else {}, reason)
+    _write_values(weekly_return, values, saved.values if saved else {}, measures, reason)
     charts_stale(ward_ids=[ward.pk])
     return weekly_return
 
@@ -190,6 +204,27 @@ def _write_counts(weekly_return, changed: Mapping[str, int | None], measures, re
         else:
             row.count = value
             row.save(update_fields=["count"])
+
+
+def _write_values(weekly_return, values: Mapping, saved: Mapping, measures, reason) -> None:
+    """Write the figures that changed (None removes one), each with its history."""
+    changed = {code: v for code, v in values.items() if v != saved.get(code)}
+    if not changed:
+        return
+    rows = {v.measure.code: v for v in weekly_return.values.select_related("measure")}
+    for code, value in changed.items():
+        row = rows.get(code) or WeeklyValue(weekly_return=weekly_return, measure=measures[code])
+        if reason:
+            row._change_reason = reason
+        if value is None:
+            if row.pk:
+                row.delete()
+            continue
+        proportion = isinstance(value, rules.Proportion)
+        row.numerator = value.numerator if proportion else None
+        row.denominator = value.denominator if proportion else None
+        row.value = None if proportion else rules.as_decimal(value)
+        row.save()
 
 
 def _write_dates(weekly_return, dates: Mapping[str, Sequence[datetime.date]],

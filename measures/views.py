@@ -28,7 +28,7 @@ from .selectors import (
     measures_required,
     weekly_return_history,
 )
-from .services import saved_state, weekly_return_record
+from .services import saved_state, saved_values, weekly_return_record
 
 
 def _saved_values(weekly_return: WeeklyReturn | None) -> dict:
@@ -38,6 +38,11 @@ def _saved_values(weekly_return: WeeklyReturn | None) -> dict:
         "measure__code", "count")}  # fmt: skip
     values["beds"] = weekly_return.beds
     values["occupied_bed_days"] = weekly_return.occupied_bed_days
+    for code, value in saved_values(weekly_return).items():
+        if isinstance(value, rules.Proportion):
+            values[f"num_{code}"], values[f"den_{code}"] = value.numerator, value.denominator
+        else:
+            values[f"v_{code}"] = rules.number_text(value)
     return values
 
 
@@ -72,6 +77,7 @@ def _save_return(request, form, ward, week_start):
             incident_dates=form.cleaned_data["incident_dates"],
             not_collected=form.cleaned_data["not_collected"],
             confirm_unfinished=form.cleaned_data["confirm_unfinished"],
+            values=form.cleaned_data["values"],
         )  # fmt: skip
     except ImplausibleCountError as error:
         _add_errors(form, error)
@@ -179,7 +185,8 @@ def _after_concurrent_edit(request, error: ConcurrentEditError, form_kwargs, mea
     now_saved = _saved_values(error.weekly_return)
     form.show_now_saved({
         name: now_saved.get(name)
-        for name in ["beds", "occupied_bed_days", *(f"m_{m.code}" for m in measures)]
+        for name in ["beds", "occupied_bed_days", *(f"m_{m.code}" for m in measures),
+                     *(n for n in now_saved if n.startswith(("num_", "den_", "v_")))]
     })  # fmt: skip
     return form, str(error)
 

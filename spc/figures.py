@@ -61,9 +61,16 @@ def _hover_template(view, axis) -> str:
     if axis.by_event:
         when = "incident %{x} on %{customdata[0]}"
     lines = [when, f"%{{y:,.1f}} {s.unit}"]
-    if view.is_rate and not axis.by_event:
-        lines.append("%{customdata[0]} incidents / %{customdata[1]:,} occupied bed days"
-                     if any(b is not None for b in view.bed_days) else "%{customdata[0]} incidents")
+    # A proportion's point is numerator of denominator; a duration's hours (or days) over bed
+    # days; a mean score is its own value (spc.specs.value_labels names the units).
+    what = s.unit.removesuffix(" per 1,000 OBD") if s.unit.endswith(" per 1,000 OBD") and \
+        s.unit != "per 1,000 OBD" else "incidents"  # fmt: skip
+    if s.unit == "%" and not axis.by_event:
+        lines.append("%{customdata[0]} of %{customdata[1]}")
+    elif s.unit != "mean score" and view.is_rate and not axis.by_event:
+        lines.append(f"%{{customdata[0]}} {what} / %{{customdata[1]:,}} occupied bed days"
+                     if any(b is not None for b in view.bed_days)
+                     else f"%{{customdata[0]}} {what}")  # fmt: skip
     return "<br>".join([*lines, "%{text}"]) + "<extra></extra>"
 
 

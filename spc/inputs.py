@@ -26,7 +26,7 @@ from measures.models import (
 from mhsip.weeks import latest_complete_week, monday_of, weeks_between
 from wards.models import Ward
 
-from . import coverage
+from . import coverage, value_inputs
 from .engine.choice import U_CHART_MIN_PER_POINT
 from .models import Scope
 from .specs import WeeklySeries
@@ -100,7 +100,15 @@ def ward_series(
     wards: list[Ward], measure_ids: list[int], today: datetime.date
 ) -> dict[tuple[int, int], WeeklySeries]:
     """(ward id, measure id) -> weekly series with its incident dates, for many wards in
-    three queries (returns, counts, dates); arrays filled by position, not week by week."""
+    three queries (returns, counts, dates) and, for measures that are not counts, a few more
+    (spc/value_inputs.py); arrays filled by position, not week by week."""
+    wanted = measure_ids
+    kinds, parts = value_inputs.measure_kinds(measure_ids)
+    value_ids = [m for m in measure_ids if kinds.get(m) in value_inputs.VALUE_TYPES]
+    composites = {m: parts.get(m, []) for m in measure_ids
+                  if kinds.get(m) == value_inputs.COMPOSITE}  # fmt: skip
+    measure_ids = sorted({m for m in measure_ids if m not in value_ids and m not in composites}
+                         | {p for ids in composites.values() for p in ids})  # fmt: skip
     ward_ids = [w.pk for w in wards]
     starts = ward_start_weeks(ward_ids)
     axes = {w.pk: weeks_between(starts[w.pk], ward_end_week(w, today)) for w in wards}
@@ -135,7 +143,21 @@ def ward_series(
         result[ward_id, measure_id] = WeeklySeries(
             axes[ward_id], values, bed_days[ward_id], events=days, undated_weeks=undated
         )
-    return result
+    for ward_id in ward_ids:
+        for composite_id, part_ids in composites.items():
+            of_parts = [result[ward_id, p] for p in part_ids]
+            days, undated = value_inputs.composite_events(
+                [(p.events, p.undated_weeks) for p in of_parts])  # fmt: skip
+            values = value_inputs.composite_values([p.counts for p in of_parts]) if of_parts \
+                else np.full(len(axes[ward_id]), np.nan)  # fmt: skip
+            result[ward_id, composite_id] = WeeklySeries(
+                axes[ward_id], values, bed_days[ward_id], events=days, undated_weeks=undated)
+    if value_ids:
+        shape = {w: len(axis) for w, axis in axes.items()}
+        figures = value_inputs.ward_values(ward_ids, value_ids, kinds, where, shape, bed_days)
+        for (ward_id, measure_id), (values, den) in figures.items():
+            result[ward_id, measure_id] = WeeklySeries(axes[ward_id], values, den)
+    return {(w, m): result[w, m] for w in ward_ids for m in wanted}
 
 
 def _scope_filter(scope: str, scope_id: int, prefix: str) -> dict:
@@ -153,7 +175,15 @@ def aggregate_series(
     GROUP BY), with the union of the wards' incident dates where all of them are complete.
 
     A ward adds to a week only when its submitted return has a count for the measure and its
-    bed days; `contributors` says how many wards did, so partial weeks are visible."""
+    bed days; `contributors` says how many wards did, so partial weeks are visible. Measures
+    that are not counts: spc/value_inputs.py."""
+    kinds, parts = value_inputs.measure_kinds(measure_ids)
+    wanted = measure_ids
+    others = [m for m in measure_ids if kinds.get(m) in (*value_inputs.VALUE_TYPES,
+                                                        value_inputs.COMPOSITE)]  # fmt: skip
+    measure_ids = [m for m in measure_ids if m not in others]
+    scope_filter = {"weekly_return__status": SUBMITTED,
+                    **_scope_filter(scope, scope_id, "weekly_return__ward__")}  # fmt: skip
     base = {"weekly_return__status": SUBMITTED, "weekly_return__occupied_bed_days__isnull": False,
             "measure_id__in": measure_ids,
             **_scope_filter(scope, scope_id, "weekly_return__ward__")}  # fmt: skip
@@ -171,8 +201,15 @@ def aggregate_series(
     for week, measure_id, total, obd, contributors in rows:
         by_measure[measure_id][week] = (total, obd, contributors)
         first = min(first or week, week)
+    other_data = value_inputs.aggregate_values(scope_filter, others, kinds) | \
+        value_inputs.aggregate_composites(
+            {**scope_filter, "weekly_return__occupied_bed_days__isnull": False},
+            {m: parts.get(m, []) for m in others
+             if kinds[m] == value_inputs.COMPOSITE})  # fmt: skip
+    if (earliest := value_inputs.first_week(other_data)) is not None:
+        first = min(first or earliest, earliest)
     weeks = weeks_between(first, latest_complete_week(today)) if first else ()
-    spans = enrolment_spans(wards, measure_ids)
+    spans = enrolment_spans(wards, [*measure_ids, *others])
     rare = [m for m in measure_ids if _few_incidents(by_measure.get(m, {}), weeks)]
     events = _aggregate_events({**base, "measure_id__in": rare}, weeks)
     result = {}
@@ -194,7 +231,16 @@ def aggregate_series(
                 settings.MHSIP_COVERAGE_CHANGE_PERCENT,
             )),
         )  # fmt: skip
-    return result
+    for measure_id in others:
+        values, den, wards_in = value_inputs.series_arrays(other_data.get(measure_id, {}), weeks)
+        enrolled, joins, leaves = coverage.enrolled_counts(weeks, spans.get(measure_id, ()))
+        result[measure_id] = WeeklySeries(
+            weeks, values, den, wards_in, enrolled=enrolled,
+            mix_changes=tuple(coverage.mix_changes(
+                weeks, enrolled, wards_in, joins, leaves, settings.MHSIP_COVERAGE_CHANGE_PERCENT,
+            )),
+        )  # fmt: skip
+    return {m: result[m] for m in wanted}
 
 
 def enrolment_spans(wards, measure_ids) -> dict[int, list[tuple]]:

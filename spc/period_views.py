@@ -20,7 +20,7 @@ from wards.models import Ward
 from . import inputs, selectors
 from .engine import compute_auto_batch
 from .models import Scope, StoredChart, StoredView
-from .specs import has_bed_days, start_at, view_specs
+from .specs import has_bed_days, start_at, value_labels, view_specs
 from .stored import (
     StoredCharts,
     encode_view,
@@ -74,8 +74,8 @@ def views_compute(charts: list[StoredChart], view: str, today=None) -> None:
         else:
             breaks = [{"date": d.isoformat(), "reason": r} for d, r in config.breaks]
             payload = period_view_payload(
-                view_payload(result, series, config.targets, breaks,
-                             rates=has_bed_days(series)), chart.input_hash)  # fmt: skip
+                view_payload(result, series, config.targets, breaks, rates=has_bed_days(series),
+                             labels=value_labels(config)), chart.input_hash)  # fmt: skip
         rows.append(StoredView(chart=chart, view=view, payload=encode_view(payload)))
     try:
         with transaction.atomic():

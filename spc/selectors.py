@@ -132,6 +132,8 @@ def ward_configs(
                 targets=_targets(
                     ward_programmes, measure.pk, setting.programme_id if setting else None
                 ),
+                value_type=measure.value_type,
+                value_unit=measure.duration_unit,
             )
     return configs
 
@@ -142,6 +144,8 @@ def aggregate_config(measure: Measure, programmes: list[Programme]) -> ChartConf
         improvement=_direction(programmes, measure),
         baseline_weeks=default_baseline_weeks(),
         targets=_targets(programmes, measure.pk),
+        value_type=measure.value_type,
+        value_unit=measure.duration_unit,
     )
 
 

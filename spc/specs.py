@@ -99,6 +99,10 @@ class ChartConfig:
     breaks: tuple[tuple[datetime.date, str], ...] = ()
     targets: tuple[TargetLine, ...] = ()  # the first is the one the assurance icon judges
     extra: dict = field(default_factory=dict)
+    # Measure.value_type: count and composite are charted as incident rates (the engine
+    # chooses); proportion, duration and score have their own chart (VALUE_CHARTS).
+    value_type: str = "count"
+    value_unit: str = ""  # a duration's unit (hours, days)
 
 
 def start_at(series: WeeklySeries, start: datetime.date | None) -> WeeklySeries:
@@ -175,11 +179,68 @@ def _base_spec(series: WeeklySeries, config: ChartConfig) -> dict:
 def view_specs(series: WeeklySeries, config: ChartConfig) -> dict[str, dict]:
     """view name -> engine spec: the chosen chart (the engine's automatic choice, or the QI
     lead's chart and period) and the weekly, 4-weekly and monthly views of the same data."""
+    if config.value_type in VALUE_CHARTS:
+        return value_view_specs(series, config)
     base = _base_spec(series, config)
     views = {DEFAULT_VIEW: {**base, "chart": config.chart_type, "period": config.period}}
     carried = config.chart_type if config.chart_type in PERIOD_CHARTS else "auto"
     for period in PERIOD_VIEWS:
         views[period] = {**base, "chart": carried, "period": period}
+    return views
+
+
+# The chart of each value type that is not a count (a QI lead's chart override is for counts).
+# - proportion: a p chart (binomial limits from each week's denominator), in per cent.
+# - duration: an XmR (I) chart of the hours (or days) per 1,000 occupied bed days. Time in
+#   seclusion is a continuous measurement, not a count of events: Making Data Count's
+#   default chart for continuous data is the XmR chart, whose limits come from the data's own
+#   week-to-week variation (moving ranges) rather than from a Poisson or binomial model that
+#   does not describe hours. As a ratio, each week is hours / bed days (qicharts2 i chart
+#   with n), so a fuller ward is not read as more seclusion.
+# - score: an XmR (I) chart of the weekly mean score (continuous data again).
+VALUE_CHARTS = {"proportion": "p", "duration": "i", "score": "i"}
+PERCENT = 100
+VALUE_REASONS = {
+    "proportion": "p chart of the weekly percentage, with limits from each week's "
+    "denominator (a proportion of people or events)",
+    "duration": "XmR chart (I chart) of {unit} per 1,000 occupied bed days: Making Data "
+    "Count recommends the XmR chart for a continuous measure such as time in seclusion",
+    "score": "XmR chart (I chart) of the weekly mean score: Making Data Count's chart for a "
+    "continuous measure",
+}
+
+
+def value_labels(config: ChartConfig) -> dict | None:
+    """The unit and the reason a value type's chart shows (None: a count's, from the engine)."""
+    kind = config.value_type
+    if kind not in VALUE_CHARTS:
+        return None
+    unit = {"proportion": "%", "duration": f"{config.value_unit or 'hours'} per 1,000 OBD",
+            "score": "mean score"}[kind]  # fmt: skip
+    return {"unit": unit, "reason": VALUE_REASONS[kind].format(unit=config.value_unit or "hours")}
+
+
+def value_view_specs(series: WeeklySeries, config: ChartConfig) -> dict[str, dict]:
+    """A proportion's p chart, a duration's or score's XmR chart. Durations and scores go
+    through the engine's weekly path with chart "i" (so 4-weekly and monthly views sum the
+    weeks, as for counts); the engine's weekly path has no p chart, so a proportion's views
+    are all its weekly p chart."""
+    base = _base_spec(series, config)
+    base.pop("events", None)
+    chart = VALUE_CHARTS[config.value_type]
+    if config.value_type == "score":
+        # A ward's mean is charted as it is; an aggregate's is the wards' sum over how many.
+        base["multiply"] = 1
+        if not has_bed_days(series):
+            base.pop("denominators", None)
+    if chart == "p":
+        # Always its denominators (none at all: the engine says there is nothing to chart).
+        spec = {**base, "chart": "p", "multiply": PERCENT,
+                "denominators": _none_for_nan(series.bed_days)}  # fmt: skip
+        return {DEFAULT_VIEW: spec, **dict.fromkeys(PERIOD_VIEWS, spec)}
+    views = {DEFAULT_VIEW: {**base, "chart": chart, "period": "week"}}
+    for period in PERIOD_VIEWS:
+        views[period] = {**base, "chart": chart, "period": period}
     return views
 
 

@@ -19,6 +19,7 @@ from .specs import (
     has_bed_days,
     series_hash,
     start_at,
+    value_labels,
 )
 from .specs import view_specs as make_view_specs
 from .stored import STORE_VERSION, encode_view, view_payload
@@ -152,7 +153,8 @@ def _summarise(job: _Job, now, summary: RecomputeSummary) -> list[tuple]:
     for view, result in job.results.items():
         if _error(result):
             continue  # that view cannot be drawn for these data; the page says so
-        payload = view_payload(result, job.series, job.config.targets, breaks, rates=rates)
+        payload = view_payload(result, job.series, job.config.targets, breaks, rates=rates,
+                               labels=value_labels(job.config))  # fmt: skip
         shape = (payload["summary"]["chart"], payload["summary"]["period"])
         if view != DEFAULT_VIEW and shape in seen:
             continue  # the same chart as the chosen one: the page shows that

@@ -137,7 +137,8 @@ def _runs(result) -> dict | None:
             "crossings_min": runs.crossings_min}  # fmt: skip
 
 
-def _summary_payload(result, choice, targets, rates: bool, primary=None) -> dict:
+def _summary_payload(result, choice, targets, rates: bool, primary=None,
+                     labels: dict | None = None) -> dict:  # fmt: skip
     s = result.summary
     statistic = choice.statistic if choice else "rate"
     target = s.target
@@ -146,8 +147,9 @@ def _summary_payload(result, choice, targets, rates: bool, primary=None) -> dict
         "chart": result.options.chart,
         "period": choice.period if choice else "week",
         "statistic": statistic,
-        "unit": UNITS.get((statistic, rates), UNITS[("days_between", True)]),
-        "reason": choice.reason if choice else "",
+        "unit": labels["unit"] if labels
+        else UNITS.get((statistic, rates), UNITS[("days_between", True)]),
+        "reason": labels["reason"] if labels else choice.reason if choice else "",
         "warnings": [*(choice.warnings if choice else ()), *s.warnings],
         "expected_per_week": _opt(choice.expected_per_week) if choice else None,
         "recent_n": s.recent_n,
@@ -216,9 +218,12 @@ def _contributors(series, choice) -> list | None:
     return _per_point(series.contributors, choice, fewest=True)
 
 
-def view_payload(auto_result, series, targets, breaks, *, rates: bool) -> dict:
+def view_payload(auto_result, series, targets, breaks, *, rates: bool,
+                 labels: dict | None = None) -> dict:  # fmt: skip
     """The stored JSON of one computed view (an `spc.engine` AutoResult) of a series;
-    `rates`: the series has occupied bed days (rates per 1,000 of them, else per week)."""
+    `rates`: the series has occupied bed days (rates per 1,000 of them, else per week);
+    `labels`: the unit and reason of a proportion's, duration's or score's chart
+    (spc.specs.value_labels)."""
     result, choice = auto_result.result, auto_result.choice
     p = result.points
     dates = _dates(p, choice)
@@ -226,14 +231,16 @@ def view_payload(auto_result, series, targets, breaks, *, rates: bool) -> dict:
     periods = choice.periods if choice is not None and choice.period != "week" else None
     statistic = choice.statistic if choice else "rate"
     lines = target_lines(targets, result.summary, statistic)
-    summary = _summary_payload(result, choice, lines, rates, targets[0] if targets else None)
+    summary = _summary_payload(result, choice, lines, rates, targets[0] if targets else None,
+                               labels)  # fmt: skip
     return {
         "v": STORE_VERSION,
         "first": dates[0] if dates else None,
         # Days from the first point: dates repeat on incident charts and periods vary in length.
         "offsets": [(datetime.date.fromisoformat(d) - first).days for d in dates],
         "value": _round(p.rate),
-        "count": _ints(p.value),
+        # A duration's hours or a mean score keep their decimals; counts are whole.
+        "count": _round(p.value) if labels else _ints(p.value),
         # Without bed days a rate chart's denominator is one per week present: not bed days.
         "bed_days": _ints(p.denominator) if rates and p.denominator is not None else None,
         **{name: _round(getattr(p, name)) for name in LINES},

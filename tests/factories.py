@@ -3,7 +3,14 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 
-from measures.models import ChangeIdea, Measure, PdsaCycle, WeeklyCount, WeeklyReturn
+from measures.models import (
+    ChangeIdea,
+    Measure,
+    PdsaCycle,
+    WeeklyCount,
+    WeeklyReturn,
+    WeeklyValue,
+)
 from measures.selectors import measures_required
 from wards.models import Membership, Region, Trust, Ward
 
@@ -106,3 +113,16 @@ def answered(ward, **counts) -> dict:
     """Counts of a complete return (every measure answered): those given, 0 for the ward's
     other measures."""
     return dict.fromkeys(measures_required([ward])[ward.pk], 0) | counts
+
+
+class WeeklyValueFactory(factory.django.DjangoModelFactory):
+    """A proportion by default (debrief within 72 hours: 3 of 4)."""
+
+    class Meta:
+        model = WeeklyValue
+
+    weekly_return = factory.SubFactory(WeeklyReturnFactory)
+    measure = factory.LazyFunction(lambda: Measure.objects.get(code="restraint_debrief_72h"))
+    numerator = 3
+    denominator = 4
+    value = None

@@ -21,7 +21,7 @@ from ..import_plan import returns_import_plan
 from ..import_rows import ParsedFile, ParsedRow
 from ..rules import LATE_REASON_MESSAGE
 from .bulk_schema import BULK_SCHEMA, BulkItemInput, BulkItemsEnvelope
-from .common import api_field
+from .common import api_field, value_measure_codes
 
 
 def _item_errors(detail) -> list[dict]:
@@ -94,6 +94,7 @@ def _parsed_rows(user, items: dict[int, dict]) -> tuple[list[ParsedRow], list[di
                 expected_version=item.get("version"),
                 incident_dates=item.get("incident_dates"),
                 not_collected=list(item.get("not_collected") or ()),
+                values=dict(item.get("values") or {}),
             )
         )
     return rows, errors
@@ -193,13 +194,14 @@ CONFIRM_HINT = " Send confirm_implausible: true to save it."
 
 
 def _plan_problems(plan, values) -> list[dict]:
-    problems = [_bad(e.row, api_field(e.column), e.message) for e in plan.errors]
+    codes = value_measure_codes()
+    problems = [_bad(e.row, api_field(e.column, codes), e.message) for e in plan.errors]
     if plan.needs_reason:
         problems += [_bad(row, "reason", LATE_REASON_MESSAGE + " Send `reason` (one for the "
                           "request).") for row in plan.late_rows]  # fmt: skip
     if not values["confirm_implausible"]:
         problems += [
-            _bad(w.row, api_field(w.column), w.message + CONFIRM_HINT)
+            _bad(w.row, api_field(w.column, codes), w.message + CONFIRM_HINT)
             for w in plan.warnings
         ]
     return problems

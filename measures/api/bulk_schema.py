@@ -8,7 +8,7 @@ from mhsip.api import MAX_ID, ErrorSerializer, error_responses
 from .. import rules
 from ..models import WeeklyReturn
 from .common import free_text
-from .fields import CountsField, IncidentDatesField, not_collected_field
+from .fields import CountsField, IncidentDatesField, ValuesField, not_collected_field
 from .returns import TAGS_RETURNS
 
 BULK_MAX_ITEMS = 10_000
@@ -36,6 +36,11 @@ class BulkItemInput(serializers.Serializer):
         help_text="Omitted: the saved status, or submitted for a new return.",
     )  # fmt: skip
     counts = CountsField(required=False, default=dict)
+    values = ValuesField(
+        required=False, default=dict,
+        help_text="Measure code → the figure of a proportion, duration or score measure "
+        "(see the returns endpoint); null removes one; codes not named keep theirs.",
+    )  # fmt: skip
     incident_dates = IncidentDatesField(
         required=False, allow_null=True, default=None,
         help_text="Measure code → the day of each incident (YYYY-MM-DD), at most its count. [] "

@@ -16,13 +16,23 @@ from ..models import Enrolment, Measure, Programme
 
 class MeasureOutput(serializers.ModelSerializer):
     parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    parts = serializers.SerializerMethodField(
+        help_text="A composite's parts (measure codes): it is their counts' sum, never entered."
+    )
+    score_min = serializers.FloatField(allow_null=True, read_only=True)
+    score_max = serializers.FloatField(allow_null=True, read_only=True)
 
     class Meta:
         model = Measure
         fields = [
-            "id", "code", "name", "domain", "kind", "improvement", "unit", "definition",
-            "includes", "excludes", "mhsds_codes", "parent", "display_order", "is_active",
+            "id", "code", "name", "domain", "kind", "improvement", "value_type", "unit",
+            "duration_unit", "score_min", "score_max", "numerator_label", "denominator_label",
+            "parts", "definition", "includes", "excludes", "mhsds_codes", "parent",
+            "display_order", "is_active",
         ]  # fmt: skip
+
+    def get_parts(self, measure) -> list[str]:
+        return [p.part.code for p in measure.parts.all()]
 
 
 def measures_visible_to(user):
@@ -37,9 +47,8 @@ class MeasureListApi(ListView):
     OutputSerializer = MeasureOutput
 
     def get_queryset(self):
-        return measures_visible_to(self.request.user).select_related("parent").order_by(
-            "display_order", "name"
-        )
+        return measures_visible_to(self.request.user).select_related("parent").prefetch_related(
+            "parts__part").order_by("display_order", "name")  # fmt: skip
 
     @extend_schema(
         operation_id="measures_list",

@@ -14,6 +14,7 @@ from wards.access import get_editable_ward_for_user
 
 from .. import rules
 from ..errors import ConcurrentEditError, ReturnRefused
+from ..models import Measure
 
 # Error keys that name a field of the return; any other key is a measure code (`counts.x`).
 RETURN_FIELDS = {
@@ -22,19 +23,34 @@ RETURN_FIELDS = {
 }  # fmt: skip
 
 
-def api_field(key: str) -> str:
-    """The API's name for a rule's field: measure codes are nested under `counts`, the days
-    of a measure's incidents are `incident_dates.<code>` (as the rules name them)."""
+def api_field(key: str, value_codes=None) -> str:
+    """The API's name for a rule's field: measure codes are nested under `counts` (`values`
+    for proportions, durations and scores: `values.<code>`, `values.<code>.numerator`; a
+    file column `<code>_numerator` likewise), the days of a measure's incidents are
+    `incident_dates.<code>` (as the rules name them)."""
     if not key or key == "__all__":
         return NON_FIELD
     if key in RETURN_FIELDS or key.startswith(rules.DATES_FIELD + "."):
         return key
+    codes = value_measure_codes() if value_codes is None else value_codes
+    for part in ("numerator", "denominator"):
+        if key.endswith(f"_{part}") and key.removesuffix(f"_{part}") in codes:
+            return f"values.{key.removesuffix(f'_{part}')}.{part}"
+    if key.split(".")[0] in codes:
+        return f"values.{key}"
     return f"counts.{key}"
 
 
+def value_measure_codes() -> set[str]:
+    return set(Measure.objects.filter(value_type__in=rules.VALUE_TYPES)
+               .values_list("code", flat=True))  # fmt: skip
+
+
 def refused_as_api_error(error: ReturnRefused) -> ValidationError:
-    """A 400 naming every broken rule, measure codes as `counts.<code>`."""
-    return ValidationError({api_field(key): [message] for key, message in error.errors.items()})
+    """A 400 naming every broken rule, measure codes as `counts.<code>` (or `values.…`)."""
+    codes = value_measure_codes()
+    return ValidationError({api_field(key, codes): [message]
+                            for key, message in error.errors.items()})  # fmt: skip
 
 
 def concurrent_as_api_error(error: ConcurrentEditError, *, creating: bool):

@@ -76,3 +76,64 @@ def not_collected_field(**kwargs):
         "lists it here. Codes not named keep theirs unless given a count.",
         **kwargs,
     )  # fmt: skip
+
+
+ValuesSchema = serializers.DictField(
+    child=serializers.JSONField(),
+    help_text="Measure code → the week's figure of a proportion, duration or score measure: a "
+    'proportion as {"numerator": 3, "denominator": 4} (whole numbers, numerator ≤ '
+    "denominator), a duration (in the measure's hours or days) or a mean score as a number "
+    "(up to 2 decimal places). A measure not listed has no figure that week (missing). "
+    "Composites are never sent: they are worked out from their parts.",
+)
+
+
+@extend_schema_field(ValuesSchema)
+class ValuesField(serializers.Field):
+    """Measure code -> Proportion, Decimal or None (removes a saved figure). Which shape a
+    measure takes, and its range, are rules (`measures.rules.value_errors`), checked by the
+    service with the form's messages; this only reads the JSON."""
+
+    default_error_messages = {
+        "not_a_dict": "Send values as an object: measure code → figure, like "
+        '{{"seclusion_hours": 12.5, "restraint_debrief_72h": {{"numerator": 3, '
+        '"denominator": 4}}}}.',
+    }
+
+    def to_internal_value(self, data):
+        if not isinstance(data, dict):
+            self.fail("not_a_dict")
+        values, errors = {}, {}
+        for code, value in data.items():
+            if value is None:
+                values[str(code)] = None
+            elif isinstance(value, dict):
+                if set(value) - {"numerator", "denominator"}:
+                    errors[code] = ['A proportion is {"numerator": n, "denominator": d}.']
+                    continue
+                values[str(code)] = rules.Proportion(value.get("numerator"),
+                                                     value.get("denominator"))  # fmt: skip
+            elif (number := rules.as_decimal(value)) is not None:
+                values[str(code)] = number
+            else:
+                errors[code] = ["Send a number, like 12.5, or a proportion as an object."]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return values
+
+    def to_representation(self, value):
+        return values_json(value)
+
+
+def values_json(values) -> dict:
+    """Figures as the API shows them: a proportion as an object, a number as a number."""
+    return {code: {"numerator": v.numerator, "denominator": v.denominator}
+            if isinstance(v, rules.Proportion) else float(v)
+            for code, v in values.items()}  # fmt: skip
+
+
+def values_of(rows, codes: dict[int, str], only: int | None = None) -> dict:
+    """A return's WeeklyValue rows as the API shows them, by code (`only`: one measure id)."""
+    rows = sorted(rows, key=lambda v: codes[v.measure_id])
+    return values_json({codes[v.measure_id]: v.typed for v in rows
+                        if only is None or v.measure_id == only})  # fmt: skip

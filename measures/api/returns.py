@@ -24,7 +24,7 @@ from wards.access import get_editable_ward_for_user, wards_visible_to
 
 from .. import rules
 from ..errors import ConcurrentEditError, ReturnRefused
-from ..models import Measure, WeeklyCount, WeeklyReturn
+from ..models import Measure, WeeklyCount, WeeklyReturn, WeeklyValue
 from ..services import weekly_return_delete, weekly_return_record
 from .common import (
     ETAG,
@@ -41,7 +41,10 @@ from .fields import (
     CountsSchema,
     IncidentDatesField,
     IncidentDatesSchema,
+    ValuesField,
+    ValuesSchema,
     not_collected_field,
+    values_of,
 )
 
 TAGS_RETURNS = ["returns"]
@@ -50,13 +53,14 @@ class ReturnOutput(serializers.ModelSerializer):
     week_end = serializers.DateField(help_text="The Sunday the week ends on.")
     counts = serializers.SerializerMethodField()
     incident_dates = serializers.SerializerMethodField()
+    values = serializers.SerializerMethodField()
 
     class Meta:
         model = WeeklyReturn
         fields = [
             "id", "ward", "trust", "week_start", "week_end", "beds", "occupied_bed_days",
-            "status", "version", "counts", "incident_dates", "not_collected", "submitted_at",
-            "created_at",
+            "status", "version", "counts", "incident_dates", "not_collected", "values",
+            "submitted_at", "created_at",
             "updated_at",
         ]  # fmt: skip
 
@@ -69,6 +73,11 @@ class ReturnOutput(serializers.ModelSerializer):
             for c in sorted(weekly_return.counts.all(), key=lambda c: codes[c.measure_id])
             if only is None or c.measure_id == only
         }
+
+    @extend_schema_field(ValuesSchema)
+    def get_values(self, weekly_return) -> dict:
+        codes = self.context.get("measure_codes") or dict(Measure.objects.values_list("id", "code"))
+        return values_of(weekly_return.values.all(), codes, self.context.get("only_measure"))
 
     @extend_schema_field(IncidentDatesSchema)
     def get_incident_dates(self, weekly_return) -> dict:
@@ -86,6 +95,7 @@ RETURN_EXAMPLE = {
     "beds": 20, "occupied_bed_days": 133, "status": "submitted", "version": 2,
     "counts": {"physical_restraint": 4, "prone_restraint": 1, "seclusion": 0},
     "incident_dates": {"prone_restraint": ["2025-03-05"]},
+    "values": {"restraint_debrief_72h": {"numerator": 3, "denominator": 4}},
     "submitted_at": "2025-03-10T09:12:44Z", "created_at": "2025-03-10T09:02:10Z",
     "updated_at": "2025-03-10T09:12:44Z",
 }  # fmt: skip
@@ -95,7 +105,7 @@ def _visible_return(user, return_id: int) -> WeeklyReturn:
     weekly_return = (
         WeeklyReturn.objects.filter(pk=return_id, ward__in=wards_visible_to(user))
         .select_related("ward")
-        .prefetch_related("counts__dates")
+        .prefetch_related("counts__dates", "values")
         .first()
     )
     if weekly_return is None:
@@ -119,7 +129,7 @@ class ReturnFilter(django_filters.FilterSet):
     region = IdFilter(field_name="ward__trust__region_id", help_text="Region id.")
     measure = django_filters.CharFilter(
         method="filter_measure",
-        help_text="A measure code: only returns with a count of it, showing only that count.",
+        help_text="A measure code: only returns with a count (or figure) of it, showing only that.",
     )
     week_start = django_filters.DateFromToRangeFilter(
         help_text="week_start_after / week_start_before: weeks starting in this range "
@@ -140,6 +150,7 @@ class ReturnFilter(django_filters.FilterSet):
             raise ValidationError({"measure": [f"Unknown measure code {value!r}."]})
         return queryset.filter(
             Exists(WeeklyCount.objects.filter(weekly_return=OuterRef("pk"), measure=measure))
+            | Exists(WeeklyValue.objects.filter(weekly_return=OuterRef("pk"), measure=measure))
         )
 
 
@@ -171,6 +182,8 @@ class ReturnCreateInput(serializers.Serializer):
         "count (else the change is refused).",
     )
     not_collected = not_collected_field()
+    values = ValuesField(required=False, default=dict, help_text=ValuesSchema.help_text
+                         + " null removes a saved figure; codes not named keep theirs.")
     submit = serializers.BooleanField(
         default=False, help_text="Submit the return (charts use submitted returns only)."
     )
@@ -206,7 +219,7 @@ class ReturnListApi(ListView):
         return (
             WeeklyReturn.objects.filter(ward__in=wards_visible_to(self.request.user))
             .select_related("ward")
-            .prefetch_related("counts__dates")
+            .prefetch_related("counts__dates", "values")
             .order_by("ward_id", "week_start")
         )
 
@@ -280,6 +293,7 @@ class ReturnListApi(ListView):
                 confirm_implausible=values["confirm_implausible"],
                 incident_dates=values["incident_dates"],
                 not_collected=values.get("not_collected"),
+                values=values["values"],
             )
             weekly_return = _visible_return(request.user, weekly_return.pk)
         response = Response(
@@ -329,6 +343,7 @@ class ReturnDetailApi(APIView):
                 confirm_implausible=values.get("confirm_implausible", False),
                 incident_dates=values.get("incident_dates", {}),
                 not_collected=values.get("not_collected"),
+                values=values.get("values", {}),
             )
             weekly_return = _visible_return(request.user, return_id)
         return with_etag(Response(ReturnOutput(weekly_return).data), weekly_return)

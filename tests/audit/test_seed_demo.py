@@ -7,7 +7,16 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, Sum
 
 from measures import demo
-from measures.models import ChangeIdea, IncidentDate, PdsaCycle, WeeklyCount, WeeklyReturn
+from measures.models import (
+    ChangeIdea,
+    IncidentDate,
+    Measure,
+    PdsaCycle,
+    WeeklyCount,
+    WeeklyReturn,
+    WeeklyValue,
+)
+from spc.inputs import ward_series
 from wards.models import Membership, Region, Trust, Ward
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
@@ -123,6 +132,25 @@ def test_half_the_wards_date_the_incidents_of_their_rare_measures():
         .delete()  # fmt: skip
     call_command("seed_demo", until=UNTIL, stdout=io.StringIO())
     assert IncidentDate.objects.count() == before  # a data set without them gets them back
+
+
+def test_it_seeds_each_value_type_and_the_composite_on_a_few_wards():
+    call_command("seed_demo", until=UNTIL, stdout=io.StringIO())
+    by_code = dict(WeeklyValue.objects.values("measure__code").annotate(n=Count("pk"))
+                   .values_list("measure__code", "n"))  # fmt: skip
+    assert set(by_code) == {"restraint_debrief_72h", "seclusion_hours",
+                            "sexual_safety_feel_safe", "staff_feel_safe_score"}  # fmt: skip
+    wards = set(WeeklyValue.objects.values_list("weekly_return__ward_id", flat=True))
+    assert 5 <= len(wards) <= 30  # a few wards of each trust
+    for row in WeeklyValue.objects.select_related("weekly_return")[:200]:
+        row.full_clean()
+    total = Measure.objects.get(code="restrictive_practice_total")
+    ward = Ward.objects.get(pk=min(wards))
+    series = ward_series([ward], [total.pk], UNTIL)[ward.pk, total.pk]
+    assert np.nansum(series.counts) > 0
+    snapshot = WeeklyValue.objects.count()
+    call_command("seed_demo", until=UNTIL, stdout=io.StringIO())
+    assert WeeklyValue.objects.count() == snapshot  # idempotent
 
 
 def test_it_adds_change_ideas_with_pdsa_cycles_on_restraint_once():

@@ -1,11 +1,13 @@
 """The audit log's reads: one UNION query over every history table, scoped by trust."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 
 from audit.selectors import audit_entries_for_user, audit_page_entries
 from measures.models import WeeklyReturn
+from measures.rules import Proportion
 from measures.services import weekly_return_delete, weekly_return_record
 from tests.factories import MembershipFactory, UserFactory
 from tokens.services import api_token_create
@@ -60,3 +62,16 @@ def test_incident_dates_are_a_kind_scoped_like_counts(qi_lead, admin_user, staff
     entries = audit_page_entries(list(audit_entries_for_user(admin_user, kind="incident_date")))
     assert sorted(e.action for e in entries) == ["created", "created", "deleted"]
     assert "An incident on 03 Jan 2024 (of a deleted count)" in {e.what for e in entries}
+
+
+def test_it_lists_changes_to_proportions_durations_and_scores(qi_lead, staff, ward):
+    weekly_return_record(
+        ward=ward, week_start=datetime.date(2024, 1, 1), user=staff, counts={},
+        occupied_bed_days=100, values={"restraint_debrief_72h": Proportion(2, 3),
+                                       "seclusion_hours": Decimal("4.5")},
+    )  # fmt: skip
+    keys = list(audit_entries_for_user(qi_lead, kind="value"))
+    assert kinds(keys) == {"value"}
+    whats = {e.what for e in audit_page_entries(keys)}
+    assert "Restraints debriefed within 72 hours = 2 of 3 (Oak Ward, week of 01 Jan 2024)" in whats
+    assert "Hours in seclusion = 4.5 (Oak Ward, week of 01 Jan 2024)" in whats

@@ -71,8 +71,10 @@ def type_return_by_keyboard(page) -> None:
     assert page.evaluate("document.activeElement.id") == "id_m_prone_restraint"
     page.keyboard.type("3")  # more prone restraints than restraints: refused
     tab(page, 5)
-    page.keyboard.type("1")  # rapid tranquillisation
-    tab(page, 5)
+    assert page.evaluate("document.activeElement.id") == "id_m_chemical_restraint"
+    tab(page, 4)  # a blank count has no "day of each incident"
+    page.keyboard.type("1")  # rapid tranquillisation (a subset of chemical restraint)
+    tab(page, 5 + 4 * 3)  # past the other routes of chemical restraint, left blank
     assert page.evaluate("document.activeElement.id") == "id_m_seclusion"
     tab(page)
     page.keyboard.press("Space")  # no seclusion this week: a real zero

@@ -53,3 +53,13 @@ def test_incident_charts_are_drawn_by_incident_number_with_dates_as_labels():
     assert axis["tickvals"] == [1, 2, 3] and axis["ticktext"][0] == "1<br>8 Jan 2024"
     huddle = next(s for s in figure["layout"]["shapes"] if s["line"].get("dash") == "dot")
     assert huddle["x0"] == 2.5  # after the two incidents of 8 January
+
+
+def test_the_hover_names_a_proportions_parts_a_durations_hours_and_a_score_alone():
+    hover = {unit: figures.figure(make_view(unit=unit), "A measure", [])["data"][0]["hovertemplate"]
+             for unit in ("%", "hours per 1,000 OBD", "mean score")}  # fmt: skip
+    assert "%{customdata[0]} of %{customdata[1]}" in hover["%"]
+    assert "occupied bed days" not in hover["%"]
+    assert "%{customdata[0]} hours / %{customdata[1]:,} occupied bed days" in hover[
+        "hours per 1,000 OBD"]  # fmt: skip
+    assert "customdata" not in hover["mean score"]

@@ -17,7 +17,9 @@ from measures.models import (
     Programme,
     WeeklyCount,
     WeeklyReturn,
+    WeeklyValue,
 )
+from measures.rules import Proportion
 from mhsip.weeks import latest_complete_week, monday_of
 from spc.recompute import charts_recompute_all
 from wards.models import Membership, Region, Trust, Ward
@@ -173,7 +175,7 @@ class Command(BaseCommand):
         measures = {m.code: m for m in Measure.objects.all()}
         existing = set(WeeklyReturn.objects.values_list("ward_id", "week_start"))
         submitted_at = timezone.now()
-        new_returns, new_counts, all_dates = [], [], {}
+        new_returns, new_counts, all_dates, all_values = [], [], {}, {}
         for index, (ward, spec) in enumerate(wards.values()):
             weeks = demo.demo_weeks(spec, until)
             if index % 5 == 0 and weeks and weeks[-1].week_start == until:
@@ -181,6 +183,8 @@ class Command(BaseCommand):
             for week in weeks:
                 if week.dates:
                     all_dates[(ward.pk, week.week_start)] = week.dates
+                if week.values:
+                    all_values[(ward.pk, week.week_start)] = week.values
                 if (ward.pk, week.week_start) in existing:
                     continue
                 is_draft = index % 3 == 0 and week.week_start == until
@@ -205,7 +209,29 @@ class Command(BaseCommand):
             batch_size=5000,
         )
         self._dates(all_dates)
+        self._values(all_values, measures)
         return len(new_returns)
+
+    def _values(self, all_values, measures) -> None:
+        """The proportions, durations and scores of the wards that collect them, for every
+        return that has none yet (so a data set seeded before they existed gets them too,
+        and a second run adds nothing)."""
+        if not all_values:
+            return
+        returns = WeeklyReturn.objects.filter(
+            ward_id__in={ward_id for ward_id, _ in all_values}, values=None
+        ).values_list("id", "ward_id", "week_start")
+        rows = []
+        for return_id, ward_id, week in returns.iterator(chunk_size=10_000):
+            for code, value in all_values.get((ward_id, week), {}).items():
+                proportion = isinstance(value, Proportion)
+                rows.append(WeeklyValue(
+                    weekly_return_id=return_id, measure=measures[code],
+                    numerator=value.numerator if proportion else None,
+                    denominator=value.denominator if proportion else None,
+                    value=None if proportion else value,
+                ))  # fmt: skip
+        WeeklyValue.objects.bulk_create(rows, batch_size=5000)
 
     def _breakdowns(self, wards) -> int:
         """Breakdowns by group (equity) for the first trust's wards that have a change idea."""
