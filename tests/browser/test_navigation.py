@@ -85,3 +85,15 @@ def test_the_funnel_compares_a_peer_group_with_a_table(live_server, page, screen
     funnel = page.locator("[data-figure=funnel-data].js-plotly-plot")
     assert funnel.evaluate("el => el.data.at(-1).x.length") == 2
     screenshot("region-funnel")
+
+
+def test_the_ward_dashboard_sends_at_most_1_5_mb_of_javascript(live_server, page, staff,
+                                                                charted):  # noqa: F811  # fmt: skip
+    """A size, not a timing (bench/page_weight.py times it): the partial plotly.js bundle."""
+    sign_in(page, live_server, "staff")
+    page.goto(f"{live_server.url}/wards/{charted.pk}/")
+    page.wait_for_selector("body[data-charts-ready]")
+    scripts = page.evaluate("""() => performance.getEntriesByType("resource")
+        .filter((r) => r.name.endsWith(".js")).map((r) => [r.name, r.decodedBodySize])""")
+    assert any("plotly-basic.min.js" in name for name, _ in scripts)
+    assert sum(size for _, size in scripts) <= 1_500_000
