@@ -47,6 +47,7 @@ def home(request):
             "trusts": trusts_visible_to(user).order_by("name"),
             "regions": regions_visible_to(user),
             "can_import": manages_any_trust(user),
+            "managed_trusts": trusts_managed_by(user).order_by("name"),
         },
     )
 

@@ -13,7 +13,9 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("spc.urls")),
+    path("", include("reports.urls")),  # board packs, reminder times, emails sent, unsubscribe
     path("admin/", admin.site.urls),
     path("", include("measures.urls")),
+    path("", include("equity.urls")),
     path("", include("mhsip.api_urls")),  # /api/v1/, /api/schema/, /api/docs/, /profile/tokens/
 ]

@@ -46,6 +46,11 @@ ASSURANCE_LABELS = {
 }
 
 
+REPORTING_PHRASE = (
+    "a reporting measure: more reports can mean better reporting, so neither direction is "
+    "shown as improvement or concern and no assurance icon is given"
+)
+
 PERIOD_WORDS = {
     "week": ("week", "weeks"),
     "4week": ("4-week period", "4-week periods"),
@@ -114,7 +119,9 @@ def plain_summary(name: str, view) -> str:
     elif s.baseline_centre == 0:
         parts[0] += ", with no incidents in the baseline"
     parts.append(_variation_phrase(view))
-    target = _target_phrase(s)
+    if s.improvement_applied == "neutral":
+        parts.append(REPORTING_PHRASE)
+    target = _target_phrase(s, view.targets[0] if view.targets else None)
     if target:
         parts.append(target)
     sentence = "; ".join(parts) + "."
@@ -122,6 +129,38 @@ def plain_summary(name: str, view) -> str:
         sentence += f" {s.explanation[0].upper()}{s.explanation[1:]}"
         sentence += "" if sentence.endswith(".") else "."
     return f"{sentence} Chart: {s.reason}."
+
+
+def _mix_words(change: dict) -> str:
+    parts = [f"{change['joined']} joined" if change["joined"] else "",
+             f"{change['left']} left" if change["left"] else ""]  # fmt: skip
+    return ", ".join(p for p in parts if p)
+
+
+def mix_change_label(change: dict) -> str:
+    """A change of the enrolled wards, as a chart annotation: "Ward mix changed: 4 joined,
+    1 left"."""
+    return f"Ward mix changed: {_mix_words(change)}"
+
+
+def coverage_line(view) -> str:
+    """Under an aggregate chart: how many enrolled wards its latest point sums, and where the
+    mix of wards changed ("" for a ward's own chart)."""
+    if view is None or not view.contributors:
+        return ""
+    last = next((i for i in range(len(view) - 1, -1, -1) if view.value[i] is not None), None)
+    if last is None:
+        return ""
+    reported = view.contributors[last]
+    of = f" of {view.enrolled[last]} enrolled" if view.enrolled else ""
+    text = (f"The latest point ({point_label(view.dates[last], view.summary.period)}) sums "
+            f"{reported}{of} wards")  # fmt: skip
+    if view.mix_changes:
+        marks = "; ".join(f"{week_label(c['date'])} ({_mix_words(c)})"
+                          for c in view.mix_changes)  # fmt: skip
+        text += (f". The mix of enrolled wards changed by more than the set share at: {marks}"
+                 " (dashed lines): a step there may be the mix of wards, not a change in care")
+    return text + "."
 
 
 def _runs_phrase(runs: dict | None) -> str:
@@ -156,13 +195,57 @@ def _variation_phrase(view) -> str:
     return f"{phrase} at the latest point"
 
 
-def _target_phrase(s) -> str:
+def target_name(target: dict) -> str:
+    """A target line as a person names it: "50% reduction", "50% increase", "3.0", "the
+    trajectory" (targets stored before kinds existed are reductions)."""
+    kind = target.get("kind", "reduce")
+    percent = target.get("percent", target.get("reduction_percent"))
+    if kind in ("reduce", "increase"):
+        return f"{percent}% {'reduction' if kind == 'reduce' else 'increase'}"
+    if kind == "trajectory":
+        return "trajectory"
+    return number(target.get("value"))
+
+
+def target_label(target: dict) -> str:
+    """The legend of a target line: "50% reduction target by 31 Mar 2024: 2.0"."""
+    by = f" by {long_date(target['deadline'])}" if target.get("deadline") else ""
+    kind = target.get("kind", "reduce")
+    if kind == "value":
+        return f"Target {number(target.get('value'))}{by}"
+    if kind == "trajectory":
+        steps = target.get("steps") or []
+        end = f": {number(steps[-1][1])}" if steps else ""
+        return f"Trajectory{by}{end}"
+    return f"{target_name(target)} target{by}: {number(target.get('value'))}"
+
+
+def _deadline_phrase(s, target: dict | None) -> str:
+    """After the deadline: met or not *at* the deadline, and what holds now, e.g. "target 50%
+    reduction by 30 Sep 2023: met at the deadline (2.1 vs target 2.4) and still met now (2.0
+    vs 2.4)"."""
+    name = target_name(target) if target else number(s.target_value)
+    head = f"target {name} by {long_date(s.target_deadline)}"
+    if s.deadline_met is None:
+        met = {True: "met", False: "not met"}.get(s.target_met, "not judged")
+        return f"{head}: the deadline has passed; {met} now"
+    then = (f"{'met' if s.deadline_met else 'not met'} at the deadline "
+            f"({number(s.deadline_value)} vs target {number(s.deadline_target)})")  # fmt: skip
+    now_figures = f"({number(s.recent_value)} vs {number(s.target_value)})"
+    if s.target_met is None:
+        return f"{head}: {then}"
+    if s.target_met == s.deadline_met:
+        return f"{head}: {then} and still {'met' if s.target_met else 'not met'} now {now_figures}"
+    since = "met since" if s.target_met else "no longer met"
+    return f"{head}: {then}, {since} {now_figures}"
+
+
+def _target_phrase(s, target: dict | None = None) -> str:
     if s.target_value is None or not s.baseline_centre:
         return ""  # a target of "0.0" off a baseline of none tells nobody anything
+    if s.deadline_passed and s.target_deadline:
+        return _deadline_phrase(s, target)
     by = f" by {long_date(s.target_deadline)}" if s.target_deadline else ""
-    if s.deadline_passed:
-        met = {True: "met", False: "not met"}.get(s.target_met, "not judged")
-        return f"target {number(s.target_value)}{by}: the deadline has passed; {met} now"
     assurance = {
         "consistent_pass": "consistently met",
         "consistent_fail": "consistently not met",

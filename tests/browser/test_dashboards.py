@@ -71,20 +71,6 @@ def test_it_draws_the_ward_charts_with_limits_targets_and_rules(
     screenshot("ward-dashboard")
 
 
-def test_it_shows_a_new_change_idea_on_the_chart(live_server, page, staff, charted):
-    sign_in(page, live_server, "staff")
-    page.goto(f"{live_server.url}/wards/{charted.pk}/")
-    page.get_by_label("Change idea").fill("Safewards calm-down methods")
-    page.get_by_label("Started on").fill("2024-05-20")
-    page.get_by_role("button", name="Add change idea").click()
-    page.wait_for_selector("body[data-charts-ready]")
-    annotations = plot(page, "physical_restraint").evaluate(
-        "el => el.layout.annotations.map(a => a.text)"
-    )
-    assert "Safewards calm-down methods" in annotations
-    assert page.locator("#change-ideas + table").inner_text().count("Safewards") == 1
-
-
 def test_it_sorts_the_trust_matrix(live_server, page, screenshot, qi_lead, charted):
     sign_in(page, live_server, "qilead")
     page.goto(f"{live_server.url}/trusts/{charted.trust_id}/")

@@ -10,7 +10,7 @@ from measures.completeness import completeness_weeks, first_due_week, ward_weeks
 from measures.models import Enrolment, Programme, WeeklyReturn
 from measures.services import weekly_return_record
 from mhsip.weeks import monday_of
-from tests.factories import WardFactory, WeeklyReturnFactory
+from tests.factories import WardFactory, WeeklyReturnFactory, answered
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,8 @@ def test_it_starts_due_weeks_at_the_later_of_joining_and_the_first_full_open_wee
 def test_it_grids_submitted_draft_missing_and_not_due(ward, staff):
     enrol(ward, WEEKS[10])
     weekly_return_record(
-        ward=ward, week_start=WEEKS[12], user=staff, counts={}, occupied_bed_days=100, submit=True
+        ward=ward, week_start=WEEKS[12], user=staff, counts=answered(ward), occupied_bed_days=100,
+        submit=True,
     )
     weekly_return_record(
         ward=ward, week_start=WEEKS[13], user=staff, counts={}, occupied_bed_days=None
@@ -65,7 +66,8 @@ def test_it_stops_due_weeks_when_a_ward_closes(ward):
 def test_it_shows_the_trust_grid_to_its_qi_lead(client, qi_lead, ward, other_ward, staff):
     enrol(ward, WEEKS[0])
     weekly_return_record(
-        ward=ward, week_start=WEEKS[-1], user=staff, counts={}, occupied_bed_days=100, submit=True
+        ward=ward, week_start=WEEKS[-1], user=staff, counts=answered(ward), occupied_bed_days=100,
+        submit=True,
     )
     client.force_login(qi_lead)
     response = client.get(reverse("measures:trust-completeness", args=[ward.trust_id]))
