@@ -9,8 +9,9 @@ database and drives Debian's Chromium with Playwright (nothing downloaded):
     DATABASE_URL=sqlite:////tmp/demo.sqlite3 .venv/bin/python manage.py seed_demo
     DATABASE_URL=sqlite:////tmp/demo.sqlite3 .venv/bin/python bench/page_weight.py --runs 5
 
-Times are medians over `--runs` cold loads (a new browser context each, so nothing cached);
-bytes are what the server sent (runserver does not compress: gzip would send less).
+`--screenshots` also saves the README's screenshots of the demo data. Times are medians
+over `--runs` cold loads (a new browser context each, so nothing cached); bytes are what the
+server sent (runserver does not compress: gzip would send less).
 """
 
 import argparse
@@ -39,6 +40,21 @@ new MutationObserver((_, observer) => {
   }
 }).observe(document, {subtree: true, childList: true, attributes: true});
 """
+# Bytes from the Resource Timing API (same origin, so sizes are given): the page's own HTML
+# and every script it loaded, decoded (runserver sends them uncompressed anyway).
+TIMING = """() => {
+  const nav = performance.getEntriesByType("navigation")[0];
+  const scripts = performance.getEntriesByType("resource").filter(
+    (r) => r.initiatorType === "script" || r.name.endsWith(".js"));
+  return {
+    html: nav.decodedBodySize,
+    js: scripts.reduce((sum, r) => sum + r.decodedBodySize, 0),
+    html_ms: nav.responseEnd,
+    scripts_ms: Math.max(0, ...scripts.map((r) => r.responseEnd)),
+    first_chart_ms: window.__firstChart ?? null,
+    all_charts_ms: window.__allCharts ?? null,
+  };
+}"""
 
 
 def free_port() -> int:
@@ -50,8 +66,7 @@ def free_port() -> int:
 def serve(port: int) -> subprocess.Popen:
     env = {**os.environ, "DEBUG": "true", "PYTHONPATH": str(ROOT)}
     server = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", "--noreload", "--nothreading",
-         f"127.0.0.1:{port}"],
+        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     for _ in range(100):
@@ -64,7 +79,7 @@ def serve(port: int) -> subprocess.Popen:
     raise SystemExit("runserver did not start")
 
 
-def measure(browser, base: str, username: str, path_of) -> dict:
+def measure(browser, base: str, username: str, path_of, screenshot=None) -> dict:
     options = {"viewport": {"width": 1280, "height": 900}, "locale": "en-GB"}
     login = browser.new_context(**options)
     page = login.new_page()
@@ -79,25 +94,14 @@ def measure(browser, base: str, username: str, path_of) -> dict:
     login.close()
     context.add_init_script(WATCH)
     page = context.new_page()
-    sizes = {"html": 0, "js": 0}
-
-    def count(response):
-        if 300 <= response.status < 400:
-            return
-        kind = response.request.resource_type
-        if kind == "document":
-            sizes["html"] += len(response.body())
-        elif kind == "script":
-            sizes["js"] += len(response.body())
-
-    page.on("response", count)
     page.goto(f"{base}{path}", wait_until="load")
     if page.locator("[data-figure]").count():
-        page.wait_for_function("window.__allCharts !== undefined", timeout=30_000)
-    first = page.evaluate("window.__firstChart ?? null")
-    every = page.evaluate("window.__allCharts ?? null")
+        page.wait_for_function("() => window.__allCharts !== undefined", timeout=60_000)
+    timing = page.evaluate(TIMING)
+    if screenshot:
+        page.screenshot(path=str(screenshot), full_page=True)
     context.close()
-    return {"path": path, **sizes, "first_chart_ms": first, "all_charts_ms": every}
+    return {"path": path, **timing}
 
 
 def landed(page) -> str:
@@ -108,18 +112,21 @@ def ward_path(page) -> str:
     return page.locator("a", has_text="SPC charts").first.get_attribute("href")
 
 
-# Each persona's page, found from where signing in lands them.
+# Each persona's page, found from where signing in lands them, and its README screenshot.
 PAGES = {
-    "ward dashboard": ("ward.staff", ward_path),
-    "trust matrix": ("qi.lead", landed),
-    "trust charts": ("qi.lead", lambda page: f"{landed(page)}charts/"),
-    "region comparison": ("facilitator", landed),
+    "ward dashboard": ("ward.staff", ward_path, "demo-ward-dashboard"),
+    "trust matrix": ("qi.lead", landed, "demo-trust-matrix"),
+    "trust charts": ("qi.lead", lambda page: f"{landed(page)}charts/", None),
+    "region comparison": ("facilitator", landed, "demo-region-comparison"),
 }
+SCREENSHOTS = ROOT / "docs" / "screenshots"
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--screenshots", action="store_true",
+                        help="also save the README's demo screenshots (docs/screenshots/demo-*)")
     args = parser.parse_args()
     port = free_port()
     server = serve(port)
@@ -127,16 +134,22 @@ def main():
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
-                executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-            print(f"{'page':<20} {'HTML kB':>8} {'JS kB':>8} {'first chart ms':>15} "
-                  f"{'all charts ms':>14}")  # fmt: skip
-            for name, (username, path_of) in PAGES.items():
+                executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+            )
+            print(f"{'page':<18} {'HTML kB':>7} {'JS kB':>6} {'HTML ms':>8} {'scripts ms':>10} "
+                  f"{'1st chart ms':>12} {'all charts ms':>13}")  # fmt: skip
+            for name, (username, path_of, shot) in PAGES.items():
                 runs = [measure(browser, base, username, path_of) for _ in range(args.runs)]
-                first = [r["first_chart_ms"] for r in runs if r["first_chart_ms"] is not None]
-                every = [r["all_charts_ms"] for r in runs if r["all_charts_ms"] is not None]
-                print(f"{name:<20} {runs[0]['html'] / 1000:>8.0f} {runs[0]['js'] / 1000:>8.0f} "
-                      f"{statistics.median(first) if first else float('nan'):>15.0f} "
-                      f"{statistics.median(every) if every else float('nan'):>14.0f}"
+                if args.screenshots and shot:
+                    measure(browser, base, username, path_of, SCREENSHOTS / f"{shot}.png")
+
+                def median(key, runs=runs):
+                    values = [r[key] for r in runs if r[key] is not None]
+                    return statistics.median(values) if values else float("nan")
+
+                print(f"{name:<18} {runs[0]['html'] / 1000:>7.0f} {runs[0]['js'] / 1000:>6.0f} "
+                      f"{median('html_ms'):>8.0f} {median('scripts_ms'):>10.0f} "
+                      f"{median('first_chart_ms'):>12.0f} {median('all_charts_ms'):>13.0f}"
                       f"   {runs[0]['path']}")  # fmt: skip
             browser.close()
     finally:

@@ -58,9 +58,17 @@ urlpatterns = [
     path("api/v1/", include((v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file: no inline script (CSP).
+    # Their templates with the page's language set (templates/api/, for accessibility).
     path(
-        "api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema",
+                                            template_name="api/swagger_ui.html"),
+        name="api-docs",
+    ),  # fmt: skip
+    path(
+        "api/docs/redoc/",
+        SpectacularRedocView.as_view(url_name="api-schema", template_name="api/redoc.html"),
+        name="api-redoc",
     ),
-    path("api/docs/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("", include("tokens.urls")),
 ]

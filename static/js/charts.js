@@ -36,15 +36,20 @@ function expand(value, seen) {
 
 function draw(element) {
   const figure = expand(JSON.parse(document.getElementById(element.dataset.figure).textContent), []);
-  window.Plotly.newPlot(element, figure.data, figure.layout, {
+  return window.Plotly.newPlot(element, figure.data, figure.layout, {
     responsive: true,
     displaylogo: false,
     toImageButtonOptions: { format: "png", filename: element.dataset.filename || "chart", scale: 2 },
   });
 }
 
-function drawAll() {
-  document.querySelectorAll("[data-figure]").forEach(draw);
+// One chart at a time, letting the browser paint between them: the first chart is visible
+// as soon as it is drawn rather than after all 13 of a ward's page.
+async function drawAll() {
+  for (const element of document.querySelectorAll("[data-figure]")) {
+    await draw(element);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
   document.body.dataset.chartsReady = "true";
 }
 

@@ -2,9 +2,15 @@
 persona lands, the header's switcher, the error pages, the matrix's sticky ward column and
 header, the completeness grid and the region's funnel."""
 
-import pytest
+import datetime
 
+import pytest
+from django.utils import timezone
+
+from measures.models import Measure, WeeklyReturn
+from mhsip.weeks import latest_complete_week
 from tests.browser.test_dashboards import charted, sign_in  # noqa: F401  (fixture)
+from tests.factories import WeeklyCountFactory, WeeklyReturnFactory
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -23,7 +29,8 @@ def test_each_persona_lands_on_the_page_of_their_job(live_server, page, qi_lead,
     sign_in(page, live_server, "facilitator")
     assert page.url.startswith(f"{live_server.url}/regions/{charted.trust.region_id}/")
     page.goto(f"{live_server.url}/trusts/")
-    assert page.get_by_role("link", name=charted.trust.name).count() == 1
+    main = page.locator("main")
+    assert main.get_by_role("link", name=charted.trust.name, exact=True).count() == 1
 
 
 def test_the_matrix_keeps_its_ward_column_and_header_in_view(live_server, page, qi_lead,
@@ -57,7 +64,16 @@ def test_the_completeness_grid_shows_every_week_and_links_each(live_server, page
 
 
 def test_the_funnel_compares_a_peer_group_with_a_table(live_server, page, screenshot,
-                                                       facilitator, charted):  # noqa: F811  # fmt: skip
+                                                       facilitator, charted, other_ward):  # noqa: F811  # fmt: skip
+    restraint = Measure.objects.get(code="physical_restraint")
+    last = latest_complete_week(timezone.localdate())
+    for ward, count in ((charted, 3), (other_ward, 1)):
+        for n in range(8):
+            weekly_return = WeeklyReturnFactory(
+                ward=ward, week_start=last - datetime.timedelta(weeks=n), occupied_bed_days=80,
+                status=WeeklyReturn.Status.SUBMITTED,
+            )  # fmt: skip
+            WeeklyCountFactory(weekly_return=weekly_return, measure=restraint, count=count)
     sign_in(page, live_server, "facilitator")
     page.get_by_label("Funnel units").select_option("wards")
     page.get_by_label("Peer group (ward type)").select_option(charted.ward_type)
@@ -66,6 +82,18 @@ def test_the_funnel_compares_a_peer_group_with_a_table(live_server, page, screen
     assert "Shown: exact Poisson limits" in page.locator("#funnel-sentence").inner_text()
     rows = page.locator("#funnel-table tbody tr")
     assert rows.count() == 2  # Oak and Elm Ward, both of the type
-    funnel = page.locator("[data-figure=funnel-data] .js-plotly-plot")
+    funnel = page.locator("[data-figure=funnel-data].js-plotly-plot")
     assert funnel.evaluate("el => el.data.at(-1).x.length") == 2
     screenshot("region-funnel")
+
+
+def test_the_ward_dashboard_sends_at_most_1_5_mb_of_javascript(live_server, page, staff,
+                                                                charted):  # noqa: F811  # fmt: skip
+    """A size, not a timing (bench/page_weight.py times it): the partial plotly.js bundle."""
+    sign_in(page, live_server, "staff")
+    page.goto(f"{live_server.url}/wards/{charted.pk}/")
+    page.wait_for_selector("body[data-charts-ready]")
+    scripts = page.evaluate("""() => performance.getEntriesByType("resource")
+        .filter((r) => r.name.endsWith(".js")).map((r) => [r.name, r.decodedBodySize])""")
+    assert any("plotly-basic.min.js" in name for name, _ in scripts)
+    assert sum(size for _, size in scripts) <= 1_500_000

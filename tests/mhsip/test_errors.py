@@ -1,6 +1,8 @@
 """403, 404 and 500 are NHS.UK-styled pages with the header and a way back; the API keeps
 its JSON error body."""
 
+import datetime
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -30,7 +32,8 @@ def test_an_out_of_scope_ward_is_the_same_404(client, staff, outside_ward):
 
 def test_a_403_says_why_and_offers_a_way_back(client, facilitator, ward):
     client.force_login(facilitator)
-    response = client.post(reverse("measures:change-idea-new", args=[ward.pk]), {"title": "x"})
+    monday = datetime.date.today() - datetime.timedelta(days=datetime.date.today().weekday() + 7)
+    response = client.post(reverse("measures:weekly-entry", args=[ward.pk, monday]), {})
     assert response.status_code == 403
     page = response.content.decode()
     assert "<h1>You cannot do this</h1>" in page
