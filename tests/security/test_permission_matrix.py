@@ -251,6 +251,9 @@ RULES = {
     # Sign-in, health and the home page
     "home": Rule(fixed("/"), post_as_get=True),
     "healthz": Rule(fixed("/healthz"), get=PUBLIC),
+    # Where signing in lands (a redirect to the page of the user's job) and the trust switcher
+    "start": Rule(fixed("/start/"), get_ok=(302,), post_as_get=True),
+    "switch": Rule(fixed("/trusts/"), post_as_get=True),
     "login": Rule(fixed("/accounts/login/"), get=PUBLIC, write=PUBLIC),
     "logout": Rule(fixed("/accounts/logout/"), get=None, write=PUBLIC),
     # Ward dashboards and chart settings (QI lead of the trust)
