@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.timesince import timesince
-from simple_history.admin import SimpleHistoryAdmin
+
+from mhsip.admin import GuardedAdmin, GuardedInline, GuardedPlainAdmin
 
 from .models import (
     ChangeIdea,
@@ -15,32 +16,32 @@ from .models import (
 
 
 @admin.register(Measure)
-class MeasureAdmin(SimpleHistoryAdmin):
+class MeasureAdmin(GuardedAdmin):
     list_display = ["name", "code", "domain", "kind", "improvement", "parent", "is_active"]
     list_filter = ["domain", "kind", "is_active"]
     search_fields = ["name", "code"]
 
 
-class EnrolmentInline(admin.TabularInline):
+class EnrolmentInline(GuardedInline):
     model = Enrolment
     extra = 0
     autocomplete_fields = ["ward"]
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(SimpleHistoryAdmin):
+class ProgrammeAdmin(GuardedAdmin):
     list_display = ["name", "reduction_percent", "deadline"]
     filter_horizontal = ["measures"]
     inlines = [EnrolmentInline]
 
 
-class WeeklyCountInline(admin.TabularInline):
+class WeeklyCountInline(GuardedInline):
     model = WeeklyCount
     extra = 0
 
 
 @admin.register(WeeklyReturn)
-class WeeklyReturnAdmin(SimpleHistoryAdmin):
+class WeeklyReturnAdmin(GuardedAdmin):
     list_display = ["ward", "week_start", "status", "occupied_bed_days", "beds", "updated_at"]
     list_filter = ["status", "ward__trust__region", "ward__trust"]
     search_fields = ["ward__name", "ward__trust__name"]
@@ -52,7 +53,7 @@ class WeeklyReturnAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ChangeIdea)
-class ChangeIdeaAdmin(SimpleHistoryAdmin):
+class ChangeIdeaAdmin(GuardedAdmin):
     list_display = ["title", "ward", "started_on", "stage", "driver_area"]
     list_filter = ["stage", "ward__trust"]
     search_fields = ["title", "ward__name"]
@@ -60,7 +61,7 @@ class ChangeIdeaAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ReturnImport)
-class ReturnImportAdmin(admin.ModelAdmin):
+class ReturnImportAdmin(GuardedPlainAdmin):
     """Uploads waiting for their commit: who, what, how old (purged after 24 hours). Their rows
     stay private to the uploader: the admin lists them, never shows them."""
 

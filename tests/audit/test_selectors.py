@@ -60,3 +60,67 @@ def test_incident_dates_are_a_kind_scoped_like_counts(qi_lead, admin_user, staff
     entries = audit_page_entries(list(audit_entries_for_user(admin_user, kind="incident_date")))
     assert sorted(e.action for e in entries) == ["created", "created", "deleted"]
     assert "An incident on 03 Jan 2024 (of a deleted count)" in {e.what for e in entries}
+
+
+def _everything_then_gone(trust, admin_user):
+    """One row of every audited kind about one ward and one user, then every one of those
+    rows deleted (the ward, the user, the return, its count and its day, the chart setting,
+    the token): the history rows stay, naming rows that are gone."""
+    from audit.erasure import user_deactivate
+    from measures.models import ChangeIdea, IncidentDate, Measure
+    from spc.models import ChartSetting, PhaseBreak
+    from tests.factories import WardFactory, WeeklyCountFactory
+
+    ward = WardFactory(trust=trust, name="Doomed Ward")
+    user = UserFactory(username="leaver")
+    MembershipFactory(user=user, role=Membership.Role.WARD_STAFF, ward=ward)
+    count = WeeklyCountFactory(weekly_return__ward=ward, count=1)
+    IncidentDate.objects.create(count=count, occurred_on=count.weekly_return.week_start)
+    setting = ChartSetting.objects.create(
+        ward=ward, measure=Measure.objects.get(code="seclusion"), chart_type="c"
+    )
+    PhaseBreak.objects.create(setting=setting, starts_on=datetime.date(2024, 1, 8),
+                              reason="New policy")  # fmt: skip
+    ChangeIdea.objects.create(ward=ward, title="Safewards", started_on=datetime.date(2024, 1, 1))
+    api_token_create(user=user, name="Laptop")
+    user_deactivate(user=user, by=admin_user)
+    count.weekly_return.delete()
+    setting.delete()
+    ward.delete()
+    user.delete()
+
+
+ALL_KINDS = {"return", "count", "incident_date", "chart_setting", "phase_break",
+             "change_idea", "ward", "membership", "token", "event"}  # fmt: skip
+
+
+def test_every_history_row_stays_readable_when_what_it_names_is_gone(trust, admin_user):
+    _everything_then_gone(trust, admin_user)
+    keys = list(audit_entries_for_user(admin_user))
+    assert kinds(keys) == ALL_KINDS
+    for kind in ALL_KINDS:
+        entries = audit_page_entries([k for k in keys if k[1] == kind])
+        assert entries and all(e.what for e in entries), kind
+    whats = " | ".join(e.what for e in audit_page_entries(keys))
+    assert "A deleted user" in whats and "a deleted return" in whats
+    assert "Doomed Ward" in whats  # the ward's own history keeps its name
+
+
+def test_a_qi_lead_still_reads_their_trusts_rows_of_deleted_wards_and_returns(
+    trust, admin_user, qi_lead, outsider
+):
+    _everything_then_gone(trust, admin_user)
+    keys = list(audit_entries_for_user(qi_lead))
+    assert kinds(keys) == ALL_KINDS - {"token", "event"}
+    assert not any("Far Ward" in e.what for e in audit_page_entries(keys))
+
+
+@pytest.mark.parametrize("kind", sorted(ALL_KINDS))
+def test_the_audit_page_shows_each_kind_with_its_related_rows_gone(
+    client, trust, admin_user, kind
+):
+    _everything_then_gone(trust, admin_user)
+    client.force_login(admin_user)
+    response = client.get("/audit/", {"kind": kind})
+    assert response.status_code == 200
+    assert response.context["entries"]

@@ -1,0 +1,40 @@
+"""The admin's base class: every admin form goes through the identifier guard."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .forms import FreeTextFormMixin, FreeTextModelForm, show_text_warnings
+
+
+class FreeTextAdminMixin:
+    """Every model admin of the project (a test checks the registry): its forms, and its
+    inlines' forms, refuse NHS numbers in text fields and warn about names."""
+
+    form = FreeTextModelForm
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if not issubclass(form, FreeTextFormMixin):  # e.g. auth's own user forms
+            form = type(form.__name__, (FreeTextFormMixin, form), {})
+        return form
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        show_text_warnings(request, form)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        for inline_form in formset.forms:
+            show_text_warnings(request, inline_form)
+
+
+class GuardedInline(admin.TabularInline):
+    form = FreeTextModelForm
+
+
+class GuardedAdmin(FreeTextAdminMixin, SimpleHistoryAdmin):
+    """A model admin with history (django-simple-history) and the identifier guard."""
+
+
+class GuardedPlainAdmin(FreeTextAdminMixin, admin.ModelAdmin):
+    """For models without history (uploads, stored charts)."""
