@@ -10,11 +10,9 @@ class FreeTextAdminMixin:
     """Every model admin of the project (a test checks the registry): its forms, and its
     inlines' forms, refuse NHS numbers in text fields and warn about names."""
 
-    form = FreeTextModelForm
-
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
-        if not issubclass(form, FreeTextFormMixin):  # e.g. auth's own user forms
+        if not issubclass(form, FreeTextFormMixin):  # the model's form, or auth's user forms
             form = type(form.__name__, (FreeTextFormMixin, form), {})
         return form
 
