@@ -4,13 +4,14 @@ from django import forms
 from django.db import transaction
 from django.utils import timezone
 
+from mhsip.forms import FreeTextFormMixin
 from mhsip.text import clean_free_text
 from wards.models import Ward
 
 from .models import ChangeIdea
 
 
-class ChangeIdeaForm(forms.ModelForm):
+class ChangeIdeaForm(FreeTextFormMixin, forms.ModelForm):
     class Meta:
         model = ChangeIdea
         fields = ["title", "started_on", "driver_area", "stage", "notes"]

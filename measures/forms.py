@@ -4,6 +4,7 @@ import re
 from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
 
+from mhsip.forms import FreeTextFormMixin
 from mhsip.text import find_patient_identifier
 
 from . import rules
@@ -78,7 +79,7 @@ class IncidentDateField(forms.CharField):
             ) from None
 
 
-class WeeklyReturnForm(forms.Form):
+class WeeklyReturnForm(FreeTextFormMixin, forms.Form):
     """One ward-week: beds open, occupied bed days and a count per measure.
 
     A blank count is *missing*; "none this week" turns a blank into a real 0. `clean` applies
@@ -156,6 +157,7 @@ class WeeklyReturnForm(forms.Form):
         }
 
     def clean_reason(self):
+        # The identifier guard (FreeTextFormMixin) then refuses NHS numbers in it.
         return self.cleaned_data["reason"].replace("\x00", "").strip()
 
     def _counts(self, data) -> dict:

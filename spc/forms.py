@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from measures.models import Programme
+from mhsip.forms import FreeTextFormMixin
 from mhsip.text import clean_free_text
 from mhsip.weeks import monday_of
 
@@ -16,7 +17,7 @@ def _monday(value: datetime.date | None) -> datetime.date | None:
     return None if value is None else monday_of(value)
 
 
-class ChartSettingForm(forms.ModelForm):
+class ChartSettingForm(FreeTextFormMixin, forms.ModelForm):
     reason = forms.CharField(
         label="Why are you changing the baseline?",
         required=False,
@@ -93,7 +94,7 @@ class ChartSettingForm(forms.ModelForm):
         return data
 
 
-class PhaseBreakForm(forms.Form):
+class PhaseBreakForm(FreeTextFormMixin, forms.Form):
     starts_on = forms.DateField(
         label="New phase starts (week commencing)",
         widget=forms.DateInput(attrs={"type": "date"}),

@@ -4,10 +4,12 @@ import datetime
 
 import pytest
 
+from audit.erasure import user_deactivate
 from audit.selectors import audit_entries_for_user, audit_page_entries
-from measures.models import WeeklyReturn
+from measures.models import ChangeIdea, IncidentDate, Measure, WeeklyReturn
 from measures.services import weekly_return_delete, weekly_return_record
-from tests.factories import MembershipFactory, UserFactory
+from spc.models import ChartSetting, PhaseBreak
+from tests.factories import MembershipFactory, UserFactory, WardFactory, WeeklyCountFactory
 from tokens.services import api_token_create
 from wards.models import Membership
 
@@ -66,11 +68,6 @@ def _everything_then_gone(trust, admin_user):
     """One row of every audited kind about one ward and one user, then every one of those
     rows deleted (the ward, the user, the return, its count and its day, the chart setting,
     the token): the history rows stay, naming rows that are gone."""
-    from audit.erasure import user_deactivate
-    from measures.models import ChangeIdea, IncidentDate, Measure
-    from spc.models import ChartSetting, PhaseBreak
-    from tests.factories import WardFactory, WeeklyCountFactory
-
     ward = WardFactory(trust=trust, name="Doomed Ward")
     user = UserFactory(username="leaver")
     MembershipFactory(user=user, role=Membership.Role.WARD_STAFF, ward=ward)
