@@ -69,7 +69,7 @@ def test_a_change_idea_refuses_a_dotted_nhs_number_on_the_web_and_the_api(client
     idea = {"title": f"Idea for {DOTTED}", "started_on": LAST_WEEK, "stage": "plan"}
     assert client.post(url, idea).status_code == 400
     body = {"ward": ward.pk, "title": "Huddles", "started_on": LAST_WEEK.isoformat(),
-            "notes": f"see 943/476/5919"}  # fmt: skip
+            "notes": "see 943/476/5919"}  # fmt: skip
     response = client.post("/api/v1/change-ideas/", body, content_type="application/json")
     assert response.status_code == 400
     assert "NHS number" in str(response.json())
@@ -87,7 +87,7 @@ def test_a_phase_break_reason_and_a_token_name_refuse_hidden_nhs_numbers(
     response = client.post(url, {"starts_on": LAST_WEEK, "reason": f"After {HIDDEN}"})
     assert response.status_code == 400 and "looks like an NHS number" in response.content.decode()
     client.force_login(staff)
-    response = client.post("/profile/tokens/", {"name": f"Laptop 9434\u200b765919"})
+    response = client.post("/profile/tokens/", {"name": "Laptop 9434\u200b765919"})
     assert "looks like an NHS number" in response.content.decode()
 
 
