@@ -252,6 +252,9 @@ class IncidentDate(models.Model):
         return f"{self.count.measure.code} on {self.occurred_on:%d %b %Y}"
 
 
+NOTES_MAX_LENGTH = 2_000
+
+
 class ChangeIdea(models.Model):
     """A change idea tested on a ward (a PDSA cycle), shown as a dated marker on its charts.
 
@@ -270,7 +273,8 @@ class ChangeIdea(models.Model):
         "driver diagram area", max_length=120, blank=True, help_text="e.g. Safewards, huddles"
     )
     stage = models.CharField("PDSA stage", max_length=10, choices=Stage.choices, default=Stage.PLAN)
-    notes = models.TextField(blank=True)
+    # A limit, as for every text field (form = API = database): notes are a few sentences.
+    notes = models.CharField(max_length=NOTES_MAX_LENGTH, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -11,6 +11,9 @@ from mhsip.weeks import monday_of
 
 from .models import ChartSetting
 
+# It is kept as the history's change reason: simple-history's column holds 100 characters.
+HISTORY_REASON_LENGTH = 100
+
 
 def _monday(value: datetime.date | None) -> datetime.date | None:
     # A date anywhere in the week means that week: snap to its Monday.
@@ -21,7 +24,7 @@ class ChartSettingForm(FreeTextFormMixin, forms.ModelForm):
     reason = forms.CharField(
         label="Why are you changing the baseline?",
         required=False,
-        max_length=200,
+        max_length=HISTORY_REASON_LENGTH,
         help_text="Needed when the baseline's start or length changes; kept in the history. "
         "Never name a patient.",
     )

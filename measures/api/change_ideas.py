@@ -13,7 +13,7 @@ from mhsip.api_views import ListView
 from wards.access import get_editable_ward_for_user, wards_visible_to
 
 from ..change_ideas import change_idea_create
-from ..models import ChangeIdea
+from ..models import NOTES_MAX_LENGTH, ChangeIdea
 from .common import editable_ward_in_body, free_text
 
 
@@ -50,7 +50,7 @@ class ChangeIdeaListApi(ListView):
         driver_area = serializers.CharField(max_length=120, required=False, default="",
                                             allow_blank=True)  # fmt: skip
         stage = serializers.ChoiceField(choices=ChangeIdea.Stage.choices, default="plan")
-        notes = serializers.CharField(max_length=5000, required=False, default="",
+        notes = serializers.CharField(max_length=NOTES_MAX_LENGTH, required=False, default="",
                                       allow_blank=True)  # fmt: skip
 
         def validate_title(self, value):
