@@ -6,8 +6,9 @@ import pytest
 
 from audit.erasure import user_deactivate
 from audit.selectors import audit_entries_for_user, audit_page_entries
+from measures.deletion import weekly_return_delete
 from measures.models import ChangeIdea, IncidentDate, Measure, WeeklyReturn
-from measures.services import weekly_return_delete, weekly_return_record
+from measures.services import weekly_return_record
 from spc.models import ChartSetting, PhaseBreak
 from tests.factories import MembershipFactory, UserFactory, WardFactory, WeeklyCountFactory
 from tokens.services import api_token_create
@@ -57,8 +58,8 @@ def test_incident_dates_are_a_kind_scoped_like_counts(qi_lead, admin_user, staff
     (entry,) = audit_page_entries(list(audit_entries_for_user(qi_lead, kind="incident_date")))
     assert entry.kind == "Incident date" and entry.action == "created"
     assert entry.what == "Seclusion incident on 03 Jan 2024 (Oak Ward, week of 01 Jan 2024)"
-    weekly_return_delete(weekly_return=WeeklyReturn.objects.get(ward=ward), user=staff,
-                         expected_version=1)  # fmt: skip
+    weekly_return_delete(weekly_return=WeeklyReturn.objects.get(ward=ward), user=admin_user,
+                         expected_version=1, reason="Entered twice")  # fmt: skip
     entries = audit_page_entries(list(audit_entries_for_user(admin_user, kind="incident_date")))
     assert sorted(e.action for e in entries) == ["created", "created", "deleted"]
     assert "An incident on 03 Jan 2024 (of a deleted count)" in {e.what for e in entries}
