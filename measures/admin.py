@@ -51,6 +51,11 @@ class WeeklyReturnAdmin(GuardedAdmin):
     autocomplete_fields = ["ward"]
     inlines = [WeeklyCountInline]
 
+    def has_delete_permission(self, request, obj=None):
+        # Returns are deleted through the app (QI leads, with a reason, restorable: see
+        # measures/deletion.py), never irreversibly here.
+        return False
+
 
 @admin.register(ChangeIdea)
 class ChangeIdeaAdmin(GuardedAdmin):

@@ -193,7 +193,8 @@ def test_removing_a_count_or_its_return_deletes_its_days_and_history_keeps_them(
     assert saved_days() == [] and saved_days("self_harm") == [FRIDAY]
     weekly_return = WeeklyReturn.objects.get()
     weekly_return_delete(weekly_return=weekly_return, user=qi_lead,
-                         expected_version=weekly_return.version, reason="Entered twice")  # fmt: skip
+                         expected_version=weekly_return.version,
+                         reason="Entered twice")  # fmt: skip
     assert not IncidentDate.objects.exists()
     deleted = IncidentDate.history.filter(history_type="-")
     assert sorted(deleted.values_list("occurred_on", flat=True)) == [MONDAY, FRIDAY]
