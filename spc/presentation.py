@@ -4,6 +4,7 @@ names (spc/figures.py draws the chart itself). Pure: reads typed stored views
 """
 
 import datetime
+import html
 import math
 
 from .funnel import funnel_curve_exposures, funnel_limits, funnel_points
@@ -174,6 +175,13 @@ def _target_phrase(s) -> str:
     return f"target {number(s.target_value)}{by} {assurance}".rstrip()
 
 
+def plain(text) -> str:
+    """Text from people (titles, reasons, ward and measure names, units) as plotly label
+    text: plotly renders a subset of HTML in labels (links, styles), so it is escaped and shows
+    literally. Every string from the database goes through this before it enters a figure."""
+    return html.escape(str(text), quote=False)
+
+
 def funnel_figure(
     units: list[dict], measure_name: str, unit_label: str, improvement: str = "decrease"
 ) -> dict | None:
@@ -218,14 +226,15 @@ def funnel_figure(
         {
             "type": "scatter",
             "mode": "markers+text",
-            "name": unit_label.capitalize(),
+            "name": plain(unit_label.capitalize()),
             "x": [p.exposure for p in result.points],
             "y": [p.rate for p in result.points],
-            "text": [u["name"] if out else "" for u, out in zip(units, outlier, strict=True)],
+            "text": [plain(u["name"]) if out else ""
+                     for u, out in zip(units, outlier, strict=True)],  # fmt: skip
             "textposition": "top center",
             "marker": {"color": colours, "size": 9},
             "hovertext": [
-                f"{u['name']}<br>{number(p.rate)} {RATE_UNIT}<br>"
+                f"{plain(u['name'])}<br>{number(p.rate)} {RATE_UNIT}<br>"
                 f"{p.count} incidents / {int(p.exposure):,} occupied bed days"
                 for u, p in zip(units, result.points, strict=True)
             ],
@@ -235,7 +244,7 @@ def funnel_figure(
     return {
         "data": traces,
         "layout": {
-            "title": {"text": f"{measure_name}: rate against occupied bed days"},
+            "title": {"text": f"{plain(measure_name)}: rate against occupied bed days"},
             "height": 420,
             "margin": {"l": 60, "r": 20, "t": 40, "b": 50},
             "xaxis": {"title": {"text": "occupied bed days in the period"}, "rangemode": "tozero"},

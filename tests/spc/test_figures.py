@@ -53,3 +53,36 @@ def test_incident_charts_are_drawn_by_incident_number_with_dates_as_labels():
     assert axis["tickvals"] == [1, 2, 3] and axis["ticktext"][0] == "1<br>8 Jan 2024"
     huddle = next(s for s in figure["layout"]["shapes"] if s["line"].get("dash") == "dot")
     assert huddle["x0"] == 2.5  # after the two incidents of 8 January
+
+
+MARKUP = '<a href="https://evil.example/login">Session expired</a><b style="font-size:80px">'
+
+
+def _strings(value):
+    if isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+    elif isinstance(value, str):
+        yield value
+
+
+def test_no_text_from_people_enters_any_figure_as_markup():
+    """Every string from the database (idea titles, phase reasons, chart titles, units, ward
+    and measure names) reaches the figure JSON escaped: plotly renders <a> and <b style>."""
+    view = make_view()
+    view = replace(view, summary=replace(view.summary, unit=MARKUP),
+                   breaks=[{"date": "2024-01-08", "reason": MARKUP}])  # fmt: skip
+    idea = {"date": "2024-01-08", "title": MARKUP}
+    ward_chart = figures.figure(view, MARKUP, [idea])
+    trust_chart = figures.figure(view, MARKUP, compact=True)
+    units = [{"name": MARKUP, "count": 60, "bed_days": 1000},
+             *({"name": f"W{i}", "count": 10, "bed_days": 1000} for i in range(4))]  # fmt: skip
+    funnel = presentation.funnel_figure(units, MARKUP, MARKUP)
+    funnel.pop("outliers")  # data for the page's table (autoescaped there), not the figure
+    for figure in (ward_chart, trust_chart, funnel):
+        strings = list(_strings(figure))
+        assert not any("<a " in s or "<b " in s for s in strings)
+        assert any("&lt;a href=" in s for s in strings)
