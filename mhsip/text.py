@@ -12,14 +12,15 @@ from django.core.exceptions import ValidationError
 # Characters that print as nothing: a number typed with them between its digits looks like
 # an ordinary NHS number on screen, so they are removed before looking.
 INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u180e\u200b\u200c\u200d\u2060\u2063\ufeff"), None)
-# What people (and spreadsheets) put between digit groups: any space (NFKC has made NBSP and
-# thin spaces plain), dots, slashes, underscores and every kind of hyphen or dash.
-SEPARATOR = r"[\s./\\_\-\u2010-\u2015\u2212]"
-# Digit groups joined by short separator runs (" - ", ". "): each run of groups is searched
-# for consecutive groups making exactly 10 digits, so any grouping (3-3-4, 2-2-2-2-2, 4-6,
-# 10) is found, also beside other numbers, while one longer number is not.
-DIGIT_RUN = re.compile(rf"\d+(?:{SEPARATOR}{{1,3}}\d+)*")
-DIGITS = re.compile(r"\d+")
+# What people (and spreadsheets) put between digit groups: spaces (NFKC has made NBSP and
+# thin spaces plain), dots, slashes, underscores and every kind of hyphen or dash. Not the
+# ASCII information separators (\x1c-\x1f), which the importer puts between cells.
+SEPARATOR = r"(?:[^\S\x1c-\x1f]|[./\\_\-\u2010-\u2015\u2212])"
+# A digit group and the separator run after it (" - ", ". ", "  "). Consecutive groups joined
+# by the same separator making exactly 10 digits are a candidate, so any grouping (3-3-4,
+# 2-2-2-2-2, 4-6, 10) is found, also beside other numbers, while one longer number is not,
+# and a date beside a number ("2024-01-01 12") is not one number.
+GROUP = re.compile(rf"(\d+)({SEPARATOR}{{1,3}}(?=\d))?")
 NHS_NUMBER_LENGTH = 10
 
 # A title and a capitalised word ("Mr Smith", "Mrs J Jones", "Dr. O'Neil"): likely a person.
@@ -56,9 +57,26 @@ def is_valid_nhs_number(digits: str) -> bool:
     return check != 10 and check == int(digits[9])
 
 
+def _runs(text: str):
+    """Runs of digit groups joined by one repeated separator, as lists of groups."""
+    run, joiner, end = [], None, None
+    for match in GROUP.finditer(normalised(text)):
+        digits = "".join(str(int(c)) for c in match.group(1))
+        if run and (match.start() != end or joiner is None):
+            yield run
+            run = []
+        if run and match.group(2) is not None and match.group(2) != joiner:
+            run.append(digits)  # the last group of this run, and the first of the next
+            yield run
+            run = []
+        run.append(digits)
+        joiner, end = match.group(2), match.end()
+    if run:
+        yield run
+
+
 def _candidates(text: str):
-    for run in DIGIT_RUN.finditer(normalised(text)):
-        groups = ["".join(str(int(c)) for c in g) for g in DIGITS.findall(run.group())]
+    for groups in _runs(text):
         for start in range(len(groups)):
             joined = ""
             for group in groups[start:]:
