@@ -1,10 +1,11 @@
 """The audit log's reads: who changed what and when, from django-simple-history.
 
-Every change to returns and their counts, chart settings and phase breaks, change ideas, wards,
-memberships and API tokens is a history row (made by the model's `HistoricalRecords`, with the
-signed-in user from `HistoryRequestMiddleware`). QI leads see the rows of their trust; admins
-see every row, including API tokens (which belong to users, not trusts). The page only reads:
-history rows are never changed through the app (GET only; no admin for historical models).
+Every change to returns and their counts, chart settings and phase breaks, change ideas and
+their PDSA cycles, wards, memberships, API tokens and trusts' reminder times is a history row
+(made by the model's `HistoricalRecords`, with the signed-in user from
+`HistoryRequestMiddleware`). QI leads see the rows of their trust; admins see every row,
+including API tokens (which belong to users, not trusts). The page only reads: history rows
+are never changed through the app (GET only; no admin for historical models).
 """
 
 import dataclasses
@@ -14,7 +15,8 @@ from collections.abc import Callable
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import CharField, Q, QuerySet, Value
 
-from measures.models import ChangeIdea, IncidentDate, WeeklyCount, WeeklyReturn
+from measures.models import ChangeIdea, IncidentDate, PdsaCycle, WeeklyCount, WeeklyReturn
+from reports.models import ReminderSchedule
 from spc.models import ChartSetting, PhaseBreak
 from tokens.models import ApiToken
 from wards.access import is_admin, trusts_managed_by
@@ -66,6 +68,13 @@ def _count_ids(trusts) -> list:
     ]
 
 
+def _idea_ids(trusts) -> list:
+    return [
+        ChangeIdea.objects.filter(_ward_in(trusts)).values("id"),
+        ChangeIdea.history.filter(_ward_in(trusts), history_type="-").values("id"),
+    ]
+
+
 def _setting_ids(trusts) -> list:
     return [
         ChartSetting.objects.filter(_ward_in(trusts)).values("id"),
@@ -99,10 +108,13 @@ KINDS = {
                         lambda t: _ids_in("setting_id", _setting_ids(t)),
                         ("setting__ward", "setting__measure")),  # fmt: skip
     "change_idea": Kind("Change idea", ChangeIdea, _ward_in, ("ward",)),
+    "pdsa_cycle": Kind("PDSA cycle", PdsaCycle, lambda t: _ids_in("idea_id", _idea_ids(t)),
+                       ("idea__ward",)),  # fmt: skip
     "ward": Kind("Ward", Ward, _trust_in, ("trust",)),
     "membership": Kind("Membership", Membership, lambda t: _ward_in(t) | _trust_in(t),
                        ("user", "ward__trust", "trust", "region")),  # fmt: skip
     "token": Kind("API token", ApiToken, None, ("user",)),
+    "reminder_schedule": Kind("Reminder times", ReminderSchedule, _trust_in, ("trust",)),
     "event": Kind("User or text change", AuditEvent, None, ("actor", "subject")),
 }
 
@@ -189,6 +201,11 @@ def _describe(kind: str, row) -> str:
         return f"{chart}: phase from {row.starts_on:%d %b %Y} ({row.reason})"
     if kind == "change_idea":
         return f"{_name(row.ward, 'A deleted ward')}: {row.title}"
+    if kind == "pdsa_cycle":
+        idea = row.idea  # None once the idea itself is deleted (its history stays)
+        where = f"{_name(idea.ward, 'A deleted ward')}: {idea.title}" if idea else \
+                "a deleted change idea"  # fmt: skip
+        return f"{where}, PDSA cycle {row.number}"
     if kind == "ward":
         return f"{row.name} ({_name(row.trust, 'a deleted trust')})"
     return _describe_of_user(kind, row)

@@ -11,10 +11,8 @@ class FreeTextAdminMixin:
     inlines' forms, refuse NHS numbers in text fields and warn about names."""
 
     def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        if not issubclass(form, FreeTextFormMixin):  # the model's form, or auth's user forms
-            form = type(form.__name__, (FreeTextFormMixin, form), {})
-        return form
+        # The model's form, or auth's own user forms, with the guard mixed in.
+        return _guarded(super().get_form(request, obj, **kwargs))
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -26,8 +24,28 @@ class FreeTextAdminMixin:
             show_text_warnings(request, inline_form)
 
 
-class GuardedInline(admin.TabularInline):
+def _guarded(form):
+    return form if issubclass(form, FreeTextFormMixin) else type(
+        form.__name__, (FreeTextFormMixin, form), {}
+    )
+
+
+class FreeTextInlineMixin:
+    """An inline's forms (its own form class too) through the identifier guard."""
+
     form = FreeTextModelForm
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs["form"] = _guarded(kwargs.get("form", self.form))
+        return super().get_formset(request, obj, **kwargs)
+
+
+class GuardedInline(FreeTextInlineMixin, admin.TabularInline):
+    pass
+
+
+class GuardedStackedInline(FreeTextInlineMixin, admin.StackedInline):
+    pass
 
 
 class GuardedAdmin(FreeTextAdminMixin, SimpleHistoryAdmin):

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from mhsip.admin import FreeTextAdminMixin, GuardedInline
+from mhsip.admin import FreeTextAdminMixin, FreeTextInlineMixin
 from tests.factories import UserFactory, WardFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ def test_every_admin_of_the_project_uses_the_identifier_guard():
             continue
         assert isinstance(model_admin, FreeTextAdminMixin), model
         for inline in model_admin.inlines:
-            assert issubclass(inline, GuardedInline), inline
+            assert issubclass(inline, FreeTextInlineMixin), inline
 
 
 def test_an_admin_form_refuses_an_nhs_number_in_any_text_field(client, superuser, trust):

@@ -4,20 +4,73 @@ NHS numbers however they are written, and warn (saving anyway) about names and d
 """
 
 import datetime
+import pathlib
+import re
 
 import pytest
 from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from measures.forms_pdsa import ChangeIdeaNewForm
 from measures.models import ChangeIdea, ReturnImport, WeeklyReturn
 from measures.services import weekly_return_record
-from mhsip.forms import FreeTextFormMixin
+from mhsip.forms import FreeTextFormMixin, IsoDateInput, NhsukFormMixin
 from mhsip.weeks import monday_of
+from spc.forms import PhaseBreakForm
 from tests.measures.import_helpers import csv_bytes
 
-pytestmark = pytest.mark.django_db
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+DAY = datetime.date(2021, 6, 7)
+
+
+def test_it_renders_a_saved_date_as_iso_under_en_gb():
+    with translation.override("en-gb"):
+        html = IsoDateInput().render("day", DAY)
+    assert 'type="date"' in html and 'value="2021-06-07"' in html
+
+
+@pytest.mark.django_db
+def test_it_renders_every_date_box_of_the_forms_as_iso(ward):
+    """A date box given 07/06/2021 shows blank: the next save would wipe the date."""
+    with translation.override("en-gb"):
+        idea = ChangeIdeaNewForm(initial={"started_on": DAY}, ward=ward).as_p()
+        phase = PhaseBreakForm(initial={"starts_on": DAY}).as_p()
+    assert 'value="2021-06-07"' in idea and 'value="2021-06-07"' in phase
+
+
+def test_it_has_no_date_box_without_the_iso_widget():
+    offenders = [
+        str(path.relative_to(ROOT))
+        for folder in ("mhsip", "wards", "measures", "spc", "audit", "tokens")
+        for path in (ROOT / folder).rglob("*.py")
+        if path.name != "forms.py" or path.parent.name != "mhsip"
+        if re.search(r"\bDateInput\(|DateTimeInput\(", path.read_text())
+    ]
+    assert offenders == []
+
+
+class Sample(NhsukFormMixin, forms.Form):
+    kind = forms.ChoiceField(choices=[("a", "A")], help_text="Pick one")
+    name = forms.CharField()
+    notes = forms.CharField(widget=forms.Textarea, required=False)
+    tick = forms.BooleanField(required=False)
+
+
+def test_it_gives_controls_the_nhsuk_classes_and_their_error_variant():
+    form = Sample(data={"kind": "a", "name": ""})
+    assert not form.is_valid()
+    select, name = str(form["kind"]), str(form["name"])
+    assert 'class="nhsuk-select"' in select
+    assert 'aria-describedby="id_kind-hint"' in select
+    assert 'class="nhsuk-input nhsuk-input--error"' in name
+    assert 'aria-describedby="id_name-error"' in name
+    assert "nhsuk-textarea" in str(form["notes"])
+    assert "nhsuk" not in str(form["tick"])
+
+
+# --- the identifier guard ---
 
 HIDDEN = "943\u00a0476\u00a05919"  # an NHS number with non-breaking spaces
 DOTTED = "943.476.5919"
@@ -45,6 +98,7 @@ def test_the_mixin_warns_without_refusing():
     assert list(form.text_warnings) == ["notes"]
 
 
+@pytest.mark.django_db
 def test_the_late_edit_reason_of_the_weekly_form_refuses_an_nhs_number(client, staff, ward):
     old_week = monday_of(timezone.localdate()) - datetime.timedelta(weeks=8)
     weekly_return_record(ward=ward, week_start=old_week, user=staff, counts={"seclusion": 1},
@@ -63,6 +117,7 @@ def test_the_late_edit_reason_of_the_weekly_form_refuses_an_nhs_number(client, s
     assert WeeklyReturn.objects.get(ward=ward, week_start=old_week).version == 2
 
 
+@pytest.mark.django_db
 def test_a_change_idea_refuses_a_dotted_nhs_number_on_the_web_and_the_api(client, staff, ward):
     client.force_login(staff)
     url = reverse("spc:change-idea-add", args=[ward.pk])
@@ -79,6 +134,7 @@ def test_a_change_idea_refuses_a_dotted_nhs_number_on_the_web_and_the_api(client
     assert ChangeIdea.objects.count() == 1
 
 
+@pytest.mark.django_db
 def test_a_phase_break_reason_and_a_token_name_refuse_hidden_nhs_numbers(
     client, qi_lead, staff, ward
 ):
@@ -91,6 +147,7 @@ def test_a_phase_break_reason_and_a_token_name_refuse_hidden_nhs_numbers(
     assert "looks like an NHS number" in response.content.decode()
 
 
+@pytest.mark.django_db
 def test_the_import_filename_refuses_an_nhs_number_with_any_separator(client, qi_lead, ward):
     client.force_login(qi_lead)
     content = csv_bytes("RX4,Oak Ward,,2024-01-01,,130,,2,1")
