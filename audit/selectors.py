@@ -186,7 +186,7 @@ def _describe(kind: str, row) -> str:
     if kind == "count":
         ret = row.weekly_return
         ward = _name(ret.ward, "a deleted ward") if ret else "a deleted return"
-        return f"{_name(row.measure, 'A deleted measure')} = {row.count} ({ward}{_week(ret)})"
+        return f"{_name(row.measure, 'A deleted measure')} ({ward}{_week(ret)})"
     if kind == "incident_date":
         return _describe_incident_date(row)
     if kind == "chart_setting":
@@ -247,12 +247,58 @@ def _describe_incident_date(row) -> str:
     )
 
 
+# Fields every change touches (who saved, when, the lock's version): the entry's who and when
+# already say them, and "updated_by: None → 2" tells a reader nothing.
+BOOKKEEPING = {"updated_by", "updated_at", "created_by", "created_at", "version",
+               "submitted_by", "submitted_at"}  # fmt: skip
+
+
+def _shown(field, value) -> str:
+    """A field's value as a person reads it: labels of choices, names of users and objects,
+    days, blank for nothing (never a code or an id)."""
+    if value is None or value == "" or value == []:
+        return "blank"
+    if field.many_to_many:  # simple_history gives [{"<model>": id, "<related>": id}, ...]
+        key = field.related_model._meta.model_name
+        ids = [item.get(key) for item in value if isinstance(item, dict)]
+        names = field.related_model._base_manager.filter(pk__in=ids)
+        return ", ".join(sorted(map(str, names))) or "blank"
+    if field.is_relation:
+        target = field.related_model._base_manager.filter(pk=value).first()
+        return getattr(target, "username", None) or (str(target) if target else f"#{value}")
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime.date):
+        return f"{value:%d %b %Y}"
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return str(value)
+
+
 def _changes(row) -> list[str]:
-    previous = row.prev_record if row.history_type == "~" else None
+    """Old → new of each field a person changed. A count's creation and deletion are changes
+    too (blank → 3, 3 → blank): its entry otherwise shows only the value it has now."""
+    model = row.instance_type
+    if row.history_type != "~":
+        if model is not WeeklyCount:
+            return []
+        old, new = (None, row.count) if row.history_type == "+" else (row.count, None)
+        return [f"Count: {_shown(model._meta.get_field('count'), old)} → "
+                f"{_shown(model._meta.get_field('count'), new)}"]  # fmt: skip
+    previous = row.prev_record
     if previous is None:
         return []
-    delta = row.diff_against(previous)
-    return [f"{c.field}: {c.old} → {c.new}" for c in delta.changes]
+    lines = []
+    for change in row.diff_against(previous).changes:
+        if change.field in BOOKKEEPING:
+            continue
+        field = model._meta.get_field(change.field)
+        label = str(field.verbose_name)
+        lines.append(f"{label[:1].upper()}{label[1:]}: {_shown(field, change.old)} → "
+                     f"{_shown(field, change.new)}")  # fmt: skip
+    return lines
 
 
 def audit_page_entries(keys) -> list[Entry]:

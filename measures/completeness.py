@@ -1,15 +1,19 @@
 """Which weeks each ward owes a return for, and which it has returned.
 
 A week is *due* from the Monday the ward joined its (first) programme, and while the ward is
-open, up to the last week that has ended. A ward in no programme owes nothing yet. The week in
-progress is shown on the ward home but is never overdue.
+open, up to the last week that has ended. A ward in no programme owes nothing yet. A due week
+not submitted is *overdue* only after its deadline, MHSIP_RETURN_DUE_HOURS after it ends
+(Tuesday 10:00 for the week ending Sunday). "This week" on the ward home is the latest week
+that has ended: the week in progress cannot be entered before its last day.
 """
 
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Min
+from django.utils import timezone
 
 from mhsip.weeks import latest_complete_week, monday_of
 from wards.models import Ward
@@ -31,6 +35,7 @@ STATUS_LABELS = {
 class WeekStatus:
     week_start: datetime.date
     status: str  # submitted / draft / not_started / not_due
+    due_by: datetime.datetime | None = None  # the deadline, while it has not passed
 
     @property
     def label(self) -> str:
@@ -50,8 +55,17 @@ class WardWeeks:
 
     @property
     def overdue(self) -> list[WeekStatus]:
-        """Due weeks not yet submitted, most recent first."""
-        return [w for w in reversed(self.weeks) if w.status in (NOT_STARTED, "draft")]
+        """Due weeks not submitted by their deadline, most recent first ("this week", the
+        latest ended week, is shown on its own)."""
+        this_week = self.this_week.week_start if self.this_week else None
+        return [w for w in reversed(self.weeks) if w.status in (NOT_STARTED, "draft")
+                and w.due_by is None and w.week_start != this_week]  # fmt: skip
+
+    @property
+    def this_week_overdue(self) -> bool:
+        week = self.this_week
+        return bool(week and week.status in (NOT_STARTED, "draft") and week.due_by is None
+                    and _is_due(self.ward, self.first_due, week.week_start))  # fmt: skip
 
     @property
     def due(self) -> int:
@@ -75,6 +89,12 @@ def first_due_week(ward: Ward, joined_on: datetime.date | None) -> datetime.date
     return max(monday_of(joined_on), opened)
 
 
+def due_by(week_start: datetime.date) -> datetime.datetime:
+    """When a week's return is due: MHSIP_RETURN_DUE_HOURS after the week ends."""
+    ends = datetime.datetime.combine(week_start + WEEK, datetime.time())
+    return timezone.make_aware(ends) + datetime.timedelta(hours=settings.MHSIP_RETURN_DUE_HOURS)
+
+
 def _is_due(ward: Ward, first_due, week: datetime.date) -> bool:
     return (
         first_due is not None
@@ -88,12 +108,20 @@ def ward_weeks(
     *,
     today: datetime.date,
     since: datetime.date | None = None,
+    now: datetime.datetime | None = None,
 ) -> list[WardWeeks]:
     """Each ward's status for every week from `since` (default: its first due week) to the
-    last complete week, plus the week in progress. Two queries for any number of wards."""
+    last complete week, which is also "this week". `now` (default: now, or the end of
+    `today`) decides which deadlines have passed. Two queries for any number of wards."""
     wards = list(wards)
     last = latest_complete_week(today)
     current = monday_of(today)
+    if now is None:
+        now = timezone.localtime()
+        if now.date() != today:
+            now = timezone.make_aware(datetime.datetime.combine(today, datetime.time(23, 59)))
+    last_due_by = due_by(last)
+    grace = last_due_by if now < last_due_by else None
     joined = dict(
         Ward.objects.filter(pk__in=[w.pk for w in wards])
         .annotate(joined=Min("enrolments__joined_on"))
@@ -119,11 +147,11 @@ def ward_weeks(
                 status = statuses.get((ward.pk, week))
                 if status is None:
                     status = NOT_STARTED if _is_due(ward, due_from, week) else NOT_DUE
-                weeks.append(WeekStatus(week, status))
+                weeks.append(WeekStatus(week, status, grace if week == last else None))
                 week += WEEK
         this_week = None
-        if ward.is_active_on(current) or ward.is_active_on(current + datetime.timedelta(days=6)):
-            this_week = WeekStatus(current, statuses.get((ward.pk, current), NOT_STARTED))
+        if ward.is_active_on(last) or ward.is_active_on(current - datetime.timedelta(days=1)):
+            this_week = WeekStatus(last, statuses.get((ward.pk, last), NOT_STARTED), grace)
         result.append(WardWeeks(ward=ward, first_due=due_from, this_week=this_week, weeks=weeks))
     return result
 

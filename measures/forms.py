@@ -102,6 +102,9 @@ class WeeklyReturnForm(FreeTextFormMixin, forms.Form):
     confirm_implausible = forms.BooleanField(
         label="I have checked these counts and they are correct", required=False
     )
+    confirm_unfinished = forms.BooleanField(
+        label="The week ends tonight: these bed days are final", required=False
+    )
 
     def __init__(self, *args, measures: list[Measure], ward, week_start: datetime.date,
                  saved: rules.SavedReturn | None, today: datetime.date, submit: bool = False,
@@ -113,6 +116,7 @@ class WeeklyReturnForm(FreeTextFormMixin, forms.Form):
         self.all_measures = all_measures or {m.code: m for m in measures}
         self.required = required  # codes a submitted return must answer (rules.answer_errors)
         self.needs_reason = rules.is_late(saved, week_start, today)
+        self.ends_tonight = today == week_start + datetime.timedelta(days=6)
         # After a refused concurrent edit: field name -> the value now saved, for the fields
         # where it differs from what was typed (show_now_saved).
         self.saved, self.saved_shown = {}, {}
@@ -206,6 +210,7 @@ class WeeklyReturnForm(FreeTextFormMixin, forms.Form):
             counts=counts, measures=self.all_measures, saved=saved,
             reason=data.get("reason", ""), incident_dates=data["incident_dates"],
             not_collected=data["not_collected"], required=self.required,
+            confirm_unfinished=data.get("confirm_unfinished", False),
         )  # fmt: skip
         for key, message in errors.items():
             name = self.field_for(key, data)

@@ -44,6 +44,7 @@ SPARE_COLUMNS = 10
 XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0"
 SHEETS = ("returns", "incidents")
+NC_CELLS = (rules.NOT_COLLECTED, rules.NOT_COLLECTED_LABEL.upper())  # not collected this week
 
 
 class FileRefused(Exception):
@@ -257,10 +258,8 @@ class _RowReader:
     def numbers(self, row: int, values, errors: list[RowError]) -> dict:
         numbers, numbers["not_collected"] = {}, []
         for name in ["beds", "occupied_bed_days", *self.codes]:
-            if name in self.codes and cell_text(self.cell(values, name)).upper() in (
-                rules.NOT_COLLECTED, rules.NOT_COLLECTED_LABEL.upper()
-            ):  # "not collected this week": no count, but an answer
-                numbers[name] = None
+            if name in self.codes and cell_text(self.cell(values, name)).upper() in NC_CELLS:
+                numbers[name] = None  # not collected this week: no count, but an answer
                 numbers["not_collected"].append(name)
                 continue
             try:

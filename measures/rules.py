@@ -82,7 +82,14 @@ def week_errors(*, ward, week_start: datetime.date, today: datetime.date) -> dic
     if week_start > today:
         return {
             "week_start": f"The week of {_day(week_start)} is in the future: a week can be "
-            "entered from its Monday."
+            f"entered from its last day, Sunday {_day(week_end(week_start))}."
+        }
+    if week_end(week_start) > today:
+        # Its counts are not known until it ends: a week entered on its Tuesday looked
+        # complete and was submitted with most of the week still to come.
+        return {
+            "week_start": f"The week of {_day(week_start)} has not finished: it opens for "
+            f"entry on its last day, Sunday {_day(week_end(week_start))}."
         }
     if week_end(week_start) < ward.active_from:
         return {"week_start": f"{ward.name} opened on {_day(ward.active_from)}; this week is "
@@ -91,6 +98,20 @@ def week_errors(*, ward, week_start: datetime.date, today: datetime.date) -> dic
         return {"week_start": f"{ward.name} closed on {_day(ward.active_to)}; this week is "
                               "after that."}  # fmt: skip
     return {}
+
+
+def unfinished_week_error(*, week_start: datetime.date, today: datetime.date, beds,
+                          occupied_bed_days, status: str, confirmed: bool) -> str:  # fmt: skip
+    """On the week's last day (it ends tonight) a submitted return with more bed days than six
+    days hold counts a midnight still to come: it needs the user's confirmation."""
+    if (status != SUBMITTED or confirmed or today != week_end(week_start) or beds is None
+            or occupied_bed_days is None or occupied_bed_days <= beds * (DAYS_IN_WEEK - 1)):
+        return ""  # fmt: skip
+    return (
+        f"This week ends tonight, and {occupied_bed_days} occupied bed days is more than 6 "
+        f"days hold ({beds} × 6 = {beds * (DAYS_IN_WEEK - 1)}): tonight's midnight count is "
+        "not known yet. Confirm the figure is final, or save a draft and submit tomorrow."
+    )
 
 
 def number_error(value, *, label: str, minimum: int = 0, maximum: int = MAX_COUNT) -> str:
@@ -274,6 +295,7 @@ def return_errors(
     incident_dates: Mapping[str, Sequence[datetime.date]] | None = None,
     not_collected: Collection[str] | None = None,
     required: Collection[str] | None = None,
+    confirm_unfinished: bool = False,
 ) -> dict[str, str]:
     """Every rule of one return in one round: the week, each figure, the figures together,
     the days of the incidents, the status, every measure answered, and a reason for a late
@@ -281,7 +303,8 @@ def return_errors(
     named keep their saved value. `incident_dates` likewise: the codes named get these days
     (an empty list removes them), the others keep their saved days (which a removed count
     takes with it). `not_collected`: codes written as not collected (`merged_not_collected`);
-    `required`: the codes a submitted return must answer (None: not checked)."""
+    `required`: the codes a submitted return must answer (None: not checked).
+    `confirm_unfinished`: the user confirmed a full week's bed days on its last day."""
     errors = week_errors(ward=ward, week_start=week_start, today=today)
     figures = field_errors(
         beds=beds, occupied_bed_days=occupied_bed_days, counts=counts, measures=measures
@@ -304,6 +327,11 @@ def return_errors(
     else:  # bad bed days: the rules of the counts among themselves still apply
         cross = sub_measure_errors(counts=valid_counts, measures=measures)
     errors = cross | errors
+    if "occupied_bed_days" not in errors and "beds" not in errors and (message := (
+        unfinished_week_error(week_start=week_start, today=today, beds=beds, status=status,
+                              occupied_bed_days=occupied_bed_days,
+                              confirmed=confirm_unfinished))):  # fmt: skip
+        errors["occupied_bed_days"] = message
     nc = merged_not_collected(saved, counts, not_collected)
     errors = answer_errors(status=status, counts=merged, not_collected=nc,
                            required=required or (), measures=measures) | errors  # fmt: skip

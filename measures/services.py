@@ -88,6 +88,7 @@ def weekly_return_record(
     confirm_implausible: bool = False,
     incident_dates: Mapping[str, Sequence[datetime.date]] | None = None,
     not_collected: Sequence[str] | None = None,
+    confirm_unfinished: bool = False,
 ) -> WeeklyReturn:
     """Create or update one ward-week return, its counts and the days of their incidents.
 
@@ -121,6 +122,7 @@ def weekly_return_record(
         occupied_bed_days=occupied_bed_days, status=status, counts=counts, measures=measures,
         saved=saved, reason=reason, incident_dates=incident_dates,
         not_collected=not_collected, required=measures_required([ward])[ward.pk],
+        confirm_unfinished=confirm_unfinished,
     )  # fmt: skip
     if errors:
         raise ReturnRefused(errors)

@@ -72,6 +72,7 @@ def _save_return(request, form, ward, week_start):
             confirm_implausible=form.cleaned_data["confirm_implausible"],
             incident_dates=form.cleaned_data["incident_dates"],
             not_collected=form.cleaned_data["not_collected"],
+            confirm_unfinished=form.cleaned_data["confirm_unfinished"],
         )  # fmt: skip
     except ImplausibleCountError as error:
         _add_errors(form, error)
@@ -123,7 +124,8 @@ def weekly_entry(request, ward_id, week_start):
         "week_problem": week_problem.get("week_start", ""),
         "previous_week": week_start - datetime.timedelta(weeks=1),
         "next_week": week_start + datetime.timedelta(weeks=1),
-        "next_week_open": week_start + datetime.timedelta(weeks=1) <= today,
+        # A week opens on its last day (measures.rules.week_errors).
+        "next_week_open": week_end(week_start + datetime.timedelta(weeks=1)) <= today,
     }  # fmt: skip
     if week_problem:
         return render(request, "measures/weekly_entry.html", context, status=404)

@@ -322,6 +322,9 @@ MHSIP_DEFAULT_BASELINE_WEEKS = envint("MHSIP_DEFAULT_BASELINE_WEEKS", "20")
 # A weekly count above this many per 1,000 occupied bed days (beds × 7 when bed days are blank)
 # is probably a typing slip: the return form and the importer ask for confirmation.
 MHSIP_IMPLAUSIBLE_PER_1000_BED_DAYS = envint("MHSIP_IMPLAUSIBLE_PER_1000_BED_DAYS", "500")
+# A week's return is due this many hours after the week ends (Sunday midnight): 34 is Tuesday
+# 10:00, so last week is not overdue on Monday morning (measures/completeness.py).
+MHSIP_RETURN_DUE_HOURS = envint("MHSIP_RETURN_DUE_HOURS", "34")
 # Trust, region and national charts mark the week the mix of enrolled wards has changed (wards
 # joined or left since the last mark) by more than this share of the wards then contributing:
 # a step there may be the mix, not the care (spc/coverage.py).

@@ -7,6 +7,8 @@ from openpyxl.styles import Font
 
 from mhsip.text import spreadsheet_safe
 
+from .presentation import ASSURANCE_LABELS, VARIATION_LABELS
+
 
 def chart_csv(stream, view) -> None:
     """One stored view's points (spc.stored.ChartView), as the page draws them."""
@@ -46,8 +48,9 @@ def matrix_xlsx(stream, trust, measures, rows) -> None:
             line += [
                 None if c.recent_value is None else round(c.recent_value, 3),
                 None if c.percent_change is None else round(c.percent_change, 1),
-                c.variation_icon or "",
-                c.assurance_icon or "",
+                # The icons' names as the page reads them, never codes like concern_high.
+                VARIATION_LABELS.get(c.variation_icon, c.variation_icon or ""),
+                ASSURANCE_LABELS.get(c.assurance_icon, c.assurance_icon or ""),
             ]
         sheet.append(line)
     book.save(stream)

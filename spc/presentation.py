@@ -196,6 +196,13 @@ def _variation_phrase(view) -> str:
     return f"{phrase} at the latest point"
 
 
+def _zero_baseline_target_phrase(s) -> str:
+    """A reduction target is a percentage of the baseline: of a baseline of no incidents it
+    is 0 whatever the percentage, so say what that means rather than "target 0.0"."""
+    return ("no reduction target can be set from a baseline of no incidents: the aim is to "
+            "stay at none")  # fmt: skip
+
+
 def target_name(target: dict) -> str:
     """A target line as a person names it: "50% reduction", "50% increase", "3.0", "the
     trajectory" (targets stored before kinds existed are reductions)."""
@@ -242,8 +249,10 @@ def _deadline_phrase(s, target: dict | None) -> str:
 
 
 def _target_phrase(s, target: dict | None = None) -> str:
+    if s.target_value is not None and s.baseline_centre == 0:
+        return _zero_baseline_target_phrase(s)
     if s.target_value is None or not s.baseline_centre:
-        return ""  # a target of "0.0" off a baseline of none tells nobody anything
+        return ""
     if s.deadline_passed and s.target_deadline:
         return _deadline_phrase(s, target)
     by = f" by {long_date(s.target_deadline)}" if s.target_deadline else ""

@@ -105,12 +105,17 @@ def choose_chart(chart: str, period: str, e: float, baseline_gaps: int | None,
     """The chart and period for `chart` ("auto" or a chart), `period` ("auto" or one) and
     e = expected incidents per week; `baseline_gaps` is None without event dates; `bed_days`
     says whether gaps are measured in occupied bed days (else in days)."""
+    # A chart chosen in the chart settings says so: it is the user's choice, not a finding
+    # that the data are too few (a run chart of 291 weeks has points enough for limits).
     if chart in ("g", "t"):
-        return Decision(chart, "event", f"{_few(e)}: {chart} chart as asked", None)
+        return Decision(chart, "event", f"{_few(e)}: {chart} chart, chosen in the chart "
+                        "settings", None)  # fmt: skip
     if chart != "auto":
         p = "week" if period == "auto" else period
-        return Decision(chart, p, f"{chart} chart as asked ({PERIOD_NAMES[p]})",
-                        e * PERIOD_WEEKS[p])
+        what = ("run chart, chosen in the chart settings: the median and run rules, without "
+                "control limits" if chart == "run" else f"{chart} chart, chosen in the chart "
+                "settings")  # fmt: skip
+        return Decision(chart, p, f"{PERIOD_NAMES[p]} {what}", e * PERIOD_WEEKS[p])
     p = "week" if period == "auto" else period
     per = e * PERIOD_WEEKS[p]
     if per >= rule.u_chart_min_per_point:

@@ -8,7 +8,8 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 
-from mhsip.weeks import monday_of
+from measures.services import weekly_return_record
+from mhsip.weeks import latest_complete_week, monday_of
 from tests.factories import MembershipFactory, UserFactory
 from wards.models import Membership
 
@@ -81,8 +82,10 @@ def test_it_records_the_fields_changed_and_filters(client, changed, staff, qi_le
     assert client.post(url, data).status_code == 302
     rows = audit(client, qi_lead, kind="chart_setting").context["entries"]
     assert rows[0].action == "changed" and rows[-1].action == "created"
-    assert "chart_type: c → u" in rows[0].changes
-    assert "baseline_weeks: 20 → 26" in rows[0].changes
+    assert ("Chart type: c chart: count per period → u chart: rate per 1,000 occupied bed "
+            "days") in rows[0].changes  # fmt: skip
+    assert "Baseline weeks: 20 → 26" in rows[0].changes
+    assert not any(c.startswith(("Updated", "Version")) for e in rows for c in e.changes)
     rows = audit(client, qi_lead, who="staff").context["entries"]
     assert rows and {e.who for e in rows} == {"staff"}
     tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
@@ -171,3 +174,15 @@ def test_it_links_qi_leads_but_not_ward_staff_to_the_audit_log(client, qi_lead, 
     assert reverse("audit") in client.get(reverse("home")).content.decode()
     client.force_login(staff)
     assert reverse("audit") not in client.get(reverse("home")).content.decode()
+
+
+def test_a_count_entry_shows_old_and_new_and_user_names_not_ids(client, qi_lead, staff, ward):
+    week = latest_complete_week(timezone.localdate())
+    weekly_return_record(ward=ward, week_start=week, user=staff, counts={"seclusion": 2},
+                         occupied_bed_days=100)  # fmt: skip
+    weekly_return_record(ward=ward, week_start=week, user=qi_lead, counts={"seclusion": 3},
+                         occupied_bed_days=None, expected_version=1)  # fmt: skip
+    rows = audit(client, qi_lead, kind="count").context["entries"]
+    assert [e.changes for e in rows] == [["Count: 2 → 3"], ["Count: blank → 2"]]
+    returns = audit(client, qi_lead, kind="return").context["entries"]
+    assert returns[0].changes == ["Occupied bed days: 100 → blank"]  # no updated_by: 2 → 3

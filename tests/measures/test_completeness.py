@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
 WEEKS = completeness_weeks(TODAY)
+WEEK = datetime.timedelta(weeks=1)
 
 
 def enrol(ward, joined_on):
@@ -134,3 +135,32 @@ def test_it_sums_the_same_shares_as_the_week_grid(ward, other_ward, staff):
     last = completeness.latest_complete_week(today)
     shares = completeness.submitted_share_by_trust([ward, other_ward], first=first, last=last)
     assert shares == {ward.trust_id: round(100 * submitted / due)}
+
+
+def at(day: datetime.date, hour: int) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def test_last_week_is_this_week_and_not_overdue_until_its_deadline(ward, settings):
+    """Due by Tuesday 10:00 for the week ending Sunday (MHSIP_RETURN_DUE_HOURS = 34)."""
+    settings.MHSIP_RETURN_DUE_HOURS = 34
+    monday = datetime.date(2026, 11, 30)
+    last = monday - datetime.timedelta(weeks=1)
+    enrol(ward, last - datetime.timedelta(weeks=3))
+    (row,) = ward_weeks([ward], today=monday, now=at(monday, 9))
+    assert row.this_week.week_start == last  # never the week in progress
+    assert row.this_week.due_by == at(monday + datetime.timedelta(days=1), 10)
+    assert not row.this_week_overdue
+    assert [w.week_start for w in row.overdue] == [last - WEEK * n for n in (1, 2, 3)]
+    (row,) = ward_weeks([ward], today=monday + dt.timedelta(days=1),
+                        now=at(monday + dt.timedelta(days=1), 10))  # fmt: skip
+    assert row.this_week.due_by is None and row.this_week_overdue
+
+
+def test_the_deadline_is_a_setting(ward, settings):
+    settings.MHSIP_RETURN_DUE_HOURS = 24 * 7
+    monday = datetime.date(2026, 11, 30)
+    enrol(ward, monday - datetime.timedelta(weeks=1))
+    (row,) = ward_weeks([ward], today=monday + dt.timedelta(days=5),
+                        now=at(monday + dt.timedelta(days=5), 12))  # fmt: skip
+    assert not row.this_week_overdue and row.overdue == []

@@ -55,8 +55,25 @@ def test_it_refuses_weeks_the_ward_cannot_report(week_start, ward, message):
     assert message in errors(week_start=week_start, ward=ward)["week_start"]
 
 
-def test_the_week_in_progress_is_open_from_its_monday():
-    assert errors(week_start=datetime.date(2026, 11, 30)) == {}
+def test_the_week_in_progress_opens_only_on_its_last_day():
+    """On its Tuesday most of the week is still to come: a return then looked complete."""
+    this_week = datetime.date(2026, 11, 30)
+    assert "opens for entry on its last day, Sunday 6 December 2026" in errors(
+        week_start=this_week
+    )["week_start"]
+    sunday = datetime.date(2026, 12, 6)
+    assert errors(week_start=this_week, today=sunday, occupied_bed_days=100) == {}
+
+
+def test_a_full_weeks_bed_days_on_its_last_day_need_confirming():
+    this_week, sunday = datetime.date(2026, 11, 30), datetime.date(2026, 12, 6)
+    found = errors(week_start=this_week, today=sunday, occupied_bed_days=130)  # 20 beds × 6
+    assert "This week ends tonight" in found["occupied_bed_days"]
+    assert errors(week_start=this_week, today=sunday, occupied_bed_days=130,
+                  confirm_unfinished=True) == {}  # fmt: skip
+    assert errors(week_start=this_week, today=sunday, occupied_bed_days=130,
+                  status=rules.DRAFT) == {}  # fmt: skip
+    assert errors(today=sunday, occupied_bed_days=130) == {}  # last week has ended
 
 
 @pytest.mark.parametrize(
@@ -216,11 +233,10 @@ def test_a_day_must_be_of_its_week_while_the_ward_was_open(day, ward, message):
 
 def test_a_day_cannot_be_in_the_future():
     this_week = datetime.date(2026, 11, 30)  # TODAY is its Tuesday
-    found = dated(week_start=this_week, counts={"seclusion": 1},
-                  incident_dates={"seclusion": [datetime.date(2026, 12, 2)]})  # fmt: skip
-    assert found == "Seclusion: 2 December 2026 is in the future."
-    assert errors(week_start=this_week, counts={"seclusion": 1},
-                  incident_dates={"seclusion": [TODAY]}) == {}  # fmt: skip
+    day = rules.incident_date_error(datetime.date(2026, 12, 2), ward=WARD, week_start=this_week,
+                                    today=TODAY)  # fmt: skip
+    assert day == "2 December 2026 is in the future."
+    assert rules.incident_date_error(TODAY, ward=WARD, week_start=this_week, today=TODAY) == ""
 
 
 def test_more_dates_than_the_count_is_an_error_naming_both_numbers():

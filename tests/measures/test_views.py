@@ -270,9 +270,9 @@ def test_it_lists_this_week_and_overdue_weeks_on_the_ward_home(client, staff, en
     )
     client.force_login(staff)
     content = client.get(reverse("home")).content.decode()
-    this_week = monday_of(TODAY)
-    assert url(enrolled, this_week) in content
-    assert url(enrolled, LAST_WEEK) in content  # a draft is still overdue
+    # "This week" is the latest week that has ended; the week in progress is not offered.
+    assert url(enrolled, monday_of(TODAY)) not in content
+    assert url(enrolled, LAST_WEEK) in content
     assert url(enrolled, LAST_WEEK - datetime.timedelta(weeks=2)) in content
     assert url(enrolled, LAST_WEEK - datetime.timedelta(weeks=1)) not in content  # submitted
     assert url(enrolled, LAST_WEEK - datetime.timedelta(weeks=4)) not in content  # before joining

@@ -3,6 +3,7 @@
 from dataclasses import replace
 
 from spc import icons, presentation
+from spc.engine.choice import choose_chart
 from spc.stored import ChartView, ViewSummary
 
 SUMMARY = {
@@ -102,7 +103,9 @@ def test_it_explains_an_icon_that_seems_to_contradict_the_rate():
 def test_it_never_states_a_target_of_a_baseline_of_nothing():
     text = presentation.plain_summary("Prone restraint", make_view(
         baseline_centre=0.0, percent_change=None, target_value=0.0))  # fmt: skip
-    assert "target" not in text and "no incidents in the baseline" in text
+    assert "target 0.0" not in text and "no incidents in the baseline" in text
+    assert ("no reduction target can be set from a baseline of no incidents: the aim is to "
+            "stay at none") in text  # fmt: skip
 
 
 def test_it_says_what_holds_after_a_deadline_it_could_not_judge():
@@ -168,3 +171,14 @@ def test_it_draws_icons_with_accessible_names():
     assert 'aria-label="Target consistently met"' in icons.assurance_svg("consistent_pass")
     assert ">F</text>" in icons.assurance_svg("consistent_fail")
     assert "No target" in icons.assurance_svg(None)
+
+
+def test_a_run_chart_chosen_by_the_user_says_so_not_too_few_points():
+    decision = choose_chart("run", "auto", e=6.0, baseline_gaps=None)
+    view = replace(make_view(chart="run", variation_icon="common_cause", target_value=None,
+                             reason=decision.reason),  # fmt: skip
+                   upper=(None,) * 3, lower=(None,) * 3)
+    text = presentation.plain_summary("Physical restraint", view)
+    assert text.endswith("Chart: weekly run chart, chosen in the chart settings: the median "
+                         "and run rules, without control limits.")  # fmt: skip
+    assert "too few" not in text
