@@ -118,20 +118,14 @@ def test_the_late_edit_reason_of_the_weekly_form_refuses_an_nhs_number(client, s
 
 
 @pytest.mark.django_db
-def test_a_change_idea_refuses_a_dotted_nhs_number_on_the_web_and_the_api(client, staff, ward):
+def test_a_change_idea_refuses_a_slashed_nhs_number_through_the_api(client, staff, ward):
     client.force_login(staff)
-    url = reverse("spc:change-idea-add", args=[ward.pk])
-    idea = {"title": f"Idea for {DOTTED}", "started_on": LAST_WEEK, "stage": "plan"}
-    assert client.post(url, idea).status_code == 400
     body = {"ward": ward.pk, "title": "Huddles", "started_on": LAST_WEEK.isoformat(),
             "notes": "see 943/476/5919"}  # fmt: skip
     response = client.post("/api/v1/change-ideas/", body, content_type="application/json")
     assert response.status_code == 400
     assert "NHS number" in str(response.json())
     assert not ChangeIdea.objects.exists()
-    response = client.post(url, {**idea, "title": "Born to be calm: DOB checks"}, follow=True)
-    assert "may name a person" in response.content.decode()
-    assert ChangeIdea.objects.count() == 1
 
 
 @pytest.mark.django_db
