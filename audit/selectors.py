@@ -10,7 +10,9 @@ are never changed through the app (GET only; no admin for historical models).
 
 import dataclasses
 import datetime
+from collections.abc import Callable
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import CharField, Q, QuerySet, Value
 
 from measures.models import (
@@ -28,15 +30,73 @@ from tokens.models import ApiToken
 from wards.access import is_admin, trusts_managed_by
 from wards.models import Membership, Trust, Ward
 
+from .models import AuditEvent
+
 ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
+
+
+# The rows a trust's QI lead reads are found through live rows where they exist, and through
+# the deletion history of the ward, return, count or setting where those rows are gone (a
+# history row outlives what it names: it must stay readable, and stay in its trust's log).
+# Id subqueries, never joins: a join to a deleted row would drop the history row.
+def _ward_ids(trusts) -> list:
+    return [
+        Ward.objects.filter(trust__in=trusts).values("id"),
+        Ward.history.filter(history_type="-", trust__in=trusts).values("id"),
+    ]
+
+
+def _ids_in(field: str, subqueries) -> Q:
+    condition = Q()
+    for ids in subqueries:
+        condition |= Q(**{f"{field}__in": ids})
+    return condition
+
+
+def _trust_in(trusts) -> Q:
+    return Q(trust_id__in=trusts.values("id"))
+
+
+def _ward_in(trusts) -> Q:
+    return _ids_in("ward_id", _ward_ids(trusts))
+
+
+def _return_ids(trusts) -> list:
+    return [
+        WeeklyReturn.objects.filter(_ward_in(trusts)).values("id"),
+        WeeklyReturn.history.filter(_ward_in(trusts), history_type="-").values("id"),
+    ]
+
+
+def _count_ids(trusts) -> list:
+    in_trusts = _ids_in("weekly_return_id", _return_ids(trusts))
+    return [
+        WeeklyCount.objects.filter(in_trusts).values("id"),
+        WeeklyCount.history.filter(in_trusts, history_type="-").values("id"),
+    ]
+
+
+def _idea_ids(trusts) -> list:
+    return [
+        ChangeIdea.objects.filter(_ward_in(trusts)).values("id"),
+        ChangeIdea.history.filter(_ward_in(trusts), history_type="-").values("id"),
+    ]
+
+
+def _setting_ids(trusts) -> list:
+    return [
+        ChartSetting.objects.filter(_ward_in(trusts)).values("id"),
+        ChartSetting.history.filter(_ward_in(trusts), history_type="-").values("id"),
+    ]
 
 
 @dataclasses.dataclass(frozen=True)
 class Kind:
     label: str
     model: type
-    # The lookup from a history row to its trust: None for rows that belong to no trust.
-    trust_lookups: tuple[str, ...] | None
+    # The condition putting a history row in one of the trusts: None for rows that belong to
+    # no trust (admins only).
+    in_trusts: Callable[[QuerySet], Q] | None
     related: tuple[str, ...] = ()
 
     def history(self) -> QuerySet:
@@ -44,29 +104,29 @@ class Kind:
 
 
 KINDS = {
-    "return": Kind("Weekly return", WeeklyReturn, ("ward__trust",), ("ward",)),
-    "count": Kind(
-        "Weekly count", WeeklyCount, ("weekly_return__ward__trust",),
-        ("weekly_return__ward", "measure"),
-    ),  # fmt: skip
-    "value": Kind(
-        "Weekly figure", WeeklyValue, ("weekly_return__ward__trust",),
-        ("weekly_return__ward", "measure"),
-    ),  # fmt: skip
-    "incident_date": Kind(
-        "Incident date", IncidentDate, ("count__weekly_return__ward__trust",),
-        ("count__weekly_return__ward", "count__measure"),
-    ),  # fmt: skip
-    "chart_setting": Kind("Chart setting", ChartSetting, ("ward__trust",), ("ward", "measure")),
-    "phase_break": Kind("Phase break", PhaseBreak, ("setting__ward__trust",),
+    "return": Kind("Weekly return", WeeklyReturn, _ward_in, ("ward",)),
+    "count": Kind("Weekly count", WeeklyCount,
+                  lambda t: _ids_in("weekly_return_id", _return_ids(t)),
+                  ("weekly_return__ward", "measure")),  # fmt: skip
+    "value": Kind("Weekly figure", WeeklyValue,
+                  lambda t: _ids_in("weekly_return_id", _return_ids(t)),
+                  ("weekly_return__ward", "measure")),  # fmt: skip
+    "incident_date": Kind("Incident date", IncidentDate,
+                          lambda t: _ids_in("count_id", _count_ids(t)),
+                          ("count__weekly_return__ward", "count__measure")),  # fmt: skip
+    "chart_setting": Kind("Chart setting", ChartSetting, _ward_in, ("ward", "measure")),
+    "phase_break": Kind("Phase break", PhaseBreak,
+                        lambda t: _ids_in("setting_id", _setting_ids(t)),
                         ("setting__ward", "setting__measure")),  # fmt: skip
-    "change_idea": Kind("Change idea", ChangeIdea, ("ward__trust",), ("ward",)),
-    "pdsa_cycle": Kind("PDSA cycle", PdsaCycle, ("idea__ward__trust",), ("idea__ward",)),
-    "ward": Kind("Ward", Ward, ("trust",), ("trust",)),
-    "membership": Kind("Membership", Membership, ("ward__trust", "trust"),
+    "change_idea": Kind("Change idea", ChangeIdea, _ward_in, ("ward",)),
+    "pdsa_cycle": Kind("PDSA cycle", PdsaCycle, lambda t: _ids_in("idea_id", _idea_ids(t)),
+                       ("idea__ward",)),  # fmt: skip
+    "ward": Kind("Ward", Ward, _trust_in, ("trust",)),
+    "membership": Kind("Membership", Membership, lambda t: _ward_in(t) | _trust_in(t),
                        ("user", "ward__trust", "trust", "region")),  # fmt: skip
     "token": Kind("API token", ApiToken, None, ("user",)),
-    "reminder_schedule": Kind("Reminder times", ReminderSchedule, ("trust",), ("trust",)),
+    "reminder_schedule": Kind("Reminder times", ReminderSchedule, _trust_in, ("trust",)),
+    "event": Kind("User or text change", AuditEvent, None, ("actor", "subject")),
 }
 
 
@@ -85,12 +145,9 @@ def _scoped(kind: Kind, trusts) -> QuerySet:
     rows = kind.history()
     if trusts is None:  # an admin: everything
         return rows.all()
-    if kind.trust_lookups is None:
+    if kind.in_trusts is None:
         return rows.none()
-    condition = Q()
-    for lookup in kind.trust_lookups:
-        condition |= Q(**{f"{lookup}__in": trusts})
-    return rows.filter(condition)
+    return rows.filter(kind.in_trusts(trusts))
 
 
 def audit_entries_for_user(user, *, trust: Trust | None = None, kind: str = "",
@@ -122,51 +179,88 @@ def audit_entries_for_user(user, *, trust: Trust | None = None, kind: str = "",
     return parts[0].union(*parts[1:], all=True).order_by("-history_date", "-history_id")
 
 
+def _name(obj, missing: str) -> str:
+    """The name of what a history row points at; `missing` when that row is gone."""
+    return missing if obj is None else str(getattr(obj, "name", None) or obj)
+
+
+def _week(obj) -> str:
+    return f", week of {obj.week_start:%d %b %Y}" if obj is not None else ""
+
+
 def _describe(kind: str, row) -> str:
+    """One line about a history row. Every related row may be gone (deleted users, wards,
+    returns, counts, settings): a history row is always readable."""
     if kind == "return":
-        return f"{row.ward.name}, week of {row.week_start:%d %b %Y} ({row.status})"
+        return f"{_name(row.ward, 'a deleted ward')}, week of {row.week_start:%d %b %Y} " \
+               f"({row.status})"  # fmt: skip
     if kind == "count":
-        ward = row.weekly_return.ward.name if row.weekly_return else "a deleted return"
-        week = f", week of {row.weekly_return.week_start:%d %b %Y}" if row.weekly_return else ""
-        return f"{row.measure.name} ({ward}{week})"
+        ret = row.weekly_return
+        ward = _name(ret.ward, "a deleted ward") if ret else "a deleted return"
+        return f"{_name(row.measure, 'A deleted measure')} ({ward}{_week(ret)})"
     if kind == "value":
-        ward = row.weekly_return.ward.name if row.weekly_return else "a deleted return"
-        week = f", week of {row.weekly_return.week_start:%d %b %Y}" if row.weekly_return else ""
+        ret = row.weekly_return
+        ward = _name(ret.ward, "a deleted ward") if ret else "a deleted return"
         figure = value_text(row.value if row.value is not None
                             else Proportion(row.numerator, row.denominator))  # fmt: skip
-        return f"{row.measure.name} = {figure} ({ward}{week})"
+        return f"{_name(row.measure, 'A deleted measure')} = {figure} ({ward}{_week(ret)})"
     if kind == "incident_date":
         return _describe_incident_date(row)
     if kind == "chart_setting":
-        return f"{row.measure.name} chart of {row.ward.name}: {row.chart_type}"
+        return f"{_name(row.measure, 'A deleted measure')} chart of " \
+               f"{_name(row.ward, 'a deleted ward')}: {row.chart_type}"  # fmt: skip
     if kind == "phase_break":
         setting = row.setting
-        return f"{setting.measure.name} chart of {setting.ward.name}: phase from " \
-               f"{row.starts_on:%d %b %Y} ({row.reason})"  # fmt: skip
+        chart = "A deleted chart"
+        if setting is not None:
+            chart = f"{_name(setting.measure, 'A deleted measure')} chart of " \
+                    f"{_name(setting.ward, 'a deleted ward')}"  # fmt: skip
+        return f"{chart}: phase from {row.starts_on:%d %b %Y} ({row.reason})"
     if kind == "change_idea":
-        return f"{row.ward.name}: {row.title}"
+        return f"{_name(row.ward, 'A deleted ward')}: {row.title}"
     if kind == "pdsa_cycle":
         idea = row.idea  # None once the idea itself is deleted (its history stays)
-        where = f"{idea.ward.name}: {idea.title}" if idea else "a deleted change idea"
+        where = f"{_name(idea.ward, 'A deleted ward')}: {idea.title}" if idea else \
+                "a deleted change idea"  # fmt: skip
         return f"{where}, PDSA cycle {row.number}"
     if kind == "ward":
-        return f"{row.name} ({row.trust.name})"
+        return f"{row.name} ({_name(row.trust, 'a deleted trust')})"
+    return _describe_of_user(kind, row)
+
+
+def _describe_of_user(kind: str, row) -> str:
     if kind == "membership":
-        where = row.ward or row.trust or row.region or "everything"
-        return f"{row.user.username}: {row.get_role_display()} for {where}"
+        where = row.ward or row.trust or row.region
+        if where is None:
+            where = "everything" if row.role == Membership.Role.ADMIN else "a deleted scope"
+        user = row.user.username if row.user else "A deleted user"
+        return f"{user}: {row.get_role_display()} for {where}"
     if kind == "token":
         state = "revoked" if row.revoked_at else ("read-only" if row.read_only else "read-write")
-        return f"{row.user.username}'s token '{row.name}' ({row.prefix}…, {state})"
+        user = f"{row.user.username}'s" if row.user else "A deleted user's"
+        return f"{user} token '{row.name}' ({row.prefix}…, {state})"
+    if kind == "event":
+        subject = f" {row.subject.username}:" if row.subject else ""
+        return f"{row.get_action_display()}:{subject} {row.detail}"
     return str(row)
+
+
+def _safe_describe(kind: str, row) -> str:
+    try:
+        return _describe(kind, row)
+    except ObjectDoesNotExist:  # a relation not loaded with the row, and gone
+        return f"{KINDS[kind].label} {row.id} (what it named is deleted)"
 
 
 def _describe_incident_date(row) -> str:
     count = row.count  # None once the count itself is deleted (its history stays)
     if count is None:
         return f"An incident on {row.occurred_on:%d %b %Y} (of a deleted count)"
+    ret = count.weekly_return
+    ward = _name(ret.ward, "a deleted ward") if ret else "a deleted return"
     return (
-        f"{count.measure.name} incident on {row.occurred_on:%d %b %Y} "
-        f"({count.weekly_return.ward.name}, week of {count.weekly_return.week_start:%d %b %Y})"
+        f"{_name(count.measure, 'A deleted measure')} incident on {row.occurred_on:%d %b %Y} "
+        f"({ward}{_week(ret)})"
     )
 
 
@@ -245,7 +339,7 @@ def audit_page_entries(keys) -> list[Entry]:
                 kind=KINDS[kind].label,
                 action=ACTIONS.get(row.history_type, row.history_type),
                 who=row.history_user.username if row.history_user else "(system)",
-                what=_describe(kind, row),
+                what=_safe_describe(kind, row),
                 changes=_changes(row),
                 reason=row.history_change_reason or "",
             )

@@ -9,4 +9,6 @@ urlpatterns = [
     path("trusts/", views.switch, name="switch"),
     path("healthz", views.healthz, name="healthz"),
     path("audit/", views.audit_log, name="audit"),
+    path("audit/deleted-returns/<int:deleted_id>/restore/", views.deleted_return_restore,
+         name="deleted-return-restore"),  # fmt: skip
 ]

@@ -3,16 +3,19 @@ with), the audit log and the health check."""
 
 import datetime
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from measures.completeness import ward_weeks
+from measures.deletion import deleted_returns_for_user, weekly_return_restore
+from measures.errors import ReturnRefused
 from measures.selectors import ward_list_for_user
 from wards.access import (
     get_managed_trust_for_user,
@@ -125,5 +128,31 @@ def audit_log(request):
             "until": until,
             "query": query.urlencode(),
             "sees_tokens": is_admin(user),
+            "deleted_returns": _deleted_returns(user, trust),
         },
     )
+
+
+def _deleted_returns(user, trust) -> list:
+    rows = deleted_returns_for_user(user)
+    if trust is not None:
+        rows = rows.filter(ward__trust=trust)
+    return [
+        {"row": row, "counts": [(c["code"], c["count"]) for c in row.snapshot["counts"]]}
+        for row in rows[:PAGE_SIZE]
+    ]
+
+
+@login_required
+@require_POST
+def deleted_return_restore(request, deleted_id):
+    deleted = deleted_returns_for_user(request.user).filter(pk=deleted_id).first()
+    if deleted is None:
+        raise Http404("No such deleted return.")
+    try:
+        weekly_return = weekly_return_restore(deleted=deleted, user=request.user)
+    except ReturnRefused as error:
+        messages.error(request, " ".join(error.errors.values()))
+    else:
+        messages.success(request, f"Restored {weekly_return}: its counts are back on the charts.")
+    return redirect("audit")

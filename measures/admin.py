@@ -4,7 +4,8 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.timesince import timesince
-from simple_history.admin import SimpleHistoryAdmin
+
+from mhsip.admin import GuardedAdmin, GuardedInline, GuardedPlainAdmin, GuardedStackedInline
 
 from . import rules, targets
 from .models import (
@@ -42,7 +43,7 @@ class CompositePartInline(admin.TabularInline):
 
 
 @admin.register(Measure)
-class MeasureAdmin(SimpleHistoryAdmin):
+class MeasureAdmin(GuardedAdmin):
     list_display = ["name", "code", "domain", "kind", "value_type", "improvement", "parent",
                     "is_active"]  # fmt: skip
     list_filter = ["domain", "kind", "value_type", "is_active"]
@@ -50,7 +51,7 @@ class MeasureAdmin(SimpleHistoryAdmin):
     inlines = [CompositePartInline]
 
 
-class EnrolmentInline(admin.TabularInline):
+class EnrolmentInline(GuardedInline):
     model = Enrolment
     extra = 0
     autocomplete_fields = ["ward"]
@@ -83,21 +84,21 @@ class ProgrammeTargetForm(forms.ModelForm):
         return [[day.isoformat(), value] for day, value in steps]
 
 
-class ProgrammeTargetInline(admin.StackedInline):
+class ProgrammeTargetInline(GuardedStackedInline):
     model = ProgrammeTarget
     form = ProgrammeTargetForm
     extra = 0
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(SimpleHistoryAdmin):
+class ProgrammeAdmin(GuardedAdmin):
     list_display = ["name", "reduction_percent", "deadline"]
     filter_horizontal = ["measures"]
     inlines = [ProgrammeTargetInline, EnrolmentInline]
 
 
 @admin.register(ProgrammeTarget)
-class ProgrammeTargetAdmin(SimpleHistoryAdmin):
+class ProgrammeTargetAdmin(GuardedAdmin):
     """Targets are edited on their programme's page; this list is for their history."""
 
     form = ProgrammeTargetForm
@@ -106,13 +107,13 @@ class ProgrammeTargetAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(LocalMeasure)
-class LocalMeasureAdmin(SimpleHistoryAdmin):
+class LocalMeasureAdmin(GuardedAdmin):
     list_display = ["measure", "trust", "retired_on"]
     list_filter = ["trust"]
     filter_horizontal = ["wards"]
 
 
-class WeeklyCountInline(admin.TabularInline):
+class WeeklyCountInline(GuardedInline):
     model = WeeklyCount
     extra = 0
 
@@ -123,7 +124,7 @@ class WeeklyValueInline(admin.TabularInline):
 
 
 @admin.register(WeeklyReturn)
-class WeeklyReturnAdmin(SimpleHistoryAdmin):
+class WeeklyReturnAdmin(GuardedAdmin):
     list_display = ["ward", "week_start", "status", "occupied_bed_days", "beds", "updated_at"]
     list_filter = ["status", "ward__trust__region", "ward__trust"]
     search_fields = ["ward__name", "ward__trust__name"]
@@ -133,8 +134,13 @@ class WeeklyReturnAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["ward"]
     inlines = [WeeklyCountInline, WeeklyValueInline]
 
+    def has_delete_permission(self, request, obj=None):
+        # Returns are deleted through the app (QI leads, with a reason, restorable: see
+        # measures/deletion.py), never irreversibly here.
+        return False
 
-class PdsaCycleInline(admin.StackedInline):
+
+class PdsaCycleInline(GuardedStackedInline):
     model = PdsaCycle
     extra = 0
     fields = ["number", "owner_role", "starts_on", "ends_on", "plan", "prediction", "do",
@@ -142,7 +148,7 @@ class PdsaCycleInline(admin.StackedInline):
 
 
 @admin.register(ChangeIdea)
-class ChangeIdeaAdmin(SimpleHistoryAdmin):
+class ChangeIdeaAdmin(GuardedAdmin):
     list_display = ["title", "ward", "started_on", "stage_label", "driver_area"]
     list_filter = ["ward__trust"]
     search_fields = ["title", "ward__name"]
@@ -152,7 +158,7 @@ class ChangeIdeaAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ReturnImport)
-class ReturnImportAdmin(admin.ModelAdmin):
+class ReturnImportAdmin(GuardedPlainAdmin):
     """Uploads waiting for their commit: who, what, how old (purged after 24 hours). Their rows
     stay private to the uploader: the admin lists them, never shows them."""
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
 
+from mhsip.forms import FreeTextFormMixin
 from mhsip.text import find_patient_identifier
 
 from . import rules
@@ -98,7 +99,7 @@ class IncidentDateField(forms.CharField):
             ) from None
 
 
-class WeeklyReturnForm(forms.Form):
+class WeeklyReturnForm(FreeTextFormMixin, forms.Form):
     """One ward-week: beds open, occupied bed days and a count per measure.
 
     A blank count is *missing*; "none this week" turns a blank into a real 0. `clean` applies
@@ -216,6 +217,7 @@ class WeeklyReturnForm(forms.Form):
         }
 
     def clean_reason(self):
+        # The identifier guard (FreeTextFormMixin) then refuses NHS numbers in it.
         return self.cleaned_data["reason"].replace("\x00", "").strip()
 
     def _counts(self, data) -> dict:

@@ -4,6 +4,8 @@ readers of ward-week rows and of incident rows (`importing.py`)."""
 import datetime
 import re
 
+from mhsip.text import spreadsheet_safe
+
 # Excel counts days from 30 December 1899 (its serial 60 is the non-existent 29 Feb 1900).
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
 EXCEL_SERIALS = range(20_000, 80_000)  # 1954 to 2119: a bare number here is an Excel date
@@ -20,9 +22,9 @@ def cell_text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value).strip()
-    # The export writes '=..., '-... so Excel does not run them as formulas: undo that.
-    if text[:2] in ("'=", "'+", "'-", "'@"):
-        text = text[1:]
+    # The export writes '=..., ' =..., '＝... so Excel does not run them as formulas: undo that.
+    if text.startswith("'") and spreadsheet_safe(text[1:]) != text[1:]:
+        text = text[1:].strip()
     return text
 
 

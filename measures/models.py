@@ -315,6 +315,9 @@ class IncidentDate(models.Model):
         return f"{self.count.measure.code} on {self.occurred_on:%d %b %Y}"
 
 
+NOTES_MAX_LENGTH = 2_000  # pdsa_rules.MAX_TEXT, the forms' and rules' limit
+
+
 class ChangeIdea(models.Model):
     """A change idea tested on a ward in one or more PDSA cycles (`PdsaCycle`), drawn as dated
     markers on the charts of the measures it targets (and only those).
@@ -328,7 +331,8 @@ class ChangeIdea(models.Model):
     driver_area = models.CharField(
         "driver diagram area", max_length=120, blank=True, help_text="e.g. Safewards, huddles"
     )
-    notes = models.TextField(blank=True)
+    # A limit, as for every text field (form = API = database): notes are a few sentences.
+    notes = models.CharField(max_length=NOTES_MAX_LENGTH, blank=True)
     measures = models.ManyToManyField(
         Measure, related_name="change_ideas", blank=True,
         help_text="The measures it aims to improve: it is drawn on their charts only.",
@@ -506,3 +510,36 @@ __all__ = [
     "PdsaCycle", "Programme", "ProgrammeTarget", "ReturnImport", "WeeklyCount", "WeeklyReturn",
     "WeeklyValue",
 ]  # fmt: skip
+
+
+class DeletedReturn(models.Model):
+    """A deleted weekly return, restorable for 90 days (then purged; its history stays).
+
+    Deleting moves the return out of the live tables: the return, its counts and their days
+    are deleted (each with a history row naming who and why) and kept here as a snapshot, so
+    no chart, completeness page, export or API list can count them by mistake. Restoring puts
+    them back with their old ids, so their history carries on where it stopped."""
+
+    return_id = models.PositiveBigIntegerField(unique=True, help_text="The return's id.")
+    ward = models.ForeignKey(Ward, on_delete=models.PROTECT, related_name="+")
+    week_start = models.DateField()
+    # The return's fields, and its counts with their days: {"return": {...}, "counts": [...]}.
+    snapshot = models.JSONField()
+    deleted_at = models.DateTimeField()
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    delete_reason = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["-deleted_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(delete_reason=""),
+                name="deleted_return_has_reason",
+                violation_error_message="Say why the return is deleted.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.ward.name}, w/c {self.week_start:%d %b %Y} (deleted)"

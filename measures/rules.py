@@ -61,6 +61,10 @@ LATE_REASON_MESSAGE = (
     "This return was submitted and its week ended more than 4 weeks ago: say why you are "
     "changing it."
 )
+DELETE_REASON_MESSAGE = "Say why you are deleting this return (kept in its history)."
+DELETE_ROLE_MESSAGE = "Only the trust's QI lead (or an admin) can delete a return."
+# A deleted return can be restored for this long; then it is purged (its history stays).
+RESTORABLE_FOR = datetime.timedelta(days=90)
 DRAFT_OVER_SUBMITTED_MESSAGE = (
     "This week's return is submitted and stays submitted: it cannot be turned back into a "
     "draft. Leave the status blank (or 'submitted') to change its figures."

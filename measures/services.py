@@ -72,7 +72,7 @@ def implausible_bound(*, beds: int, occupied_bed_days: int | None) -> float:
     )
 
 
-def _locked_return(ward: Ward, week_start: datetime.date) -> WeeklyReturn | None:
+def locked_return(ward: Ward, week_start: datetime.date) -> WeeklyReturn | None:
     return (
         WeeklyReturn.objects.select_for_update(of=("self",))
         .select_related("updated_by")
@@ -121,7 +121,7 @@ def weekly_return_record(
     counts = {**dict.fromkeys(not_collected or ()), **counts}
     values = {**dict.fromkeys(not_collected or ()), **values}
     measures = measures_by_code()
-    weekly_return = _locked_return(ward, week_start)
+    weekly_return = locked_return(ward, week_start)
     saved = saved_state(weekly_return)
     if weekly_return is not None and rules.is_concurrent_edit(saved, expected_version):
         raise ConcurrentEditError(weekly_return)
@@ -256,27 +256,6 @@ def _write_dates(weekly_return, dates: Mapping[str, Sequence[datetime.date]],
                 row._change_reason = reason
             row.full_clean(exclude=["count"])
             row.save()
-
-
-@transaction.atomic
-def weekly_return_delete(
-    *, weekly_return: WeeklyReturn, user, expected_version: int | None, reason: str = ""
-) -> None:
-    """Delete a return and its counts; history keeps both (who, when, why). The row is locked
-    and its version checked under the lock, as for an update."""
-    locked = _locked_return(weekly_return.ward, weekly_return.week_start)
-    if locked is None:
-        return  # deleted meanwhile: what the caller asked for
-    saved = saved_state(locked, counts={})
-    if rules.is_concurrent_edit(saved, expected_version):
-        raise ConcurrentEditError(locked)
-    reason = (reason or "").strip()
-    if rules.is_late(saved, locked.week_start, timezone.localdate()) and not reason:
-        raise ReturnRefused({"reason": rules.LATE_REASON_MESSAGE.replace("changing", "deleting")})
-    if reason:
-        locked._change_reason = reason
-    locked.delete()
-    charts_stale(ward_ids=[locked.ward_id])
 
 
 # An upload not committed or cancelled within this time is deleted (with its rows).

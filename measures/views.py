@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from mhsip.forms import show_text_warnings
 from mhsip.weeks import is_monday, monday_of, week_end
 from wards.access import (
     get_region_for_user,
@@ -154,6 +155,7 @@ def weekly_entry(request, ward_id, week_start):
             else:
                 if saved_return is not None:
                     messages.success(request, _saved_message(ward, week_start, form, saved_return))
+                    show_text_warnings(request, form)
                     return redirect(
                         "measures:weekly-entry", ward_id=ward.pk, week_start=week_start
                     )

@@ -223,6 +223,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "measures.tasks.return_imports_purge_task",
         "schedule": crontab(minute=15),
     },
+    "deleted-returns-purge-daily": {
+        "task": "measures.tasks.deleted_returns_purge_task",
+        "schedule": crontab(hour=3, minute=45),
+    },
     "charts-recompute-nightly": {
         "task": "spc.tasks.charts_recompute_all_task",
         "schedule": crontab(hour=2, minute=30),

@@ -1,16 +1,17 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from mhsip.admin import GuardedAdmin, GuardedInline, GuardedPlainAdmin
 
 from .models import ChartSetting, PhaseBreak, StoredChart
 
 
-class PhaseBreakInline(admin.TabularInline):
+class PhaseBreakInline(GuardedInline):
     model = PhaseBreak
     extra = 0
 
 
 @admin.register(ChartSetting)
-class ChartSettingAdmin(SimpleHistoryAdmin):
+class ChartSettingAdmin(GuardedAdmin):
     list_display = ["ward", "measure", "chart_type", "baseline_start", "baseline_weeks"]
     list_filter = ["chart_type", "ward__trust"]
     inlines = [PhaseBreakInline]
@@ -32,7 +33,7 @@ class FailedFilter(admin.SimpleListFilter):
 
 
 @admin.register(StoredChart)
-class StoredChartAdmin(admin.ModelAdmin):
+class StoredChartAdmin(GuardedPlainAdmin):
     """Read-only: results come from the engine. Failed recomputes show their error here."""
 
     list_display = ["scope", "scope_id", "measure", "computed_at", "is_stale", "error"]

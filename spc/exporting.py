@@ -19,13 +19,13 @@ def chart_csv(stream, view) -> None:
          "upper_limit", "phase", "baseline", "classification", "rules", "unit", "chart"]
     )  # fmt: skip
     for i, day in enumerate(view.dates):
-        writer.writerow(
-            [
-                day, s.period, view.count[i], view.bed_days[i], view.value[i], view.centre[i],
-                view.lower[i], view.upper[i], view.phase[i] + 1, view.baseline[i],
-                view.classification[i], " ".join(view.rules[i]), s.unit, s.chart,
-            ]
-        )  # fmt: skip
+        row = [
+            day, s.period, view.count[i], view.bed_days[i], view.value[i], view.centre[i],
+            view.lower[i], view.upper[i], view.phase[i] + 1, view.baseline[i],
+            view.classification[i], " ".join(view.rules[i]), s.unit, s.chart,
+        ]  # fmt: skip
+        # The unit comes from the catalogue (editable in the admin): every cell is made safe.
+        writer.writerow([spreadsheet_safe(v) for v in row])
 
 
 def matrix_xlsx(stream, trust, measures, rows) -> None:

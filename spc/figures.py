@@ -7,7 +7,6 @@ the dates as tick labels: two incidents on one day are two points, never one (th
 qicharts2 issue #47)."""
 
 import bisect
-import html
 
 from .presentation import (
     CLASSIFICATION_LABELS,
@@ -15,16 +14,12 @@ from .presentation import (
     RULE_LABELS,
     long_date,
     mix_change_label,
+    plain,
     target_label,
 )
 
 NEUTRAL = {"special_cause_neutral_high", "special_cause_neutral_low"}
 MAX_TICKS = 8
-
-
-def plain(text: str) -> str:
-    """User text as plotly label text: its HTML subset shown literally, never rendered."""
-    return html.escape(str(text), quote=False)
 
 
 def _colour(classification: str | None) -> str:
@@ -60,10 +55,10 @@ def _hover_template(view, axis) -> str:
             "4week": "4 weeks from %{x|%-d %b %Y}"}.get(s.period, "incident %{x}")  # fmt: skip
     if axis.by_event:
         when = "incident %{x} on %{customdata[0]}"
-    lines = [when, f"%{{y:,.1f}} {s.unit}"]
+    lines = [when, f"%{{y:,.1f}} {plain(s.unit)}"]
     # A proportion's point is numerator of denominator; a duration's hours (or days) over bed
     # days; a mean score is its own value (spc.specs.value_labels names the units).
-    what = s.unit.removesuffix(" per 1,000 OBD") if s.unit.endswith(" per 1,000 OBD") and \
+    what = plain(s.unit).removesuffix(" per 1,000 OBD") if s.unit.endswith(" per 1,000 OBD") and \
         s.unit != "per 1,000 OBD" else "incidents"  # fmt: skip
     if s.unit == "%" and not axis.by_event:
         lines.append("%{customdata[0]} of %{customdata[1]}")
@@ -209,7 +204,7 @@ def figure(view, title: str, change_ideas=(), shared_range=None, compact=False) 
     axis = _Axis(view)
     unit = view.summary.unit
     traces = [{
-        "type": "scatter", "mode": "lines+markers", "name": unit[:1].upper() + unit[1:],
+        "type": "scatter", "mode": "lines+markers", "name": plain(unit[:1].upper() + unit[1:]),
         "x": axis.xs, "y": list(view.value),
         "line": {"color": COLOURS["common_cause"], "width": 1.5},
         # Points are coloured by control-chart rules only: a run chart has none (its run
@@ -222,7 +217,7 @@ def figure(view, title: str, change_ideas=(), shared_range=None, compact=False) 
     }]  # fmt: skip
     traces += _lines(view, axis) + _targets(view, axis)
     shapes, annotations = _marks(view, axis, change_ideas)
-    yaxis = {"title": {"text": view.summary.unit}, "rangemode": "tozero"}
+    yaxis = {"title": {"text": plain(view.summary.unit)}, "rangemode": "tozero"}
     if shared_range:
         yaxis["range"] = shared_range
     return {

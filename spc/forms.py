@@ -5,11 +5,14 @@ from django.conf import settings
 from django.utils import timezone
 
 from measures.models import Programme, ProgrammeTarget
-from mhsip.forms import IsoDateInput, NhsukFormMixin
+from mhsip.forms import FreeTextFormMixin, IsoDateInput, NhsukFormMixin
 from mhsip.text import clean_free_text
 from mhsip.weeks import monday_of
 
 from .models import ChartSetting
+
+# It is kept as the history's change reason: simple-history's column holds 100 characters.
+HISTORY_REASON_LENGTH = 100
 
 
 def _monday(value: datetime.date | None) -> datetime.date | None:
@@ -20,11 +23,11 @@ def _monday(value: datetime.date | None) -> datetime.date | None:
 NUMERIC_TARGETS = [k for k in ProgrammeTarget.Kind.values if k != ProgrammeTarget.Kind.NONE]
 
 
-class ChartSettingForm(NhsukFormMixin, forms.ModelForm):
+class ChartSettingForm(FreeTextFormMixin, NhsukFormMixin, forms.ModelForm):
     reason = forms.CharField(
         label="Why are you changing the baseline?",
         required=False,
-        max_length=200,
+        max_length=HISTORY_REASON_LENGTH,
         help_text="Needed when the baseline's start or length changes; kept in the history. "
         "Never name a patient.",
     )
@@ -94,7 +97,7 @@ class ChartSettingForm(NhsukFormMixin, forms.ModelForm):
         return data
 
 
-class PhaseBreakForm(NhsukFormMixin, forms.Form):
+class PhaseBreakForm(FreeTextFormMixin, NhsukFormMixin, forms.Form):
     starts_on = forms.DateField(
         label="New phase starts (week commencing)",
         widget=IsoDateInput(),

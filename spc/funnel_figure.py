@@ -13,7 +13,7 @@ from .funnel import (
     funnel_limits,
     funnel_points,
 )
-from .presentation import COLOURS, number
+from .presentation import COLOURS, number, plain
 from .specs import RATE_UNIT
 
 # The limits a reader can ask for; "auto" is Poisson unless the units are over-dispersed.
@@ -176,12 +176,12 @@ def funnel_figure(
     })  # fmt: skip
     traces.append({
         "type": "scatter", "mode": "markers+text" if labelled else "markers",
-        "name": plural.capitalize(),
+        "name": plain(plural.capitalize()),
         "x": [r.bed_days for r in rows], "y": [r.rate for r in rows],
-        "text": [r.name if labelled and r in outliers else "" for r in rows],
+        "text": [plain(r.name) if labelled and r in outliers else "" for r in rows],
         "textposition": "top center",
         "marker": {"color": [_colour(r.flag, improvement) for r in rows], "size": 9},
-        "hovertext": [f"{r.name}<br>{number(r.rate)} {RATE_UNIT}<br>{r.count} incidents / "
+        "hovertext": [f"{plain(r.name)}<br>{number(r.rate)} {RATE_UNIT}<br>{r.count} incidents / "
                       f"{r.bed_days:,} occupied bed days<br>{r.position}" for r in rows],
         "hoverinfo": "text",
     })  # fmt: skip
@@ -190,7 +190,7 @@ def funnel_figure(
     figure = {
         "data": traces,
         "layout": {
-            "title": {"text": f"{measure_name}: rate against occupied bed days"},
+            "title": {"text": f"{plain(measure_name)}: rate against occupied bed days"},
             "height": 420,
             "margin": {"l": 60, "r": 20, "t": 40, "b": 50},
             "xaxis": {"title": {"text": "occupied bed days in the period"}, "rangemode": "tozero"},

@@ -4,6 +4,7 @@ reads typed stored views (spc.stored.ChartView), no database.
 """
 
 import datetime
+import html
 import math
 
 # Making Data Count colours as NHSRplotthedots R/ptd_spc_colours.R defines them.
@@ -262,3 +263,9 @@ def _target_phrase(s, target: dict | None = None) -> str:
     }.get(s.assurance_icon, "")
     return f"target {number(s.target_value)}{by} {assurance}".rstrip()
 
+
+def plain(text) -> str:
+    """Text from people (titles, reasons, ward and measure names, units) as plotly label
+    text: plotly renders a subset of HTML in labels (links, styles), so it is escaped and shows
+    literally. Every string from the database goes through this before it enters a figure."""
+    return html.escape(str(text), quote=False)

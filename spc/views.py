@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from measures.models import Measure
 from measures.selectors_pdsa import change_ideas_of, chart_markers
+from mhsip.forms import show_text_warnings
 from wards.access import (
     can_manage_ward,
     get_managed_ward_for_user,
@@ -63,6 +64,7 @@ def chart_settings(request, ward_id, measure_code):
                     form.add_error(field if field in form.fields else None, problem)
         else:
             messages.success(request, f"Chart settings saved; the {measure.name} chart is updated.")
+            show_text_warnings(request, form)
             return redirect("spc:chart-settings", ward_id=ward.pk, measure_code=measure.code)
     status = 400 if form.errors else 200
     return _setting_page(request, ward, measure, form, PhaseBreakForm(), status)
@@ -83,6 +85,7 @@ def phase_break_add(request, ward_id, measure_code):
             form.add_error(None, error)
         else:
             messages.success(request, "New phase added; the chart is recalculated from it.")
+            show_text_warnings(request, form)
             return redirect("spc:chart-settings", ward_id=ward.pk, measure_code=measure.code)
     setting = ChartSetting.objects.filter(ward=ward, measure=measure).first()
     return _setting_page(

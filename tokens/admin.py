@@ -1,11 +1,12 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from mhsip.admin import GuardedAdmin
 
 from .models import ApiToken
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(SimpleHistoryAdmin):
+class ApiTokenAdmin(GuardedAdmin):
     list_display = [
         "name",
         "user",

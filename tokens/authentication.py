@@ -24,6 +24,9 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         token = api_token_for_key(key)
         if token is None:
             raise exceptions.AuthenticationFailed("Invalid or revoked token.")
+        # On the Django request too: history rows of this request name the token
+        # (tokens/history.py), and simple-history sees only the Django request.
+        request._request.api_token = token
         return token.user, token
 
     def authenticate_header(self, request):

@@ -1,9 +1,10 @@
 from django import forms
 
+from mhsip.forms import FreeTextFormMixin
 from mhsip.text import clean_free_text
 
 
-class TokenForm(forms.Form):
+class TokenForm(FreeTextFormMixin, forms.Form):
     name = forms.CharField(
         max_length=80,
         help_text="What will use it, e.g. 'Datix nightly push' or 'Power BI'.",

@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from mhsip.forms import show_text_warnings
+
 from .forms import TokenForm
 from .models import ApiToken
 from .services import api_token_create, api_token_revoke
@@ -27,6 +29,7 @@ def token_list(request):
                 form.add_error(field if field in form.fields else None, errors)
         else:
             request.session[NEW_KEY_SESSION] = {"id": token.pk, "key": key}
+            show_text_warnings(request, form)
             return redirect("tokens:list")
     new_key = request.session.pop(NEW_KEY_SESSION, None)
     tokens = ApiToken.objects.filter(user=request.user)

@@ -1,26 +1,26 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from mhsip.admin import GuardedAdmin
 from mhsip.freshness import charts_stale
 
 from .models import Membership, Region, Trust, Ward
 
 
 @admin.register(Region)
-class RegionAdmin(SimpleHistoryAdmin):
+class RegionAdmin(GuardedAdmin):
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
 
 
 @admin.register(Trust)
-class TrustAdmin(SimpleHistoryAdmin):
+class TrustAdmin(GuardedAdmin):
     list_display = ["name", "ods_code", "region"]
     list_filter = ["region"]
     search_fields = ["name", "ods_code"]
 
 
 @admin.register(Ward)
-class WardAdmin(SimpleHistoryAdmin):
+class WardAdmin(GuardedAdmin):
     list_display = ["name", "trust", "ward_type", "beds", "active_from", "active_to"]
     list_filter = ["ward_type", "trust__region", "trust"]
     search_fields = ["name", "code", "trust__name", "trust__ods_code"]
@@ -33,7 +33,7 @@ class WardAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(GuardedAdmin):
     list_display = ["user", "role", "ward", "trust", "region", "created_at"]
     list_filter = ["role"]
     search_fields = ["user__username", "ward__name", "trust__name", "region__name"]

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from mhsip.api import NON_FIELD, api_error, error_body
+from tokens.history import request_token, with_token_name
 from tokens.throttling import TokenBulkRateThrottle, TokenRateThrottle
 from wards.access import manages_any_trust, wards_visible_to
 
@@ -160,7 +161,8 @@ class ReturnBulkApi(APIView):
                         returns_import_plan(user=request.user, parsed=parsed, **options)
                     )
                 plan = weekly_returns_import_commit(
-                    user=request.user, parsed=parsed, source=values["source"],
+                    user=request.user, parsed=parsed,
+                    source=with_token_name(values["source"], request_token(request._request)),
                     confirm_implausible=values["confirm_implausible"], **options,
                 )  # fmt: skip
         except ImportRefused as refused:

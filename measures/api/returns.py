@@ -14,18 +14,19 @@ from drf_spectacular.utils import (
     extend_schema_field,
 )
 from rest_framework import serializers, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from mhsip.api import MAX_ID, IdFilter, error_responses
 from mhsip.api_views import ListView
-from wards.access import get_editable_ward_for_user, wards_visible_to
+from wards.access import can_manage_ward, get_editable_ward_for_user, wards_visible_to
 
 from .. import rules
+from ..deletion import weekly_return_delete
 from ..errors import ConcurrentEditError, ReturnRefused
 from ..models import Measure, WeeklyCount, WeeklyReturn, WeeklyValue
-from ..services import weekly_return_delete, weekly_return_record
+from ..services import weekly_return_record
 from .common import (
     ETAG,
     IF_MATCH,
@@ -378,15 +379,17 @@ class ReturnDetailApi(APIView):
             OpenApiParameter(
                 "reason",
                 OpenApiTypes.STR,
-                description="Why it is deleted (kept in history); needed for a submitted "
-                "return whose week ended more than 4 weeks ago.",
+                description="Why it is deleted (kept in history); always needed.",
             ),
         ],
         responses={204: None, **error_responses(400, 403, 404, 412, 428)},
     )
     def delete(self, request, return_id: int):
+        """Delete a return restorably (the audit page restores it for 90 days): for the
+        trust's QI lead and admins, with a reason."""
         weekly_return = _visible_return(request.user, return_id)
-        get_editable_ward_for_user(request.user, weekly_return.ward_id)
+        if not can_manage_ward(request.user, weekly_return.ward):
+            raise PermissionDenied(rules.DELETE_ROLE_MESSAGE)
         expected = expected_version(request, None, required=True)
         try:
             reason = free_text(request.query_params.get("reason", ""))[:100]

@@ -5,11 +5,14 @@ from decimal import Decimal
 
 import pytest
 
+from audit.erasure import user_deactivate
 from audit.selectors import audit_entries_for_user, audit_page_entries
-from measures.models import WeeklyReturn
+from measures.deletion import weekly_return_delete
+from measures.models import ChangeIdea, IncidentDate, Measure, WeeklyReturn
 from measures.rules import Proportion
-from measures.services import weekly_return_delete, weekly_return_record
-from tests.factories import MembershipFactory, UserFactory
+from measures.services import weekly_return_record
+from spc.models import ChartSetting, PhaseBreak
+from tests.factories import MembershipFactory, UserFactory, WardFactory, WeeklyCountFactory
 from tokens.services import api_token_create
 from wards.models import Membership
 
@@ -57,8 +60,8 @@ def test_incident_dates_are_a_kind_scoped_like_counts(qi_lead, admin_user, staff
     (entry,) = audit_page_entries(list(audit_entries_for_user(qi_lead, kind="incident_date")))
     assert entry.kind == "Incident date" and entry.action == "created"
     assert entry.what == "Seclusion incident on 03 Jan 2024 (Oak Ward, week of 01 Jan 2024)"
-    weekly_return_delete(weekly_return=WeeklyReturn.objects.get(ward=ward), user=staff,
-                         expected_version=1)  # fmt: skip
+    weekly_return_delete(weekly_return=WeeklyReturn.objects.get(ward=ward), user=admin_user,
+                         expected_version=1, reason="Entered twice")  # fmt: skip
     entries = audit_page_entries(list(audit_entries_for_user(admin_user, kind="incident_date")))
     assert sorted(e.action for e in entries) == ["created", "created", "deleted"]
     assert "An incident on 03 Jan 2024 (of a deleted count)" in {e.what for e in entries}
@@ -75,3 +78,62 @@ def test_it_lists_changes_to_proportions_durations_and_scores(qi_lead, staff, wa
     whats = {e.what for e in audit_page_entries(keys)}
     assert "Restraints debriefed within 72 hours = 2 of 3 (Oak Ward, week of 01 Jan 2024)" in whats
     assert "Hours in seclusion = 4.5 (Oak Ward, week of 01 Jan 2024)" in whats
+
+
+def _everything_then_gone(trust, admin_user):
+    """One row of every audited kind about one ward and one user, then every one of those
+    rows deleted (the ward, the user, the return, its count and its day, the chart setting,
+    the token): the history rows stay, naming rows that are gone."""
+    ward = WardFactory(trust=trust, name="Doomed Ward")
+    user = UserFactory(username="leaver")
+    MembershipFactory(user=user, role=Membership.Role.WARD_STAFF, ward=ward)
+    count = WeeklyCountFactory(weekly_return__ward=ward, count=1)
+    IncidentDate.objects.create(count=count, occurred_on=count.weekly_return.week_start)
+    setting = ChartSetting.objects.create(
+        ward=ward, measure=Measure.objects.get(code="seclusion"), chart_type="c"
+    )
+    PhaseBreak.objects.create(setting=setting, starts_on=datetime.date(2024, 1, 8),
+                              reason="New policy")  # fmt: skip
+    ChangeIdea.objects.create(ward=ward, title="Safewards", started_on=datetime.date(2024, 1, 1))
+    api_token_create(user=user, name="Laptop")
+    user_deactivate(user=user, by=admin_user)
+    count.weekly_return.delete()
+    setting.delete()
+    ward.delete()
+    user.delete()
+
+
+ALL_KINDS = {"return", "count", "incident_date", "chart_setting", "phase_break",
+             "change_idea", "ward", "membership", "token", "event"}  # fmt: skip
+
+
+def test_every_history_row_stays_readable_when_what_it_names_is_gone(trust, admin_user):
+    _everything_then_gone(trust, admin_user)
+    keys = list(audit_entries_for_user(admin_user))
+    assert kinds(keys) == ALL_KINDS
+    for kind in ALL_KINDS:
+        entries = audit_page_entries([k for k in keys if k[1] == kind])
+        assert entries and all(e.what for e in entries), kind
+    whats = " | ".join(e.what for e in audit_page_entries(keys))
+    assert "A deleted user" in whats and "a deleted return" in whats
+    assert "Doomed Ward" in whats  # the ward's own history keeps its name
+
+
+def test_a_qi_lead_still_reads_their_trusts_rows_of_deleted_wards_and_returns(
+    trust, admin_user, qi_lead, outsider
+):
+    _everything_then_gone(trust, admin_user)
+    keys = list(audit_entries_for_user(qi_lead))
+    assert kinds(keys) == ALL_KINDS - {"token", "event"}
+    assert not any("Far Ward" in e.what for e in audit_page_entries(keys))
+
+
+@pytest.mark.parametrize("kind", sorted(ALL_KINDS))
+def test_the_audit_page_shows_each_kind_with_its_related_rows_gone(
+    client, trust, admin_user, kind
+):
+    _everything_then_gone(trust, admin_user)
+    client.force_login(admin_user)
+    response = client.get("/audit/", {"kind": kind})
+    assert response.status_code == 200
+    assert response.context["entries"]

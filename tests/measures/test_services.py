@@ -5,10 +5,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from measures import rules
+from measures.deletion import weekly_return_delete
 from measures.errors import ConcurrentEditError, ReturnRefused
 from measures.models import IncidentDate, WeeklyCount, WeeklyReturn
 from measures.selectors import measures_by_code
-from measures.services import saved_state, weekly_return_delete, weekly_return_record
+from measures.services import saved_state, weekly_return_record
 
 pytestmark = pytest.mark.django_db
 
@@ -183,14 +184,17 @@ def test_it_changes_only_the_days_that_changed_and_keeps_their_history(ward, sta
     assert saved_days() == [] and WeeklyCount.objects.get().count == 2
 
 
-def test_removing_a_count_or_its_return_deletes_its_days_and_history_keeps_them(ward, staff):
+def test_removing_a_count_or_its_return_deletes_its_days_and_history_keeps_them(
+    ward, staff, qi_lead
+):
     record(ward, staff, counts={"seclusion": 1, "self_harm": 1},
            incident_dates={"seclusion": [MONDAY], "self_harm": [FRIDAY]})  # fmt: skip
     record(ward, staff, counts={"seclusion": None})
     assert saved_days() == [] and saved_days("self_harm") == [FRIDAY]
     weekly_return = WeeklyReturn.objects.get()
-    weekly_return_delete(weekly_return=weekly_return, user=staff,
-                         expected_version=weekly_return.version)  # fmt: skip
+    weekly_return_delete(weekly_return=weekly_return, user=qi_lead,
+                         expected_version=weekly_return.version,
+                         reason="Entered twice")  # fmt: skip
     assert not IncidentDate.objects.exists()
     deleted = IncidentDate.history.filter(history_type="-")
     assert sorted(deleted.values_list("occurred_on", flat=True)) == [MONDAY, FRIDAY]

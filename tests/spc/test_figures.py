@@ -3,6 +3,7 @@
 from dataclasses import replace
 
 from spc import figures, presentation
+from spc.funnel_figure import funnel_figure
 from tests.spc.test_presentation import make_view
 
 
@@ -63,3 +64,35 @@ def test_the_hover_names_a_proportions_parts_a_durations_hours_and_a_score_alone
     assert "%{customdata[0]} hours / %{customdata[1]:,} occupied bed days" in hover[
         "hours per 1,000 OBD"]  # fmt: skip
     assert "customdata" not in hover["mean score"]
+
+
+MARKUP = '<a href="https://evil.example/login">Session expired</a><b style="font-size:80px">'
+
+
+def _strings(value):
+    if isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+    elif isinstance(value, str):
+        yield value
+
+
+def test_no_text_from_people_enters_any_figure_as_markup():
+    """Every string from the database (idea titles, phase reasons, chart titles, units, ward
+    and measure names) reaches the figure JSON escaped: plotly renders <a> and <b style>."""
+    view = make_view()
+    view = replace(view, summary=replace(view.summary, unit=MARKUP),
+                   breaks=[{"date": "2024-01-08", "reason": MARKUP}])  # fmt: skip
+    idea = {"date": "2024-01-08", "title": MARKUP}
+    ward_chart = figures.figure(view, MARKUP, [idea])
+    trust_chart = figures.figure(view, MARKUP, compact=True)
+    units = [{"name": MARKUP, "count": 60, "bed_days": 1000},
+             *({"name": f"W{i}", "count": 10, "bed_days": 1000} for i in range(4))]  # fmt: skip
+    funnel = funnel_figure(units, MARKUP, MARKUP).figure  # its rows feed the autoescaped table
+    for figure in (ward_chart, trust_chart, funnel):
+        strings = list(_strings(figure))
+        assert not any("<a " in s or "<b " in s for s in strings)
+        assert any("&lt;a href=" in s for s in strings)
