@@ -1,10 +1,12 @@
 """Change ideas / PDSA cycles on a ward: recorded by ward staff and QI leads, drawn on charts."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from mhsip.text import clean_free_text
+from mhsip.weeks import date_range_error
 from wards.models import Ward
 
 from .models import ChangeIdea
@@ -35,9 +37,18 @@ class ChangeIdeaForm(forms.ModelForm):
 
     def clean_started_on(self):
         value = self.cleaned_data["started_on"]
-        if value > timezone.localdate():
-            raise forms.ValidationError("A change idea cannot start in the future.")
+        if message := started_on_error(value):
+            raise forms.ValidationError(message)
         return value
+
+
+def started_on_error(value) -> str:
+    """A change idea starts on a day in the programme's range, not in the future."""
+    if message := date_range_error(value, label="Started on"):
+        return message
+    if value > timezone.localdate():
+        return "A change idea cannot start in the future."
+    return ""
 
 
 @transaction.atomic
@@ -53,6 +64,8 @@ def change_idea_create(
         notes=clean_free_text(notes),
         created_by=user,
     )
+    if message := started_on_error(started_on):
+        raise ValidationError({"started_on": message})
     idea.full_clean()
     idea.save()
     return idea

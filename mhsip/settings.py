@@ -4,6 +4,7 @@ With no variables set it runs on SQLite with Celery in eager mode (`make run` ne
 else); DATABASE_URL and REDIS_URL switch to PostgreSQL, Redis and real workers.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -299,6 +300,21 @@ MHSIP_DEFAULT_BASELINE_WEEKS = envint("MHSIP_DEFAULT_BASELINE_WEEKS", "20")
 # A weekly count above this many per 1,000 occupied bed days (beds × 7 when bed days are blank)
 # is probably a typing slip: the return form and the importer ask for confirmation.
 MHSIP_IMPLAUSIBLE_PER_1000_BED_DAYS = envint("MHSIP_IMPLAUSIBLE_PER_1000_BED_DAYS", "500")
+
+
+
+def envdate(name: str, default: str):
+    value = os.environ.get(name, default).strip()
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a date like 2015-01-01, not {value!r}") from None
+
+
+# The plausible range of every date a user gives (mhsip/weeks.py): from this day to this many
+# days after today. Outside it a date is refused (a URL naming one is 404).
+MHSIP_EARLIEST_DATE = envdate("MHSIP_EARLIEST_DATE", "2015-01-01")
+MHSIP_DAYS_AHEAD = envint("MHSIP_DAYS_AHEAD", "366")
 
 LOGGING = {
     "version": 1,

@@ -2,7 +2,6 @@
 
 import django_filters
 from django.http import Http404
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -12,7 +11,7 @@ from mhsip.api import IdFilter, error_responses
 from mhsip.api_views import ListView
 from wards.access import get_editable_ward_for_user, wards_visible_to
 
-from ..change_ideas import change_idea_create
+from ..change_ideas import change_idea_create, started_on_error
 from ..models import ChangeIdea
 from .common import editable_ward_in_body, free_text
 
@@ -66,8 +65,8 @@ class ChangeIdeaListApi(ListView):
             return free_text(value)
 
         def validate_started_on(self, value):
-            if value > timezone.localdate():
-                raise serializers.ValidationError("A change idea cannot start in the future.")
+            if message := started_on_error(value):
+                raise serializers.ValidationError(message)
             return value
 
     def get_queryset(self):
