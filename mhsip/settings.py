@@ -308,7 +308,8 @@ def envdate(name: str, default: str):
     try:
         return datetime.date.fromisoformat(value)
     except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a date like 2015-01-01, not {value!r}") from None
+        raise ImproperlyConfigured(f"{name} must be a date like 2015-01-01, not {value!r}") \
+            from None
 
 
 # The plausible range of every date a user gives (mhsip/weeks.py): from this day to this many

@@ -48,4 +48,4 @@ def test_an_out_of_range_week_in_the_url_is_404(client, staff, ward, day):
 
 def test_the_first_week_of_the_programme_range_opens(client, staff, ward):
     client.force_login(staff)
-    assert client.get("/wards/%d/returns/2015-01-05/" % ward.pk).status_code == 200
+    assert client.get(f"/wards/{ward.pk}/returns/2015-01-05/").status_code == 200
