@@ -47,9 +47,9 @@ def sign_in_refusal(*, username: str, address: str) -> str:
     address_key, username_key, slow_key = _keys(username, address)
     if _failures(address_key) >= settings.SIGNIN_FAILURES_PER_ADDRESS:
         return ADDRESS_MESSAGE
-    if _failures(username_key) >= settings.SIGNIN_FAILURES_PER_USERNAME:
-        if not cache.add(slow_key, 1, timeout=settings.SIGNIN_SLOW_SECONDS):
-            return USERNAME_MESSAGE
+    slowed = _failures(username_key) >= settings.SIGNIN_FAILURES_PER_USERNAME
+    if slowed and not cache.add(slow_key, 1, timeout=settings.SIGNIN_SLOW_SECONDS):
+        return USERNAME_MESSAGE
     return ""
 
 

@@ -22,6 +22,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
 from measures.import_rows import ParsedFile
@@ -207,6 +209,17 @@ RULES = {
     "healthz": Rule(fixed("/healthz"), get=PUBLIC),
     "login": Rule(fixed("/accounts/login/"), get=PUBLIC, write=PUBLIC),
     "logout": Rule(fixed("/accounts/logout/"), get=None, write=PUBLIC),
+    # Your account: password, second factor (no persona has one: verify sends back), reset
+    "account": Rule(fixed("/account/")),
+    "accounts:verify": Rule(fixed("/accounts/verify/"), write=LOGIN, get_ok=(302,)),
+    "accounts:two-factor": Rule(fixed("/accounts/two-factor/"), write=LOGIN),
+    "accounts:password": Rule(fixed("/accounts/password/"), write=LOGIN),
+    "accounts:password-done": Rule(fixed("/accounts/password/done/")),
+    "accounts:reset": Rule(fixed("/accounts/reset/"), get=PUBLIC, write=PUBLIC),
+    "accounts:reset-sent": Rule(fixed("/accounts/reset/sent/"), get=PUBLIC),
+    "accounts:reset-confirm": Rule(fixed("/accounts/reset/MQ/set-password/"), get=PUBLIC,
+                                   write=PUBLIC),  # fmt: skip
+    "accounts:reset-done": Rule(fixed("/accounts/reset/done/"), get=PUBLIC),
     # Ward dashboards and chart settings (QI lead of the trust)
     "spc:ward-dashboard": Rule(ward_url("spc:ward-dashboard"), WARDS, READ, post_as_get=True),
     "spc:change-idea-add": Rule(ward_url("spc:change-idea-add"), WARDS, None, WRITE),
@@ -555,7 +568,12 @@ def test_permission_matrix(request, key):
 
 
 def test_a_superuser_gets_into_the_admin_site(client):
-    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    root = UserFactory(username="root", is_staff=True, is_superuser=True)
+    client.force_login(root)
+    device = TOTPDevice.objects.create(user=root, name="app", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id  # as django_otp.login after a code
+    session.save()
     assert client.get("/admin/").status_code == 200
     assert client.get("/admin/wards/ward/").status_code == 200
 
