@@ -20,5 +20,6 @@ urlpatterns = [
     path("", include("spc.urls")),
     path("admin/", admin.site.urls),
     path("", include("measures.urls")),
+    path("", include("wards.urls")),
     path("", include("mhsip.api_urls")),  # /api/v1/, /api/schema/, /api/docs/, /profile/tokens/
 ]

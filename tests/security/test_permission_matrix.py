@@ -233,6 +233,9 @@ RULES = {
     "spc:region-compare": Rule(scope_url("spc:region-compare", "region_id"), REGIONS, READ,
                                post_as_get=True),  # fmt: skip
     "spc:chart-csv": Rule(chart_csv, CHART_TARGETS, READ, post_as_get=True),
+    # A trust's members (its QI lead)
+    "wards:trust-members": Rule(scope_url("wards:trust-members", "trust_id"), TRUSTS, MANAGE,
+                                MANAGE),  # fmt: skip
     # The audit log (QI leads for their trust, admins for all); `?trust=` narrows it
     "audit": Rule(
         lambda w, p, t: (f"/audit/?trust={w.obj(t).pk}", {}), TRUSTS, MANAGE, gate=MANAGE
