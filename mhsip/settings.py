@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "measures",
     "spc",
     "tokens",
+    "equity",
+    "reports",
     "audit",
 ]
 
@@ -151,7 +153,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+# The page of the user's job: their wards, their trust's matrix or their region (audit.views.start).
+LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "login"
 
 # Shared ward PCs: a session ends after inactivity, not only when the browser closes.
@@ -181,11 +184,7 @@ SIGNIN_WINDOW_SECONDS = envint("SIGNIN_WINDOW_SECONDS", str(15 * 60))
 SIGNIN_FAILURES_PER_ADDRESS = envint("SIGNIN_FAILURES_PER_ADDRESS", "20")
 SIGNIN_FAILURES_PER_USERNAME = envint("SIGNIN_FAILURES_PER_USERNAME", "10")
 SIGNIN_SLOW_SECONDS = envint("SIGNIN_SLOW_SECONDS", "60")
-# Password reset links; the console backend prints the email unless SMTP is configured.
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = envint("EMAIL_PORT", "25")
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "mhsip@localhost")
+# Password reset and invitation links (sent with the email settings below), valid this long.
 PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT", str(60 * 60 * 24 * 3))
 OTP_TOTP_ISSUER = "MHSIP measurement"
 
@@ -254,6 +253,25 @@ CELERY_BEAT_SCHEDULE = {
     "charts-recompute-nightly": {
         "task": "spc.tasks.charts_recompute_all_task",
         "schedule": crontab(hour=2, minute=30),
+    },
+    # Reminders and digests run hourly and send to the trusts whose own schedule (day and hour,
+    # set by their QI lead: reports.ReminderSchedule) is this hour; a message sent is never
+    # sent twice (reports.SentMessage.key), so a beat that fires twice sends once.
+    "reports-reminders-hourly": {
+        "task": "reports.tasks.reminders_send_task",
+        "schedule": crontab(minute=0),
+    },
+    "reports-digests-hourly": {
+        "task": "reports.tasks.digests_send_task",
+        "schedule": crontab(minute=5),
+    },
+    "reports-messages-retry-hourly": {
+        "task": "reports.tasks.messages_retry_task",
+        "schedule": crontab(minute=45),
+    },
+    "reports-packs-purge-hourly": {
+        "task": "reports.tasks.board_packs_purge_task",
+        "schedule": crontab(minute=25),
     },
 }
 
@@ -327,6 +345,44 @@ MHSIP_DEFAULT_BASELINE_WEEKS = envint("MHSIP_DEFAULT_BASELINE_WEEKS", "20")
 # A weekly count above this many per 1,000 occupied bed days (beds × 7 when bed days are blank)
 # is probably a typing slip: the return form and the importer ask for confirmation.
 MHSIP_IMPLAUSIBLE_PER_1000_BED_DAYS = envint("MHSIP_IMPLAUSIBLE_PER_1000_BED_DAYS", "500")
+# Trust, region and national charts mark the week the mix of enrolled wards has changed (wards
+# joined or left since the last mark) by more than this share of the wards then contributing:
+# a step there may be the mix, not the care (spc/coverage.py).
+MHSIP_COVERAGE_CHANGE_PERCENT = envint("MHSIP_COVERAGE_CHANGE_PERCENT", "20")
+if not 1 <= MHSIP_COVERAGE_CHANGE_PERCENT <= 100:
+    raise ImproperlyConfigured(
+        f"MHSIP_COVERAGE_CHANGE_PERCENT must be 1 to 100, not {MHSIP_COVERAGE_CHANGE_PERCENT}"
+    )
+
+# Email (reminders, digests, "your board pack is ready"). No EMAIL_HOST: the console backend
+# prints each message (the embedded default); EMAIL_HOST: SMTP. Tests use Django's locmem.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = envint("EMAIL_PORT", "587")
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "true")
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", "false")
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be true: choose one")
+# A refused or silent SMTP server must not hold a worker: the send fails and is retried.
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", "10")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "MHSIP measurement <noreply@localhost>")
+# Links in emails (charts, unsubscribe) are absolute: the site's address as users reach it.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"SITE_URL must start with http:// or https://, not {SITE_URL!r}")
+# Board packs' files are kept this many days for the user who asked for them, then purged.
+REPORTS_PACK_KEEP_DAYS = envint("REPORTS_PACK_KEEP_DAYS", "7")
+# Facilitators' regional digest (QI leads' digests follow their trust's schedule).
+REPORTS_REGION_DIGEST_WEEKDAY = envint("REPORTS_REGION_DIGEST_WEEKDAY", "1")  # ISO: 1 = Monday
+REPORTS_REGION_DIGEST_HOUR = envint("REPORTS_REGION_DIGEST_HOUR", "8")
+# Chromium for the PDF (print to PDF) and, through kaleido, the chart images.
+REPORTS_CHROMIUM = os.environ.get("REPORTS_CHROMIUM", "/usr/bin/chromium")
 
 
 
@@ -349,7 +405,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # kaleido and choreographer log every tab and temporary directory at INFO.
+        "kaleido": {"level": "WARNING"},
+        "choreographer": {"level": "WARNING"},
+    },
 }
 
 # Content-Security-Policy (django-csp), in every environment so browser tests see it.
@@ -382,3 +443,9 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SECURE_REFERRER_POLICY = "same-origin"
     X_FRAME_OPTIONS = "DENY"
+
+# Equity breakdowns (equity/): counts from 1 to this are hidden outside the trust (NHS
+# Digital's rule for its Mental Health Act statistics), and a rate ratio needs at least
+# EQUITY_MIN_EVENTS events in each group before its interval is shown.
+EQUITY_SUPPRESS_UP_TO = 7
+EQUITY_MIN_EVENTS = 5

@@ -9,6 +9,8 @@ from accounts import views as account_views
 admin.site.__class__ = OTPAdminSite
 admin.site.site_header = "MHSIP measurement admin"
 admin.site.site_title = "MHSIP admin"
+handler403 = "mhsip.errors.permission_denied"
+handler404 = "mhsip.errors.page_not_found"
 handler500 = "mhsip.errors.server_error"
 
 urlpatterns = [
@@ -18,8 +20,10 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("account/", account_views.account, name="account"),
     path("", include("spc.urls")),
+    path("", include("reports.urls")),  # board packs, reminder times, emails sent, unsubscribe
     path("admin/", admin.site.urls),
     path("", include("measures.urls")),
     path("", include("wards.urls")),
+    path("", include("equity.urls")),
     path("", include("mhsip.api_urls")),  # /api/v1/, /api/schema/, /api/docs/, /profile/tokens/
 ]

@@ -71,6 +71,9 @@ class WorkerProcess:
             "CELERY_UNACKED_RESTORE_INTERVAL": "1",
             # Tasks the worker queues itself (aggregate refreshes) stay on its own queue.
             "CELERY_DEFAULT_QUEUE": self.queue,
+            # A test worker never sends real mail: reminders and digests go to Django's locmem
+            # outbox, and the test reads what happened from reports.SentMessage.
+            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         }
         self.env.pop("PYTHONDONTWRITEBYTECODE", None)
         self.process = None

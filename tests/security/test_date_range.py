@@ -79,21 +79,34 @@ def test_the_import_refuses_a_row_out_of_range(client, qi_lead, ward, day):
     assert not WeeklyReturn.objects.exists()
 
 
+IDEA_MESSAGE = "cannot be before 1 January 2015"  # measures.pdsa_rules, on mhsip.weeks' range
+
+
 @pytest.mark.parametrize("day", [FAR_PAST, "2014-12-31"])
 def test_a_change_idea_out_of_range_is_refused_everywhere(client, api, staff, ward, day):
-    response = api(staff).post("/api/v1/change-ideas/",
-                               {"ward": ward.pk, "title": "Calm boxes", "started_on": day},
-                               format="json")  # fmt: skip
+    body = {"ward": ward.pk, "title": "Calm boxes", "started_on": day, "measures": [],
+            "cycle": {"plan": "Try calm boxes", "prediction": "Fewer restraints"}}  # fmt: skip
+    response = api(staff).post("/api/v1/change-ideas/", body, format="json")
     assert response.status_code == 400
-    assert MESSAGE in response.json()["errors"]["started_on"][0]
+    assert IDEA_MESSAGE in response.json()["errors"]["started_on"][0]
     client.force_login(staff)
-    response = client.post(reverse("spc:change-idea-add", args=[ward.pk]),
-                           {"title": "Calm boxes", "started_on": day, "stage": "plan"})  # fmt: skip
-    assert MESSAGE in response.content.decode()
-    with pytest.raises(Exception, match=MESSAGE):
-        change_idea_create(ward=ward, user=staff, title="Calm boxes",
-                           started_on=datetime.date.fromisoformat(day))  # fmt: skip
+    response = client.post(reverse("measures:change-idea-new", args=[ward.pk]),
+                           {"title": "Calm boxes", "started_on": day, "plan": "Try calm boxes",
+                            "prediction": "Fewer restraints"})  # fmt: skip
+    assert IDEA_MESSAGE in response.content.decode()
+    with pytest.raises(Exception, match=IDEA_MESSAGE):
+        change_idea_create(ward=ward, user=staff, title="Calm boxes", measures=[],
+                           started_on=datetime.date.fromisoformat(day), plan="Try calm boxes",
+                           prediction="Fewer restraints")  # fmt: skip
     assert not ChangeIdea.objects.exists()
+
+
+def test_the_change_idea_range_follows_the_one_setting(settings):
+    from measures import pdsa_rules  # noqa: PLC0415 (the rule under test, next to its setting)
+
+    today = datetime.date(2026, 3, 2)
+    settings.MHSIP_EARLIEST_DATE = datetime.date(2010, 1, 1)
+    assert pdsa_rules.date_error(datetime.date(2012, 1, 1), label="x", today=today) == ""
 
 
 def test_chart_settings_and_phase_breaks_refuse_dates_out_of_range(client, qi_lead, ward):

@@ -1,0 +1,76 @@
+import datetime
+
+import pytest
+
+from measures.models import ChangeIdea, WeeklyReturn
+from reports import content
+from reports.content import PackError
+from tests.factories import TrustFactory, WardFactory, WeeklyReturnFactory
+from tests.reports.conftest import MONTH
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_reads_the_matrix_and_a_page_per_measure(charted, trust, other_ward):
+    pack = content.pack_content(trust, MONTH)
+    assert pack.title == f"{trust.name}: board pack, March 2024"
+    assert pack.units == ["Elm Ward", "Oak Ward"]
+    restraint = next(line for line in pack.lines if line.measure.code == "physical_restraint")
+    assert restraint.summary is not None
+    assert "per 1,000 OBD" in restraint.latest
+    assert restraint.coverage == "2 of 2 wards"
+    oak = next(u for u in restraint.units if u.name == "Oak Ward")
+    assert oak.variation_icon.startswith("improvement")
+    assert len(pack.pages) == len(pack.lines)
+    page = next(p for p in pack.pages if p.measure.code == "physical_restraint")
+    assert page.figure is not None and page.sentence.startswith("Physical restraint")
+    # The first pack compares with nothing: wards showing a signal now are listed.
+    assert [c.unit for c in page.changes] == ["Oak Ward"]
+
+
+def test_it_lists_only_the_change_ideas_started_in_the_month(charted, trust, ward, outside_ward):
+    ChangeIdea.objects.create(
+        ward=ward, title="Safewards calm-down box", started_on=datetime.date(2024, 3, 11)
+    )
+    ChangeIdea.objects.create(ward=ward, title="Earlier idea", started_on=datetime.date(2024, 2, 5))
+    ChangeIdea.objects.create(
+        ward=outside_ward, title="Not this trust", started_on=datetime.date(2024, 3, 11)
+    )
+    pack = content.pack_content(trust, MONTH)
+    assert [i.title for i in pack.pages[0].ideas] == ["Safewards calm-down box"]
+
+
+def test_it_lists_only_the_wards_whose_signals_changed_since_the_last_pack(charted, trust):
+    first = content.pack_content(trust, MONTH)
+    again = content.pack_content(
+        trust, MONTH, previous_signals=first.signals, compared_with=datetime.datetime(2024, 4, 1)
+    )
+    assert all(not page.changes for page in again.pages)
+    code = "physical_restraint"
+    oak = next(k for k, v in first.signals[code].items() if v[0].startswith("improvement"))
+    older = {**first.signals, code: {**first.signals[code], oak: ["common_cause", ""]}}
+    changed = content.pack_content(trust, MONTH, previous_signals=older)
+    page = next(p for p in changed.pages if p.measure.code == code)
+    assert [(c.unit, c.before) for c in page.changes] == [("Oak Ward", "Common cause variation")]
+
+
+def test_it_refuses_a_month_with_no_returns(charted, trust):
+    with pytest.raises(PackError, match="No returns were submitted .* in March 2020"):
+        content.pack_content(trust, datetime.date(2020, 3, 1))
+
+
+def test_it_refuses_a_trust_with_no_charts(region):
+    empty = TrustFactory(region=region)
+    ward = WardFactory(trust=empty)
+    WeeklyReturnFactory(
+        ward=ward, week_start=datetime.date(2024, 3, 4), status=WeeklyReturn.Status.SUBMITTED
+    )
+    with pytest.raises(PackError, match="has no charts yet"):
+        content.pack_content(empty, MONTH)
+
+
+def test_it_makes_a_region_pack_of_its_trusts(charted, region, trust):
+    pack = content.pack_content(region, MONTH)
+    assert pack.unit_label == "trust"
+    assert pack.units == [trust.name]
+    assert pack.lines[0].units[0].name == trust.name
