@@ -398,7 +398,7 @@ def envdate(name: str, default: str):
 # The plausible range of every date a user gives (mhsip/weeks.py): from this day to this many
 # days after today. Outside it a date is refused (a URL naming one is 404).
 MHSIP_EARLIEST_DATE = envdate("MHSIP_EARLIEST_DATE", "2015-01-01")
-MHSIP_DAYS_AHEAD = envint("MHSIP_DAYS_AHEAD", "366")
+MHSIP_DAYS_AHEAD = envint("MHSIP_DAYS_AHEAD", "365")
 
 LOGGING = {
     "version": 1,

@@ -34,13 +34,13 @@ def ward(ward):
 def test_the_range_is_one_setting():
     today = datetime.date(2026, 3, 2)
     assert earliest_date() == datetime.date(2015, 1, 1)
-    assert latest_date(today) == datetime.date(2027, 3, 3)
+    assert latest_date(today) == datetime.date(2027, 3, 2)
     assert date_range_error(datetime.date(2015, 1, 1), today=today) == ""
-    assert date_range_error(datetime.date(2027, 3, 3), today=today) == ""
+    assert date_range_error(datetime.date(2027, 3, 2), today=today) == ""
     message = date_range_error(datetime.date(1, 1, 1), label="Started on", today=today)
     assert message == (
         "Started on 1 January 0001 is outside the dates this programme can hold: give a date "
-        "from 1 January 2015 to 3 March 2027."
+        "from 1 January 2015 to 2 March 2027."
     )
     with override_settings(MHSIP_EARLIEST_DATE=datetime.date(2010, 1, 1)):
         assert date_range_error(datetime.date(2012, 1, 1), today=today) == ""
