@@ -99,6 +99,12 @@ class IncidentDateField(forms.CharField):
             ) from None
 
 
+VERSION_MISSING_MESSAGE = (
+    "This form did not say which version of the return it started from, so nothing was saved "
+    "(it could overwrite someone else's change). Reload the page and enter your figures again."
+)
+
+
 class WeeklyReturnForm(FreeTextFormMixin, forms.Form):
     """One ward-week: beds open, occupied bed days and a count per measure.
 
@@ -106,7 +112,12 @@ class WeeklyReturnForm(FreeTextFormMixin, forms.Form):
     every rule of a return (`measures.rules`) so all errors show in one round; the service
     applies them again under the row lock."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    # Required: a POST that does not say which version it read would overwrite whatever was
+    # saved meanwhile (the concurrent-edit check needs it). The page always sends it.
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=0,
+        error_messages={"required": VERSION_MISSING_MESSAGE},
+    )  # fmt: skip
     beds = CountField(label="Beds open", minimum=1, maximum=rules.MAX_BEDS)
     occupied_bed_days = CountField(
         label="Occupied bed days", maximum=rules.MAX_BEDS * rules.DAYS_IN_WEEK

@@ -15,6 +15,8 @@ import datetime
 
 from django.utils import dateformat
 
+from mhsip.weeks import earliest_date, latest_date
+
 PLAN, DO, STUDY, ACT, CLOSED = "plan", "do", "study", "act", "closed"
 STAGE_LABELS = {PLAN: "Plan", DO: "Do", STUDY: "Study", ACT: "Act", CLOSED: "Closed"}
 STAGES = tuple(STAGE_LABELS)
@@ -26,10 +28,9 @@ OUTCOME_LABELS = {
     ABANDON: "Abandon: stop testing it",
 }
 
-# Charts start with MHSIP's predecessors (2015); a plan more than a year ahead is a typing
-# slip (and would stretch a chart's axis far beyond its data).
-EARLIEST_DATE = datetime.date(2015, 1, 1)
-PLAN_AHEAD = datetime.timedelta(days=365)
+# The programme's date range is mhsip.weeks' (one setting for every date given): charts start
+# with MHSIP's predecessors (2015); a plan more than a year ahead is a typing slip (and would
+# stretch a chart's axis far beyond its data).
 MAX_TEXT = 2000
 MAX_TITLE = 120
 MAX_ROLE = 80
@@ -68,10 +69,10 @@ def date_error(value: datetime.date | None, *, label: str, today: datetime.date)
     """A date of a change idea or cycle: from 2015, and at most a year ahead."""
     if value is None:
         return ""
-    if value < EARLIEST_DATE:
-        return f"{label} cannot be before {_day(EARLIEST_DATE)}."
-    if value > today + PLAN_AHEAD:
-        return f"{label} cannot be more than a year ahead (after {_day(today + PLAN_AHEAD)})."
+    if value < earliest_date():
+        return f"{label} cannot be before {_day(earliest_date())}."
+    if value > latest_date(today):
+        return f"{label} cannot be more than a year ahead (after {_day(latest_date(today))})."
     return ""
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from django.utils import dateformat
 
-from mhsip.weeks import MONDAY_MESSAGE, is_monday, week_end
+from mhsip.weeks import MONDAY_MESSAGE, date_range_error, is_monday, week_end
 
 # The rules of change ideas and their PDSA cycles live beside these, in one module of their own.
 from . import pdsa_rules  # noqa: F401
@@ -98,7 +98,8 @@ def monday_error(week_start: datetime.date) -> str:
 
 
 def week_errors(*, ward, week_start: datetime.date, today: datetime.date) -> dict[str, str]:
-    """A week is a Monday-to-Sunday week that has started, while the ward was open."""
+    """A week is a Monday-to-Sunday week in the programme's range that has started, while the
+    ward was open."""
     if message := monday_error(week_start):
         return {"week_start": message}
     if week_start > today:
@@ -116,6 +117,10 @@ def week_errors(*, ward, week_start: datetime.date, today: datetime.date) -> dic
     if week_end(week_start) < ward.active_from:
         return {"week_start": f"{ward.name} opened on {_day(ward.active_from)}; this week is "
                               "before that."}  # fmt: skip
+    # After the checks above, which name the more specific reason (in the future, before the
+    # ward opened); this one catches a ward whose opening date is itself out of range.
+    if message := date_range_error(week_start, label="The week of", today=today):
+        return {"week_start": message}
     if ward.active_to and week_start > ward.active_to:
         return {"week_start": f"{ward.name} closed on {_day(ward.active_to)}; this week is "
                               "after that."}  # fmt: skip

@@ -2,17 +2,25 @@ import datetime
 
 from django.urls import path, register_converter
 
+from mhsip.weeks import date_range_error
+
 from . import views, views_import, views_local, views_pdsa
 
 
 class IsoDateConverter:
+    """A day in the programme's range (mhsip.weeks); any other (0001-01-01, 9999-12-27, not a
+    day) is a 404, as Django answers a converter's ValueError."""
+
     regex = r"\d{4}-\d{2}-\d{2}"
 
     def to_python(self, value):
         try:
-            return datetime.date.fromisoformat(value)
+            day = datetime.date.fromisoformat(value)
         except ValueError:
-            raise ValueError(value) from None  # Django turns this into a 404
+            raise ValueError(value) from None
+        if date_range_error(day):
+            raise ValueError(value)
+        return day
 
     def to_url(self, value):
         return value.isoformat() if hasattr(value, "isoformat") else str(value)

@@ -19,6 +19,8 @@ from rest_framework import exceptions, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .weeks import validate_programme_date
+
 NON_FIELD = "non_field_errors"
 
 
@@ -197,4 +199,19 @@ class IdFilter(django_filters.NumberFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+def _programme_moment(value) -> None:
+    # A moment's date in the programme's range: also keeps the conversion to UTC in range
+    # (9999-12-31T23:59-01:00 is beyond the last moment Python can hold).
+    if value is not None:
+        validate_programme_date(value.date())
+
+
+class ProgrammeDateTimeFilter(django_filters.IsoDateTimeFilter):
+    """An ISO 8601 moment in a query string, in the programme's range (mhsip.weeks), else 400."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("validators", [_programme_moment])
         super().__init__(*args, **kwargs)

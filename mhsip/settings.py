@@ -4,6 +4,7 @@ With no variables set it runs on SQLite with Celery in eager mode (`make run` ne
 else); DATABASE_URL and REDIS_URL switch to PostgreSQL, Redis and real workers.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -66,6 +67,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI / ReDoc as local static files: no CDN
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "accounts",
     "wards",
     "measures",
     "spc",
@@ -77,12 +81,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost but security: they see every answer, including Django's own error pages.
+    "mhsip.middleware.ApiJsonErrorsMiddleware",
+    "mhsip.middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -160,6 +169,24 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The client's address: REMOTE_ADDR, unless this many trusted proxies stand in front (then the
+# address they add to X-Forwarded-For). Never a header a client could set on its own.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "0")
+if TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
+    AXES_IPWARE_PROXY_ORDER = "right-most"
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+# accounts.limits: across usernames per address, and across addresses per username (slowed to
+# one attempt per SIGNIN_SLOW_SECONDS, never locked).
+SIGNIN_WINDOW_SECONDS = envint("SIGNIN_WINDOW_SECONDS", str(15 * 60))
+SIGNIN_FAILURES_PER_ADDRESS = envint("SIGNIN_FAILURES_PER_ADDRESS", "20")
+SIGNIN_FAILURES_PER_USERNAME = envint("SIGNIN_FAILURES_PER_USERNAME", "10")
+SIGNIN_SLOW_SECONDS = envint("SIGNIN_SLOW_SECONDS", "60")
+# Password reset and invitation links (sent with the email settings below), valid this long.
+PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT", str(60 * 60 * 24 * 3))
+OTP_TOTP_ISSUER = "MHSIP measurement"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -283,7 +310,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "mhsip.api.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["mhsip.api_parsers.LimitedJSONParser"],
     "DATETIME_FORMAT": "iso-8601",
     "DATE_FORMAT": "iso-8601",
 }
@@ -363,6 +390,22 @@ REPORTS_REGION_DIGEST_WEEKDAY = envint("REPORTS_REGION_DIGEST_WEEKDAY", "1")  # 
 REPORTS_REGION_DIGEST_HOUR = envint("REPORTS_REGION_DIGEST_HOUR", "8")
 # Chromium for the PDF (print to PDF) and, through kaleido, the chart images.
 REPORTS_CHROMIUM = os.environ.get("REPORTS_CHROMIUM", "/usr/bin/chromium")
+
+
+
+def envdate(name: str, default: str):
+    value = os.environ.get(name, default).strip()
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a date like 2015-01-01, not {value!r}") \
+            from None
+
+
+# The plausible range of every date a user gives (mhsip/weeks.py): from this day to this many
+# days after today. Outside it a date is refused (a URL naming one is 404).
+MHSIP_EARLIEST_DATE = envdate("MHSIP_EARLIEST_DATE", "2015-01-01")
+MHSIP_DAYS_AHEAD = envint("MHSIP_DAYS_AHEAD", "365")
 
 LOGGING = {
     "version": 1,

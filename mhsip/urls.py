@@ -1,7 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django_otp.admin import OTPAdminSite
 
+from accounts import views as account_views
+
+# The admin site refuses a session not verified with a second factor (accounts.two_factor).
+admin.site.__class__ = OTPAdminSite
 admin.site.site_header = "MHSIP measurement admin"
 admin.site.site_title = "MHSIP admin"
 handler403 = "mhsip.errors.permission_denied"
@@ -10,12 +15,15 @@ handler500 = "mhsip.errors.server_error"
 
 urlpatterns = [
     path("", include("audit.urls")),  # the home page, /healthz, /audit/
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", account_views.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("accounts.urls")),
+    path("account/", account_views.account, name="account"),
     path("", include("spc.urls")),
     path("", include("reports.urls")),  # board packs, reminder times, emails sent, unsubscribe
     path("admin/", admin.site.urls),
     path("", include("measures.urls")),
+    path("", include("wards.urls")),
     path("", include("equity.urls")),
     path("", include("mhsip.api_urls")),  # /api/v1/, /api/schema/, /api/docs/, /profile/tokens/
 ]

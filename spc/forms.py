@@ -7,7 +7,7 @@ from django.utils import timezone
 from measures.models import Programme, ProgrammeTarget
 from mhsip.forms import FreeTextFormMixin, IsoDateInput, NhsukFormMixin
 from mhsip.text import clean_free_text
-from mhsip.weeks import monday_of
+from mhsip.weeks import date_range_error, monday_of
 
 from .models import ChartSetting
 
@@ -66,7 +66,10 @@ class ChartSettingForm(FreeTextFormMixin, NhsukFormMixin, forms.ModelForm):
         )
 
     def clean_baseline_start(self):
-        value = _monday(self.cleaned_data.get("baseline_start"))
+        value = self.cleaned_data.get("baseline_start")
+        if value and (message := date_range_error(value, label="The baseline start")):
+            raise forms.ValidationError(message)
+        value = _monday(value)
         if value and value > timezone.localdate():
             raise forms.ValidationError("The baseline cannot start in the future.")
         return value
@@ -110,7 +113,10 @@ class PhaseBreakForm(FreeTextFormMixin, NhsukFormMixin, forms.Form):
     )
 
     def clean_starts_on(self):
-        value = _monday(self.cleaned_data["starts_on"])
+        value = self.cleaned_data["starts_on"]
+        if message := date_range_error(value, label="The new phase's start"):
+            raise forms.ValidationError(message)
+        value = _monday(value)
         if value > timezone.localdate():
             raise forms.ValidationError("A new phase cannot start in the future.")
         return value

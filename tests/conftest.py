@@ -122,6 +122,16 @@ def outsider(outside_ward):
     return user
 
 
+@pytest.fixture
+def two_trusts(trust, outside_ward):
+    """QI lead of `trust` and ward staff of `outside_ward` (another trust and region): each
+    membership grants only its own scope, never the other's rights in the other's place."""
+    user = UserFactory(username="twotrusts")
+    MembershipFactory(user=user, role=Role.QI_LEAD, trust=trust)
+    MembershipFactory(user=user, role=Role.WARD_STAFF, ward=outside_ward)
+    return user
+
+
 @pytest.fixture(scope="session")
 def services_stack(django_db_setup, django_db_blocker):
     """A Redis server and a real Celery worker of our own, the worker pointed at pytest's test

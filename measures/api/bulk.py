@@ -1,17 +1,16 @@
 """API v1: up to 10,000 weekly returns at once, all or nothing, under the file import's rules
 (`measures.import_plan`, itself the return form's rules from `measures.rules`)."""
 
-import json
-
 from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import ParseError, PermissionDenied
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import BaseParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from mhsip.api import NON_FIELD, api_error, error_body
+from mhsip.api_parsers import json_loads_limited
 from tokens.history import request_token, with_token_name
 from tokens.throttling import TokenBulkRateThrottle, TokenRateThrottle
 from wards.access import manages_any_trust, wards_visible_to
@@ -120,10 +119,7 @@ class BulkJSONParser(BaseParser):
                 f"The body is larger than {BULK_MAX_BYTES // (1024 * 1024)} MB: send fewer items "
                 "per request.",
             )
-        try:
-            return json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as error:
-            raise ParseError(f"JSON parse error - {error}") from None
+        return json_loads_limited(raw)
 
 
 class ReturnBulkApi(APIView):

@@ -18,7 +18,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from mhsip.api import MAX_ID, IdFilter, error_responses
+from mhsip.api import MAX_ID, IdFilter, ProgrammeDateTimeFilter, error_responses
 from mhsip.api_views import ListView
 from wards.access import can_manage_ward, get_editable_ward_for_user, wards_visible_to
 
@@ -137,7 +137,7 @@ class ReturnFilter(django_filters.FilterSet):
         "(inclusive, YYYY-MM-DD)."
     )
     status = django_filters.ChoiceFilter(choices=WeeklyReturn.Status.choices)
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = ProgrammeDateTimeFilter(
         field_name="updated_at", lookup_expr="gte", help_text="Changed at or after (ISO 8601)."
     )
 

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from mhsip.api import MAX_ID, error_responses
-from mhsip.weeks import latest_complete_week
+from mhsip.weeks import latest_complete_week, validate_programme_date
 from wards.access import get_region_for_user, get_trust_for_user
 
 from ..funnel import DEFAULT_PROBS, funnel_curve_exposures, funnel_limits, funnel_points
@@ -85,12 +85,14 @@ class ComparisonApi(APIView):
             help_text="Compare wards, or trusts (region scope only).",
         )  # fmt: skip
         start = serializers.DateField(
-            required=False, help_text="First week (a Monday; other days: that week). "
+            required=False, validators=[validate_programme_date],
+            help_text="First week (a Monday; other days: that week). "
             "Default: 26 weeks before the end.",
         )  # fmt: skip
         end = serializers.DateField(
-            required=False, help_text="Last week. Default: the latest complete week."
-        )
+            required=False, validators=[validate_programme_date],
+            help_text="Last week. Default: the latest complete week.",
+        )  # fmt: skip
 
         def validate(self, attrs):
             today = timezone.localdate()

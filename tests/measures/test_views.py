@@ -234,9 +234,11 @@ def test_it_refuses_weeks_in_the_future_or_before_the_ward_opened(client, staff,
     response = client.get(url(ward, monday_of(TODAY) + datetime.timedelta(weeks=1)))
     assert response.status_code == 404
     assert "is in the future" in response.content.decode()
-    response = client.get(url(ward, datetime.date(2014, 12, 1)))
+    ward.active_from = datetime.date(2020, 6, 1)
+    ward.save()
+    response = client.get(url(ward, datetime.date(2020, 5, 4)))
     assert response.status_code == 404
-    assert "opened on 1 January 2015" in response.content.decode()
+    assert "opened on 1 June 2020" in response.content.decode()
 
 
 def test_it_hides_other_wards_and_refuses_the_read_only_persona(

@@ -18,14 +18,25 @@ import re
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
 from measures.import_rows import ParsedFile
 from measures.local_measures import local_measure_create
-from measures.models import Enrolment, Measure, Programme, ReturnImport, WeeklyReturn
+from measures.models import (
+    ChangeIdea,
+    Enrolment,
+    Measure,
+    Programme,
+    ReturnImport,
+    WeeklyReturn,
+)  # fmt: skip
+from mhsip.api_views import ListView
 from mhsip.weeks import monday_of
 from reports.mail import unsubscribe_token
 from reports.models import BoardPack, Kind
@@ -47,27 +58,29 @@ pytestmark = pytest.mark.django_db
 
 NONE, READ, WRITE, MANAGE = 0, 1, 2, 3
 PUBLIC, LOGIN = "public", "login"  # a route that needs no object (and maybe no sign-in)
-PERSONAS = ("anonymous", "staff", "qi_lead", "facilitator", "admin_user", "outsider")
+PERSONAS = ("anonymous", "staff", "qi_lead", "facilitator", "admin_user", "outsider",
+            "two_trusts")  # fmt: skip
 
 # Ward staff of `ward`; QI lead of its trust; facilitator of its region; admin membership;
-# outsider: ward staff of `outside_ward` (another trust, another region).
+# outsider: ward staff of `outside_ward` (another trust, another region); two_trusts: QI lead
+# of `ward`'s trust and ward staff of `outside_ward` (each membership only where it applies).
 LEVELS = {
-    #                  staff   qi_lead facilitator admin  outsider
-    "ward":           (WRITE,  MANAGE, READ,       MANAGE, NONE),
-    "other_ward":     (NONE,   MANAGE, READ,       MANAGE, NONE),
-    "outside_ward":   (NONE,   NONE,   NONE,       MANAGE, WRITE),
-    "trust":          (NONE,   MANAGE, READ,       MANAGE, NONE),
-    "outside_trust":  (NONE,   NONE,   NONE,       MANAGE, NONE),
-    "region":         (NONE,   NONE,   READ,       MANAGE, NONE),
-    "outside_region": (NONE,   NONE,   NONE,       MANAGE, NONE),
-    "national":       (READ,   READ,   READ,       READ,   READ),
+    #                  staff   qi_lead facilitator admin  outsider two_trusts
+    "ward":           (WRITE,  MANAGE, READ,       MANAGE, NONE,   MANAGE),
+    "other_ward":     (NONE,   MANAGE, READ,       MANAGE, NONE,   MANAGE),
+    "outside_ward":   (NONE,   NONE,   NONE,       MANAGE, WRITE,  WRITE),
+    "trust":          (NONE,   MANAGE, READ,       MANAGE, NONE,   MANAGE),
+    "outside_trust":  (NONE,   NONE,   NONE,       MANAGE, NONE,   NONE),
+    "region":         (NONE,   NONE,   READ,       MANAGE, NONE,   NONE),
+    "outside_region": (NONE,   NONE,   NONE,       MANAGE, NONE,   NONE),
+    "national":       (READ,   READ,   READ,       READ,   READ,   READ),
     # Private objects: the persona's own import upload or API token, and someone else's.
-    "own":            (WRITE,  MANAGE, READ,       MANAGE, WRITE),
+    "own":            (WRITE,  MANAGE, READ,       MANAGE, WRITE,  MANAGE),
     # The persona's own board pack of `trust` (as `trust`: it must still see the trust).
-    "own_pack":       (NONE,   MANAGE, READ,       MANAGE, NONE),
-    "others":         (NONE,   NONE,   NONE,       NONE,   NONE),
+    "own_pack":       (NONE,   MANAGE, READ,       MANAGE, NONE,   MANAGE),
+    "others":         (NONE,   NONE,   NONE,       NONE,   NONE,   NONE),
     # No object: what the persona may do anywhere (QI leads and admins import).
-    "-":              (WRITE,  MANAGE, READ,       MANAGE, WRITE),
+    "-":              (WRITE,  MANAGE, READ,       MANAGE, WRITE,  MANAGE),
 }  # fmt: skip
 
 WARDS = ("ward", "other_ward", "outside_ward")
@@ -82,6 +95,7 @@ SECRETS = {
     "admin_user": (),
     "outsider": ("Oak Ward", "Elm Ward", "Moorside NHS Foundation Trust", "North PSC"),
     "anonymous": ("Oak Ward", "Elm Ward", "Far Ward", "Moorside NHS Foundation Trust"),
+    "two_trusts": (),  # sees a ward of each trust: the rows checks below (by id) cover it
 }
 
 
@@ -256,6 +270,17 @@ RULES = {
     "switch": Rule(fixed("/trusts/"), post_as_get=True),
     "login": Rule(fixed("/accounts/login/"), get=PUBLIC, write=PUBLIC),
     "logout": Rule(fixed("/accounts/logout/"), get=None, write=PUBLIC),
+    # Your account: password, second factor (no persona has one: verify sends back), reset
+    "account": Rule(fixed("/account/")),
+    "accounts:verify": Rule(fixed("/accounts/verify/"), write=LOGIN, get_ok=(302,)),
+    "accounts:two-factor": Rule(fixed("/accounts/two-factor/"), write=LOGIN),
+    "accounts:password": Rule(fixed("/accounts/password/"), write=LOGIN),
+    "accounts:password-done": Rule(fixed("/accounts/password/done/")),
+    "accounts:reset": Rule(fixed("/accounts/reset/"), get=PUBLIC, write=PUBLIC),
+    "accounts:reset-sent": Rule(fixed("/accounts/reset/sent/"), get=PUBLIC),
+    "accounts:reset-confirm": Rule(fixed("/accounts/reset/MQ/set-password/"), get=PUBLIC,
+                                   write=PUBLIC),  # fmt: skip
+    "accounts:reset-done": Rule(fixed("/accounts/reset/done/"), get=PUBLIC),
     # Ward dashboards and chart settings (QI lead of the trust)
     "spc:ward-dashboard": Rule(ward_url("spc:ward-dashboard"), WARDS, READ, post_as_get=True),
     "spc:chart-settings": Rule(ward_url("spc:chart-settings", **MEASURE), WARDS, MANAGE, MANAGE),
@@ -268,6 +293,9 @@ RULES = {
     "spc:region-compare": Rule(scope_url("spc:region-compare", "region_id"), REGIONS, READ,
                                post_as_get=True),  # fmt: skip
     "spc:chart-csv": Rule(chart_csv, CHART_TARGETS, READ, post_as_get=True),
+    # A trust's members (its QI lead)
+    "wards:trust-members": Rule(scope_url("wards:trust-members", "trust_id"), TRUSTS, MANAGE,
+                                MANAGE),  # fmt: skip
     # Change ideas and their PDSA cycles: read with the ward, changed by those who enter returns
     "measures:ward-change-ideas": Rule(ward_url("measures:ward-change-ideas"), WARDS, READ),
     "measures:change-idea-new": Rule(ward_url("measures:change-idea-new"), WARDS, WRITE, WRITE),
@@ -496,6 +524,27 @@ class World:
             })  # fmt: skip
         return measure
 
+    def rows(self) -> dict[tuple[str, str], int]:
+        """(kind, target) -> id of one row of every listed kind in (or being) each object."""
+        ids = {}
+        for target in WARDS:
+            ward = self.obj(target)
+            ids["wards", target] = ward.pk
+            ids["returns", target] = self.weekly_return(ward).pk
+            ids["change-ideas", target] = self.idea(ward).pk
+        for kind, targets in (("trusts", TRUSTS), ("regions", REGIONS)):
+            ids.update({(kind, target): self.obj(target).pk for target in targets})
+        return ids
+
+    def secrets(self, persona) -> list[str]:
+        """What a 200 for `persona` must not hold: the names of SECRETS, and the ids of the
+        wards out of its scope, as page links and as a JSON row's `ward`."""
+        if persona == "anonymous":
+            return list(SECRETS[persona])
+        hidden = [self.obj(t).pk for t in WARDS if level(persona, t) == NONE]
+        return [*SECRETS[persona], *(f"/wards/{pk}/" for pk in hidden),
+                *(f'"ward":{pk}{end}' for pk in hidden for end in ",}")]  # fmt: skip
+
     def phase_break(self, ward):
         setting, _ = ChartSetting.objects.get_or_create(
             ward=ward, measure=self.programme.measures.get(code="physical_restraint")
@@ -534,6 +583,10 @@ SIGN_IN = "sign-in"
 WRITE_OK = {200, 201, 204, 302, 400, 412, 428}
 
 
+def level(persona: str, target: str) -> int:
+    return LEVELS[target][PERSONAS.index(persona) - 1]
+
+
 def expected(rule: Rule, persona: str, target: str, method: str):
     need = rule.get if method == "GET" else rule.write
     if rule.staff_only:
@@ -556,8 +609,9 @@ def expected(rule: Rule, persona: str, target: str, method: str):
     return 403 if level < need else OK
 
 
-def check(response, rule: Rule, persona: str, method: str, want) -> str:
-    """'' when the response is what the matrix says, else what is wrong."""
+def check(response, rule: Rule, persona: str, method: str, want, secrets=None) -> str:
+    """'' when the response is what the matrix says, else what is wrong. `secrets`: what a
+    200 must not hold (default: the names of SECRETS)."""
     got = response.status_code
     if want == SIGN_IN:
         if rule.api:
@@ -576,7 +630,7 @@ def check(response, rule: Rule, persona: str, method: str, want) -> str:
         body = (
             b"".join(response.streaming_content) if response.streaming else response.content
         ).decode("utf-8", "replace")
-        leaked = [name for name in SECRETS[persona] if name in body]
+        leaked = [name for name in (secrets or SECRETS[persona]) if name in body]
         if leaked:
             return f"200 leaks {leaked}"
     return ""
@@ -620,6 +674,7 @@ def test_permission_matrix(request, key):
     rule = rule_for(key, ROUTES[key])
     assert rule is not None, f"{key} ({ROUTES[key]}) has no rule: add one to RULES"
     world = World(request)
+    world.rows()  # a return and a change idea in every ward: every list has rows to leak
     clients = {"anonymous": Client()}
     for persona, user in world.users.items():
         clients[persona] = Client()
@@ -633,14 +688,20 @@ def test_permission_matrix(request, key):
                 client.force_login(world.users[persona])
         path, body = rule.url(world, persona, target)
         want = expected(rule, persona, target, method)
-        problem = check(send(client, method, path, body, rule.api), rule, persona, method, want)
+        response = send(client, method, path, body, rule.api)
+        problem = check(response, rule, persona, method, want, world.secrets(persona))
         if problem:
             problems.append(f"{persona:<12} {target:<15} {method:<6} {path}: {problem}")
     assert not problems, f"{key}:\n" + "\n".join(problems)
 
 
 def test_a_superuser_gets_into_the_admin_site(client):
-    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    root = UserFactory(username="root", is_staff=True, is_superuser=True)
+    client.force_login(root)
+    device = TOTPDevice.objects.create(user=root, name="app", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id  # as django_otp.login after a code
+    session.save()
     assert client.get("/admin/").status_code == 200
     assert client.get("/admin/wards/ward/").status_code == 200
 
@@ -684,6 +745,8 @@ def markdown_table() -> str:
         if route.startswith("admin/"):
             continue
         rule = rule_for(key, route)
+        if rule is None:  # test_every_route_has_a_rule names it; the table waits for its rule
+            continue
         methods = methods_for(rule)
         for target in rule.targets:
             cells = [" / ".join(cell(rule, p, target, m) for m in methods) for p in PERSONAS]
@@ -698,3 +761,113 @@ def test_docs_show_this_matrix():
         "docs/permissions.md is out of date: regenerate the table with "
         "`python -m tests.security.matrix_doc`"
     )
+
+
+# --- rows: every list holds exactly the rows in scope, by id ---------------------------------
+
+# Each list route and the kind of row it lists; None: the catalogue, the same for everyone.
+LISTS = {
+    "api:regions": "regions", "api:trusts": "trusts", "api:wards": "wards",
+    "api:returns": "returns", "api:change-ideas": "change-ideas",
+    "api:measures": None, "api:programmes": None,
+}  # fmt: skip
+
+
+def _is_list_view(pattern) -> bool:
+    view_class = getattr(pattern.callback, "view_class", None)
+    return isinstance(view_class, type) and issubclass(view_class, ListView)
+
+
+def test_every_list_route_is_checked_by_rows():
+    lists = {key for key, _, pattern in discover() if _is_list_view(pattern)}
+    assert lists == set(LISTS), f"list routes without a rows check: {lists - set(LISTS)}"
+
+
+@pytest.mark.parametrize("persona", PERSONAS[1:])
+def test_each_list_holds_exactly_the_rows_in_scope(request, persona):
+    world = World(request)
+    ids = world.rows()
+    client = Client()
+    client.force_login(world.users[persona])
+    for key, kind in LISTS.items():
+        if kind is None:
+            continue
+        response = client.get(reverse(key) + "?page_size=1000")
+        assert response.status_code == 200, key
+        listed = {row["id"] for row in response.json()["results"]}
+        mine = {i for (k, target), i in ids.items() if k == kind and level(persona, target)}
+        hidden = {i for (k, target), i in ids.items() if k == kind and not level(persona, target)}
+        assert not listed & hidden, f"{key} shows {persona} rows out of scope: {listed & hidden}"
+        assert mine <= listed, f"{key} misses {persona}'s rows: {mine - listed}"
+
+
+# --- bodies naming wards out of scope: refused, nothing written ---------------------------
+
+BODY_PERSONAS = ("staff", "qi_lead", "facilitator", "outsider", "two_trusts")
+
+
+def _hidden_wards(world, persona, need):
+    """The wards `persona` may not write into by this route (level below `need`)."""
+    return [world.obj(t) for t in WARDS if level(persona, t) < need]
+
+
+def _writes(ward) -> int:
+    return WeeklyReturn.objects.filter(ward=ward).count() + ChangeIdea.objects.filter(
+        ward=ward).count()  # fmt: skip
+
+
+@pytest.mark.parametrize("persona", BODY_PERSONAS)
+def test_bulk_items_naming_wards_out_of_scope_write_nothing(request, persona):
+    world = World(request)
+    client = APIClient()
+    client.force_login(world.users[persona])
+    for ward in _hidden_wards(world, persona, MANAGE):
+        before = _writes(ward)
+        item = {"ward": ward.pk, "week_start": world.last_week.isoformat(),
+                "occupied_bed_days": 10, "counts": {"physical_restraint": 1}}  # fmt: skip
+        response = client.post("/api/v1/returns/bulk/", {"items": [item]}, format="json")
+        assert response.status_code in (400, 403, 404), (persona, ward.name, response.json())
+        assert ward.name not in response.content.decode()
+        assert _writes(ward) == before, (persona, ward.name)
+
+
+@pytest.mark.parametrize("persona", BODY_PERSONAS)
+def test_single_writes_naming_wards_out_of_scope_write_nothing(request, persona):
+    world = World(request)
+    client = APIClient()
+    client.force_login(world.users[persona])
+    for ward in _hidden_wards(world, persona, WRITE):
+        before = _writes(ward)
+        body = {"ward": ward.pk, "week_start": world.last_week.isoformat(),
+                "occupied_bed_days": 10, "title": "Calm boxes",
+                "started_on": world.last_week.isoformat()}  # fmt: skip
+        for path in ("/api/v1/returns/", "/api/v1/change-ideas/"):
+            response = client.post(path, body, format="json")
+            want = 404 if level(persona, world_target(world, ward)) == NONE else 403
+            assert response.status_code == want, (persona, path, ward.name)
+        assert _writes(ward) == before
+
+
+def world_target(world, ward) -> str:
+    return next(t for t in WARDS if world.obj(t) == ward)
+
+
+@pytest.mark.parametrize("persona", ("qi_lead", "two_trusts"))
+def test_a_file_naming_wards_out_of_scope_imports_nothing(request, persona):
+    world = World(request)
+    client = Client()
+    client.force_login(world.users[persona])
+    outside = world.outside_ward
+    content = (
+        "trust_ods,ward_name,week_start,occupied_bed_days,physical_restraint\n"
+        f"{world.ward.trust.ods_code},{world.ward.name},{world.last_week},100,1\n"
+        f"{outside.trust.ods_code},{outside.name},{world.last_week},100,1\n"
+    ).encode()
+    upload = SimpleUploadedFile("returns.csv", content)
+    response = client.post(reverse("measures:import"), {"file": upload})
+    assert response.status_code == 302
+    preview = client.get(response["Location"]).content.decode()
+    assert "not a trust you can import returns for" in preview
+    client.post(response["Location"], {"commit": ""})
+    assert not WeeklyReturn.objects.filter(ward=outside).exists()
+    assert not WeeklyReturn.objects.filter(ward=world.ward, week_start=world.last_week).exists()
