@@ -89,6 +89,11 @@ class MeasurePage:
     changes: list[SignalChange]
 
 
+# Ward (trust) columns on one matrix page: more go on a continuation page, so a trust of 30
+# wards stays readable on A4 landscape and a 16:9 slide.
+UNITS_PER_PAGE = 8
+
+
 @dataclass
 class PackContent:
     title: str
@@ -102,6 +107,17 @@ class PackContent:
     signals: dict
     compared_with: datetime.datetime | None = None
     notes: list[str] = field(default_factory=list)
+
+    def unit_ranges(self) -> list[range]:
+        """The ward (trust) columns of each matrix page: at least one page, even with none."""
+        n = len(self.units)
+        return [range(i, min(i + UNITS_PER_PAGE, n)) for i in range(0, n, UNITS_PER_PAGE)] or [
+            range(0)
+        ]
+
+    @property
+    def page_count(self) -> int:
+        return len(self.unit_ranges()) + len(self.pages)
 
 
 def _label(variation, assurance) -> str:
