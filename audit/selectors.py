@@ -1,11 +1,11 @@
 """The audit log's reads: who changed what and when, from django-simple-history.
 
-Every change to returns and their counts, chart settings and phase breaks, change ideas, wards,
-memberships, API tokens and trusts' reminder times is a history row (made by the model's
-`HistoricalRecords`, with the signed-in user from `HistoryRequestMiddleware`). QI leads see the
-rows of their trust; admins see every row, including API tokens (which belong to users, not
-trusts). The page only reads:
-history rows are never changed through the app (GET only; no admin for historical models).
+Every change to returns and their counts, chart settings and phase breaks, change ideas and
+their PDSA cycles, wards, memberships, API tokens and trusts' reminder times is a history row
+(made by the model's `HistoricalRecords`, with the signed-in user from
+`HistoryRequestMiddleware`). QI leads see the rows of their trust; admins see every row,
+including API tokens (which belong to users, not trusts). The page only reads: history rows
+are never changed through the app (GET only; no admin for historical models).
 """
 
 import dataclasses
@@ -13,7 +13,7 @@ import datetime
 
 from django.db.models import CharField, Q, QuerySet, Value
 
-from measures.models import ChangeIdea, IncidentDate, WeeklyCount, WeeklyReturn
+from measures.models import ChangeIdea, IncidentDate, PdsaCycle, WeeklyCount, WeeklyReturn
 from reports.models import ReminderSchedule
 from spc.models import ChartSetting, PhaseBreak
 from tokens.models import ApiToken
@@ -49,6 +49,7 @@ KINDS = {
     "phase_break": Kind("Phase break", PhaseBreak, ("setting__ward__trust",),
                         ("setting__ward", "setting__measure")),  # fmt: skip
     "change_idea": Kind("Change idea", ChangeIdea, ("ward__trust",), ("ward",)),
+    "pdsa_cycle": Kind("PDSA cycle", PdsaCycle, ("idea__ward__trust",), ("idea__ward",)),
     "ward": Kind("Ward", Ward, ("trust",), ("trust",)),
     "membership": Kind("Membership", Membership, ("ward__trust", "trust"),
                        ("user", "ward__trust", "trust", "region")),  # fmt: skip
@@ -126,6 +127,10 @@ def _describe(kind: str, row) -> str:
                f"{row.starts_on:%d %b %Y} ({row.reason})"  # fmt: skip
     if kind == "change_idea":
         return f"{row.ward.name}: {row.title}"
+    if kind == "pdsa_cycle":
+        idea = row.idea  # None once the idea itself is deleted (its history stays)
+        where = f"{idea.ward.name}: {idea.title}" if idea else "a deleted change idea"
+        return f"{where}, PDSA cycle {row.number}"
     if kind == "ward":
         return f"{row.name} ({row.trust.name})"
     if kind == "membership":

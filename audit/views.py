@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -22,6 +22,7 @@ from wards.access import (
     trusts_managed_by,
     trusts_visible_to,
 )
+from wards.context_processors import landing
 from wards.models import Membership
 
 from .selectors import KINDS, audit_entries_for_user, audit_page_entries
@@ -49,6 +50,31 @@ def home(request):
             "managed_trusts": trusts_managed_by(user).order_by("name"),
         },
     )
+
+
+@login_required
+def start(request):
+    """Where signing in lands: the page of the user's job (wards.context_processors.landing)."""
+    kind, target = landing(request.user)
+    if kind == "trust":
+        return redirect("spc:trust-matrix", trust_id=target.pk)
+    if kind == "region":
+        return redirect("spc:region-compare", region_id=target.pk)
+    return redirect("switch" if kind == "switch" else "home")
+
+
+@login_required
+def switch(request):
+    """Every trust and region the user may open, by region: the header's trust switcher."""
+    user = request.user
+    trusts = trusts_visible_to(user).select_related("region").order_by("region__name", "name")
+    regions = {r.pk: r for r in regions_visible_to(user)}
+    groups = {}
+    for trust in trusts:
+        groups.setdefault(trust.region, []).append(trust)
+    return render(request, "audit/switch.html", {
+        "groups": [(region, region.pk in regions, items) for region, items in groups.items()],
+    })  # fmt: skip
 
 
 @require_GET

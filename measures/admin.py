@@ -1,13 +1,18 @@
+from django import forms
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.timesince import timesince
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import targets
 from .models import (
     ChangeIdea,
     Enrolment,
+    LocalMeasure,
     Measure,
+    PdsaCycle,
     Programme,
+    ProgrammeTarget,
     ReturnImport,
     WeeklyCount,
     WeeklyReturn,
@@ -27,11 +32,60 @@ class EnrolmentInline(admin.TabularInline):
     autocomplete_fields = ["ward"]
 
 
+class ProgrammeTargetForm(forms.ModelForm):
+    """A target with its trajectory typed one step a line ("2024-01-01 3.5"); every rule is
+    `measures.targets` (through the model's clean()), all reported in one round."""
+
+    steps = forms.CharField(
+        label="Trajectory steps", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One step a line: the date from which the value applies, then the value, "
+        "e.g. 2024-01-01 3.5. In date order, each date once, none after the deadline.",
+    )  # fmt: skip
+
+    class Meta:
+        model = ProgrammeTarget
+        fields = ["measure", "direction", "kind", "percent", "value", "steps", "deadline",
+                  "against_direction_confirmed"]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["steps"] = targets.steps_text(self.instance.steps)
+
+    def clean_steps(self):
+        steps, errors = targets.parse_steps(self.cleaned_data.get("steps", ""))
+        if errors:
+            raise forms.ValidationError(errors)
+        return [[day.isoformat(), value] for day, value in steps]
+
+
+class ProgrammeTargetInline(admin.StackedInline):
+    model = ProgrammeTarget
+    form = ProgrammeTargetForm
+    extra = 0
+
+
 @admin.register(Programme)
 class ProgrammeAdmin(SimpleHistoryAdmin):
     list_display = ["name", "reduction_percent", "deadline"]
     filter_horizontal = ["measures"]
-    inlines = [EnrolmentInline]
+    inlines = [ProgrammeTargetInline, EnrolmentInline]
+
+
+@admin.register(ProgrammeTarget)
+class ProgrammeTargetAdmin(SimpleHistoryAdmin):
+    """Targets are edited on their programme's page; this list is for their history."""
+
+    form = ProgrammeTargetForm
+    list_display = ["measure", "programme", "direction", "kind", "percent", "deadline"]
+    list_filter = ["programme", "direction", "kind"]
+
+
+@admin.register(LocalMeasure)
+class LocalMeasureAdmin(SimpleHistoryAdmin):
+    list_display = ["measure", "trust", "retired_on"]
+    list_filter = ["trust"]
+    filter_horizontal = ["wards"]
 
 
 class WeeklyCountInline(admin.TabularInline):
@@ -51,12 +105,21 @@ class WeeklyReturnAdmin(SimpleHistoryAdmin):
     inlines = [WeeklyCountInline]
 
 
+class PdsaCycleInline(admin.StackedInline):
+    model = PdsaCycle
+    extra = 0
+    fields = ["number", "owner_role", "starts_on", "ends_on", "plan", "prediction", "do",
+              "study", "act", "outcome"]  # fmt: skip
+
+
 @admin.register(ChangeIdea)
 class ChangeIdeaAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "ward", "started_on", "stage", "driver_area"]
-    list_filter = ["stage", "ward__trust"]
+    list_display = ["title", "ward", "started_on", "stage_label", "driver_area"]
+    list_filter = ["ward__trust"]
     search_fields = ["title", "ward__name"]
     autocomplete_fields = ["ward"]
+    filter_horizontal = ["measures"]
+    inlines = [PdsaCycleInline]
 
 
 @admin.register(ReturnImport)

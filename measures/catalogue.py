@@ -9,6 +9,8 @@ tranquillisation injection, 15 other injection, 16 oral, 17 other.
 
 import datetime
 
+from .catalogue_targets import sync_targets
+
 RESTRICTIVE = "restrictive_practice"
 SELF_HARM = "self_harm_suicide"
 SEXUAL = "sexual_safety"
@@ -153,6 +155,8 @@ MEASURES = [
     },
     {
         "code": "sexual_safety_incidents",
+        # Reports: more can mean better reporting (catalogue_targets.REPORTING_CODES).
+        "improvement": "neutral",
         "name": "Sexual safety incidents",
         "domain": SEXUAL,
         "unit": "incidents",
@@ -167,6 +171,8 @@ MEASURES = [
     },
     {
         "code": "sexual_safety_patients",
+        # Reports: more can mean better reporting (catalogue_targets.REPORTING_CODES).
+        "improvement": "neutral",
         "name": "Sexual safety: patients affected",
         "domain": SEXUAL,
         "unit": "patients affected",
@@ -176,6 +182,8 @@ MEASURES = [
     },
     {
         "code": "sexual_safety_staff",
+        # Reports: more can mean better reporting (catalogue_targets.REPORTING_CODES).
+        "improvement": "neutral",
         "name": "Sexual safety: staff affected",
         "domain": SEXUAL,
         "unit": "staff affected",
@@ -250,3 +258,4 @@ def sync_catalogue(Measure, Programme) -> None:
         programme.measures.set(
             [m for m in by_code.values() if m.domain == spec["domain"] and m.kind != "balancing"]
         )
+    sync_targets(Programme, Measure)

@@ -13,6 +13,7 @@ from wards.models import Ward
 
 from .importing import INCIDENT_COLUMNS, template_columns
 from .models import IncidentDate, Measure, WeeklyCount, WeeklyReturn
+from .rules import NOT_COLLECTED
 
 __all__ = [
     "csv_response", "incidents_export_rows", "returns_export_rows", "template_columns",
@@ -23,7 +24,8 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def returns_export_rows(*, wards: QuerySet[Ward]) -> list[list]:
-    """The header and one row per return of the wards; a missing count is a blank cell."""
+    """The header and one row per return of the wards; a missing count is a blank cell, one
+    not collected that week is `rules.NOT_COLLECTED` (both re-import as they were)."""
     columns = template_columns()
     codes = columns[7:]
     returns = list(
@@ -38,7 +40,7 @@ def returns_export_rows(*, wards: QuerySet[Ward]) -> list[list]:
         counts.setdefault(return_id, {})[code] = count
     rows = [columns]
     for r in returns:
-        saved = counts.get(r.pk, {})
+        saved = counts.get(r.pk, {}) | dict.fromkeys(r.not_collected or (), NOT_COLLECTED)
         rows.append(
             [
                 r.ward.trust.ods_code, r.ward.name, r.ward.code, r.week_start, r.beds,
@@ -102,7 +104,7 @@ def xlsx_response(rows, filename: str, wards: QuerySet[Ward] | None = None,
             sheet.append([spreadsheet_safe(v) for v in row])
     measures = workbook.create_sheet("measures")
     measures.append(["code", "name", "unit", "definition", "includes", "excludes", "parent"])
-    for m in Measure.objects.filter(is_active=True).select_related("parent"):
+    for m in Measure.objects.filter(is_active=True, local__isnull=True).select_related("parent"):
         measures.append(
             [spreadsheet_safe(v) for v in (m.code, m.name, m.unit, m.definition, m.includes,
                                            m.excludes, m.parent.code if m.parent else "")]

@@ -104,19 +104,25 @@ class WeeklyReturnForm(forms.Form):
 
     def __init__(self, *args, measures: list[Measure], ward, week_start: datetime.date,
                  saved: rules.SavedReturn | None, today: datetime.date, submit: bool = False,
-                 all_measures: dict | None = None, **kwargs):  # fmt: skip
+                 all_measures: dict | None = None, required=None, **kwargs):  # fmt: skip
         super().__init__(*args, **kwargs)
         self.measures = measures
         self.ward, self.week_start, self.saved_return, self.today = ward, week_start, saved, today
         self.submit = submit
         self.all_measures = all_measures or {m.code: m for m in measures}
+        self.required = required  # codes a submitted return must answer (rules.answer_errors)
         self.needs_reason = rules.is_late(saved, week_start, today)
-        self.saved = {}  # field name -> value now saved, after a refused concurrent edit
+        # After a refused concurrent edit: field name -> the value now saved, for the fields
+        # where it differs from what was typed (show_now_saved).
+        self.saved, self.saved_shown = {}, {}
         self.date_fields = {}  # code -> names of its date boxes, in order
         for measure in measures:
             self.fields[f"m_{measure.code}"] = CountField(label=measure.name)
             self.fields[f"none_{measure.code}"] = forms.BooleanField(
                 label="None this week", required=False
+            )
+            self.fields[f"nc_{measure.code}"] = forms.BooleanField(
+                label="Not collected this week", required=False
             )
             self._add_date_fields(measure, (saved.dates if saved else {}).get(measure.code, ()))
 
@@ -159,10 +165,11 @@ class WeeklyReturnForm(forms.Form):
         return self.cleaned_data["reason"].replace("\x00", "").strip()
 
     def _counts(self, data) -> dict:
-        counts = {}
+        counts, data["not_collected"] = {}, []
         for measure in self.measures:
             name = f"m_{measure.code}"
             value, none = data.get(name), data.get(f"none_{measure.code}")
+            not_collected = data.get(f"nc_{measure.code}")
             if name in self.errors:
                 continue
             if none and value:
@@ -171,6 +178,14 @@ class WeeklyReturnForm(forms.Form):
                     "the count or untick 'none'"
                 ))
                 continue
+            if not_collected and (none or value is not None):
+                self.add_error(name, (
+                    f"{measure.name}: you ticked 'not collected this week' but also "
+                    f"{'none this week' if none else f'entered {value}'}. Keep one"
+                ))
+                continue
+            if not_collected:
+                data["not_collected"].append(measure.code)
             counts[measure.code] = 0 if none and value is None else value
         return counts
 
@@ -188,6 +203,7 @@ class WeeklyReturnForm(forms.Form):
             status=rules.SUBMITTED if self.submit or was_submitted else rules.DRAFT,
             counts=counts, measures=self.all_measures, saved=saved,
             reason=data.get("reason", ""), incident_dates=data["incident_dates"],
+            not_collected=data["not_collected"], required=self.required,
         )  # fmt: skip
         for key, message in errors.items():
             name = self.field_for(key, data)
@@ -213,6 +229,21 @@ class WeeklyReturnForm(forms.Form):
             return key
         return None
 
+    def show_now_saved(self, now_saved: dict) -> None:
+        """After a refused concurrent edit: note what is now saved under each field whose
+        saved value differs from what was typed (a field in error always differs). A blank
+        beds box keeps the saved beds, so it never differs."""
+        data = getattr(self, "cleaned_data", {})
+        typed = {"occupied_bed_days": data.get("occupied_bed_days")}
+        if data.get("beds") is not None:
+            typed["beds"] = data["beds"]
+        typed |= {f"m_{code}": value for code, value in data.get("counts", {}).items()}
+        self.saved = {
+            name: value for name, value in now_saved.items()
+            if name in self.errors or (name in typed and typed[name] != value)
+        }  # fmt: skip
+        self.saved_shown = dict.fromkeys(self.saved, True)
+
     def groups(self):
         """[(domain label, [row])] in catalogue order; a row has the measure, its count and
         'none' fields, and the value now saved when a concurrent edit was refused."""
@@ -225,8 +256,9 @@ class WeeklyReturnForm(forms.Form):
                     "measure": measure,
                     "field": self[name],
                     "none": self[f"none_{measure.code}"],
+                    "not_collected": self[f"nc_{measure.code}"],
                     "saved": self.saved.get(name) if name in self.saved else None,
-                    "show_saved": bool(self.saved),
+                    "show_saved": name in self.saved,
                     "dates": [self[d] for d in self.date_fields[measure.code]],
                     "too_many": not self.date_fields[measure.code]
                     and str(self[name].value() or "").strip().isdigit()

@@ -29,7 +29,7 @@ HISTORY_REASON_LENGTH = 100  # simple_history's history_change_reason
 
 
 RETURN_FIELDS = [
-    "ward", "week_start", "beds", "occupied_bed_days", "status", "version",
+    "ward", "week_start", "beds", "occupied_bed_days", "status", "not_collected", "version",
     "submitted_by", "submitted_at", "updated_by", "created_at", "updated_at",
 ]  # fmt: skip
 
@@ -90,6 +90,7 @@ def _stamped(weekly_return, row, user, now):
     weekly_return.status = row.status
     weekly_return.beds = row.beds
     weekly_return.occupied_bed_days = row.occupied_bed_days
+    weekly_return.not_collected = row.not_collected
     weekly_return.updated_by = user
     weekly_return.updated_at = now
     return weekly_return

@@ -14,7 +14,7 @@ from . import rules
 from .import_incidents import ZeroFill, incident_weeks, with_incidents, zero_fill_of
 from .import_rows import ParsedFile, ParsedRow, RowError
 from .models import IncidentDate, WeeklyCount, WeeklyReturn
-from .selectors import measures_by_code
+from .selectors import measures_by_code, measures_required
 from .services import implausible_bound, saved_state
 
 
@@ -35,6 +35,7 @@ class PlannedRow:
     incident_dates: dict[str, list[datetime.date]] = field(default_factory=dict)
     saved_dates: dict[str, list[tuple[int, datetime.date]]] = field(default_factory=dict)
     source: str = "week"  # see ParsedRow.source
+    not_collected: list[str] = field(default_factory=list)  # what the return will hold
 
 
 @dataclass
@@ -175,6 +176,7 @@ class _Planner:
     has_bed_days: bool
     expected_versions: dict[str, int] | None
     today: datetime.date
+    required: dict = field(default_factory=dict)  # ward id -> codes a submitted return answers
 
     def version_error(self, row: ParsedRow, ward: Ward, current) -> str:
         expected = row.expected_version
@@ -226,6 +228,7 @@ class _Planner:
             ward=ward, week_start=row.week_start, today=self.today, beds=beds,
             occupied_bed_days=bed_days, status=status, counts=row.counts,
             measures=self.measures, saved=state, incident_dates=row.incident_dates,
+            not_collected=row.not_collected, required=self.required.get(ward.pk),
         )  # fmt: skip
         if message := self.version_error(row, ward, current):
             errors["version"] = message
@@ -237,6 +240,9 @@ class _Planner:
         to_write, changes = _count_changes(row.counts, saved_counts, saved_dates)
         dates, date_changes = _date_changes(row.incident_dates or {}, saved_dates)
         changes += date_changes
+        not_collected = sorted(rules.merged_not_collected(state, row.counts, row.not_collected))
+        if not_collected != sorted(current.not_collected if current else []):
+            changes.append(f"not collected: {', '.join(not_collected) or 'none'}")
         bound = implausible_bound(beds=beds, occupied_bed_days=bed_days)
         implausible = rules.implausible_counts(counts=to_write, measures=self.measures,
                                                bound=bound)  # fmt: skip
@@ -254,7 +260,7 @@ class _Planner:
             row=row.row, ward=ward, week_start=row.week_start, action=action, beds=beds,
             occupied_bed_days=bed_days, status=status, counts=to_write, existing=current,
             saved_counts=saved_counts, changes=changes, incident_dates=dates,
-            saved_dates=saved_dates, source=row.source,
+            saved_dates=saved_dates, source=row.source, not_collected=not_collected,
         ))  # fmt: skip
 
 
@@ -318,7 +324,8 @@ def returns_import_plan(
     plan.zero_filled = bool(parsed.zero_fill and plan.zero_fill)
     matched = with_incidents(matched, weeks, parsed=parsed, errors=plan.errors, today=today)
     existing, saved, dates = _saved(matched, lock)
-    planner = _Planner(plan, measures_by_code(), parsed.has_bed_days, expected_versions, today)
+    planner = _Planner(plan, measures_by_code(), parsed.has_bed_days, expected_versions, today,
+                       measures_required({ward for _, ward in matched}))  # fmt: skip
     for row, ward in matched:
         current = existing.get((ward.pk, row.week_start))
         planner.add(row, ward, current, saved.get(current.pk, {}) if current else {},

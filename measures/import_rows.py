@@ -50,6 +50,9 @@ class ParsedRow:
     # bed days or status: those stay as saved (a new return is a draft).
     source: str = "week"
     rows: tuple[int, ...] = ()  # the file rows a "incidents" ward-week is made of
+    # The codes the row says were not collected this week (rules.NOT_COLLECTED in the cell;
+    # the API's `not_collected`); their counts are None.
+    not_collected: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

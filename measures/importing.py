@@ -52,7 +52,8 @@ class FileRefused(Exception):
 
 def template_columns() -> list[str]:
     return FIXED_COLUMNS + list(
-        Measure.objects.filter(is_active=True)
+        # National measures only: one trust's local measures are no other trust's business.
+        Measure.objects.filter(is_active=True, local__isnull=True)
         .order_by("display_order")
         .values_list("code", flat=True)
     )
@@ -254,8 +255,14 @@ class _RowReader:
         return monday_of(week_start), week_start
 
     def numbers(self, row: int, values, errors: list[RowError]) -> dict:
-        numbers = {}
+        numbers, numbers["not_collected"] = {}, []
         for name in ["beds", "occupied_bed_days", *self.codes]:
+            if name in self.codes and cell_text(self.cell(values, name)).upper() in (
+                rules.NOT_COLLECTED, rules.NOT_COLLECTED_LABEL.upper()
+            ):  # "not collected this week": no count, but an answer
+                numbers[name] = None
+                numbers["not_collected"].append(name)
+                continue
             try:
                 numbers[name] = parse_number(self.cell(values, name), label=name)
             except ValueError as error:
@@ -285,6 +292,7 @@ class _RowReader:
             ward_code=texts["ward_code"], week_start=week_start, beds=numbers["beds"],
             occupied_bed_days=numbers["occupied_bed_days"], status=status,
             counts={code: numbers[code] for code in self.codes}, snapped_from=snapped_from,
+            not_collected=numbers["not_collected"],
         ), []  # fmt: skip
 
 
@@ -395,3 +403,13 @@ def _refuse_identifiers(row: int, values) -> None:
             "never details of a patient: remove patient identifiers from the file and upload "
             "it again. Nothing of this file was kept."
         )
+
+
+def read_tables(content: bytes, filename: str) -> list[tuple[str, object]]:
+    """(sheet label, rows of cell values) of a CSV or .xlsx file, with the guards above;
+    other importers of aggregate files (equity breakdowns) read through it."""
+    return _tables(content, filename)
+
+
+def refuse_identifiers(row: int, values) -> None:
+    _refuse_identifiers(row, values)

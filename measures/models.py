@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 from mhsip.weeks import MONDAY_MESSAGE
 from wards.models import Ward
 
-from . import rules
+from . import pdsa_rules, rules, targets
 from .rules import BED_DAYS_MESSAGE
 
 
@@ -143,6 +143,12 @@ class WeeklyReturn(models.Model):
         null=True, blank=True, help_text="Blank until known; the denominator of every rate."
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # The codes of the measures the ward said it did not collect this week: missing (no
+    # count), but a deliberate answer, so the return can be submitted (measures.rules).
+    not_collected = models.JSONField(
+        "not collected this week", default=list, db_default=[], blank=True,
+        help_text="Codes of the measures not collected this week (no count: missing).",
+    )  # fmt: skip
     # Optimistic locking: a save names the version it was read at and fails if it moved on.
     version = models.PositiveIntegerField(default=1)
     submitted_by = models.ForeignKey(
@@ -253,15 +259,11 @@ class IncidentDate(models.Model):
 
 
 class ChangeIdea(models.Model):
-    """A change idea tested on a ward (a PDSA cycle), shown as a dated marker on its charts.
+    """A change idea tested on a ward in one or more PDSA cycles (`PdsaCycle`), drawn as dated
+    markers on the charts of the measures it targets (and only those).
 
-    Free text here is about the change, never about a person."""
-
-    class Stage(models.TextChoices):
-        PLAN = "plan", "Plan"
-        DO = "do", "Do"
-        STUDY = "study", "Study"
-        ACT = "act", "Act"
+    Free text here is about the change, never about a person. Its stage is its latest
+    cycle's (measures/pdsa_rules.py)."""
 
     ward = models.ForeignKey(Ward, on_delete=models.CASCADE, related_name="change_ideas")
     title = models.CharField(max_length=120)
@@ -269,19 +271,38 @@ class ChangeIdea(models.Model):
     driver_area = models.CharField(
         "driver diagram area", max_length=120, blank=True, help_text="e.g. Safewards, huddles"
     )
-    stage = models.CharField("PDSA stage", max_length=10, choices=Stage.choices, default=Stage.PLAN)
     notes = models.TextField(blank=True)
+    measures = models.ManyToManyField(
+        Measure, related_name="change_ideas", blank=True,
+        help_text="The measures it aims to improve: it is drawn on their charts only.",
+    )  # fmt: skip
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[measures])
 
     class Meta:
         ordering = ["ward", "started_on"]
 
     def __str__(self):
         return f"{self.title} ({self.ward.name}, from {self.started_on:%d %b %Y})"
+
+    @property
+    def latest_cycle(self):
+        """Its last cycle (from the prefetched cycles when there are: list pages)."""
+        cycles = list(self.cycles.all())
+        return cycles[-1] if cycles else None
+
+    @property
+    def stage(self) -> str:
+        cycle = self.latest_cycle
+        return cycle.stage if cycle else pdsa_rules.PLAN
+
+    @property
+    def stage_label(self) -> str:
+        cycle = self.latest_cycle
+        return cycle.stage_label if cycle else pdsa_rules.STAGE_LABELS[pdsa_rules.PLAN]
 
 
 class ReturnImport(models.Model):
@@ -309,3 +330,120 @@ class ReturnImport(models.Model):
 
     def __str__(self):
         return f"{self.filename} ({self.user}, {self.created_at:%d %b %Y %H:%M})"
+
+
+class ProgrammeTarget(models.Model):
+    """What a programme aims for on one of its measures: the direction of improvement, the
+    target (none, reduce or increase by r% of the baseline, a fixed value, or a stepped
+    trajectory of dated values) and its deadline. The rules are `measures.targets`."""
+
+    class Direction(models.TextChoices):
+        DECREASE = targets.DECREASE, "Decrease: a fall is an improvement"
+        INCREASE = targets.INCREASE, "Increase: a rise is an improvement"
+        REPORTING = targets.REPORTING, (
+            "Reporting: no good direction (more reports can mean better reporting)"
+        )
+
+    class Kind(models.TextChoices):
+        NONE = targets.NONE, "No numeric target"
+        REDUCE = targets.REDUCE, "Reduce by a percentage of the baseline"
+        INCREASE = targets.RAISE, "Increase by a percentage of the baseline"
+        VALUE = targets.VALUE, "A fixed value"
+        TRAJECTORY = targets.TRAJECTORY, "A stepped trajectory of dated values"
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="targets")
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="targets")
+    direction = models.CharField(
+        max_length=10, choices=Direction.choices, default=Direction.DECREASE
+    )
+    kind = models.CharField("target", max_length=12, choices=Kind.choices, default=Kind.NONE)
+    percent = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="For a reduce or increase target: r in 'by r%'."
+    )
+    value = models.FloatField(
+        null=True, blank=True, help_text="For a fixed-value target, in the chart's unit."
+    )
+    steps = models.JSONField(
+        default=list, blank=True,
+        help_text="For a trajectory: [date, value] steps in date order; from each step's "
+        "date its value is the target.",
+    )  # fmt: skip
+    deadline = models.DateField()
+    against_direction_confirmed = models.BooleanField(
+        "Confirm a target against the direction",
+        default=False,
+        help_text="Tick to keep a target that pulls against the measure's direction "
+        "(an increase target on a measure where a decrease is an improvement).",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["programme", "measure__display_order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "measure"],
+                name="one_target_per_programme_measure",
+                violation_error_message="This programme already has a target for this measure.",
+            ),
+            models.CheckConstraint(
+                condition=Q(percent__isnull=True)
+                | Q(percent__gte=1, percent__lte=targets.MAX_INCREASE_PERCENT),
+                name="target_percent_range",
+                violation_error_message="A target's percentage is between 1 and 1000.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.measure} in {self.programme}"
+
+    def typed_steps(self) -> list[tuple[datetime.date, float]]:
+        return targets.steps_from_json(self.steps)[0]
+
+    def clean(self):
+        steps, malformed = targets.steps_from_json(self.steps)
+        errors = targets.target_errors(
+            direction=self.direction, kind=self.kind, percent=self.percent, value=self.value,
+            steps=steps, deadline=self.deadline, confirmed=self.against_direction_confirmed,
+        )  # fmt: skip
+        if malformed:
+            errors["steps"] = " ".join(malformed)
+        if errors:
+            raise ValidationError(errors)
+
+
+class LocalMeasure(models.Model):
+    """A measure one trust's QI team defined for its own wards: charted on those wards and
+    the trust, labelled "Local measure", never summed into region or national charts. Retired
+    softly: the measure, its counts and charts stay; it leaves the weekly form."""
+
+    measure = models.OneToOneField(
+        Measure, on_delete=models.CASCADE, primary_key=True, related_name="local"
+    )
+    trust = models.ForeignKey("wards.Trust", on_delete=models.PROTECT,
+                              related_name="local_measures")  # fmt: skip
+    wards = models.ManyToManyField(Ward, blank=True, related_name="local_measures")
+    retired_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords(m2m_fields=[wards])
+
+    class Meta:
+        ordering = ["trust", "measure__name"]
+
+    def __str__(self):
+        return f"{self.measure} (local measure of {self.trust})"
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_on is not None
+
+
+# Django finds an app's models in its models module: the PDSA cycle lives in its own module
+# (this one would pass 400 lines) and is imported here.
+from .models_pdsa import PdsaCycle  # noqa: E402
+
+__all__ = [
+    "ChangeIdea", "Enrolment", "IncidentDate", "LocalMeasure", "Measure", "PdsaCycle",
+    "Programme", "ProgrammeTarget", "ReturnImport", "WeeklyCount", "WeeklyReturn",
+]  # fmt: skip

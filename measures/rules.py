@@ -11,12 +11,18 @@ parents loaded) and what is saved.
 """
 
 import datetime
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.utils import dateformat
 
 from mhsip.weeks import MONDAY_MESSAGE, is_monday, week_end
+
+# The rules of change ideas and their PDSA cycles live beside these, in one module of their own.
+from . import pdsa_rules  # noqa: F401
+
+# A programme's target on a measure has its rules in measures/targets.py (pure, like these).
+from .targets import target_errors as target_errors
 
 SUBMITTED = "submitted"  # WeeklyReturn.Status values
 DRAFT = "draft"
@@ -52,6 +58,8 @@ class SavedReturn:
     counts: Mapping[str, int] = field(default_factory=dict)
     # Measure code -> the days of its dated incidents, sorted (a count may have none).
     dates: Mapping[str, tuple[datetime.date, ...]] = field(default_factory=dict)
+    # The codes said to be not collected this week (no count: missing, but answered).
+    not_collected: frozenset[str] = frozenset()
 
 
 def _day(value: datetime.date) -> str:
@@ -142,6 +150,13 @@ def cross_field_errors(*, beds: int | None, occupied_bed_days: int | None, statu
         errors["occupied_bed_days"] = (
             "Enter the occupied bed days before submitting (a submitted return needs them)."
         )
+    return errors | sub_measure_errors(counts=counts, measures=measures)
+
+
+def sub_measure_errors(*, counts: Mapping[str, int], measures: Mapping) -> dict:
+    """A sub-measure is never above its parent (prone ≤ physical restraint): each one is
+    also counted there. Independent of the bed days, so it is found in the same round."""
+    errors = {}
     for code, value in counts.items():
         parent = measures[code].parent
         if parent is not None and parent.code in counts and value > counts[parent.code]:
@@ -170,9 +185,13 @@ def is_late(saved: SavedReturn | None, week_start: datetime.date, today: datetim
 
 
 def changes(saved: SavedReturn | None, *, beds, occupied_bed_days, status, counts,
-            dates: Mapping[str, Sequence[datetime.date]] | None = None) -> bool:  # fmt: skip
-    """Whether writing these values would change what is saved."""
+            dates: Mapping[str, Sequence[datetime.date]] | None = None,
+            not_collected: Collection[str] | None = None) -> bool:  # fmt: skip
+    """Whether writing these values would change what is saved (`not_collected`: the codes
+    the return will hold as not collected; None: unchanged)."""
     if saved is None:
+        return True
+    if not_collected is not None and frozenset(not_collected) != saved.not_collected:
         return True
     if (saved.beds, saved.occupied_bed_days, saved.status) != (beds, occupied_bed_days, status):
         return True
@@ -191,6 +210,51 @@ def is_concurrent_edit(saved: SavedReturn | None, expected_version: int | None) 
     return (saved.version if saved else 0) != expected_version
 
 
+# --- every measure answered -----------------------------------------------------------------
+# A submitted return answers every measure the ward reports: a count, 0 ("none this week") or
+# "not collected this week" (kept as missing, never as 0). A blank is no answer: a return of
+# bed days and blanks is not complete. Files write "not collected" as NOT_COLLECTED in the
+# measure's cell; the API as the list `not_collected`.
+
+NOT_COLLECTED = "NC"
+NOT_COLLECTED_LABEL = "not collected"
+
+
+def merged_not_collected(saved: SavedReturn | None, counts: Mapping[str, int | None],
+                         not_collected: Collection[str] | None) -> frozenset[str]:  # fmt: skip
+    """The codes the return will hold as not collected: the saved ones, except codes written
+    now (`counts`), which are not collected only when named in `not_collected`."""
+    merged = set(saved.not_collected) if saved else set()
+    merged -= set(counts)
+    merged |= set(not_collected or ())
+    return frozenset(merged)
+
+
+def answer_errors(*, status: str, counts: Mapping[str, int], not_collected: Collection[str],
+                  required: Collection[str], measures: Mapping) -> dict:  # fmt: skip
+    """Each measure is a count or not collected, never both; a submitted return answers every
+    `required` code (the ward's measures). `counts`: every count the return will hold."""
+    errors = {}
+    for code in not_collected:
+        if code not in measures:
+            errors[code] = f"Unknown measure code {code!r}."
+        elif counts.get(code) is not None:
+            name = measures[code].name
+            errors[code] = (
+                f"{name}: a count of {counts[code]} and 'not collected this week': give one."
+            )
+    if status != SUBMITTED:
+        return errors
+    for code in required:
+        if code not in counts and code not in not_collected and code in measures:
+            errors[code] = (
+                f"{measures[code].name} has no answer: enter the count (0, or 'None this "
+                "week', if there were none) or 'Not collected this week'. A submitted return "
+                "answers every measure."
+            )
+    return errors
+
+
 def return_errors(
     *,
     ward,
@@ -204,12 +268,16 @@ def return_errors(
     saved: SavedReturn | None,
     reason: str = "",
     incident_dates: Mapping[str, Sequence[datetime.date]] | None = None,
+    not_collected: Collection[str] | None = None,
+    required: Collection[str] | None = None,
 ) -> dict[str, str]:
     """Every rule of one return in one round: the week, each figure, the figures together,
-    the days of the incidents, the status, and a reason for a late change. `counts` are the
-    codes being written (None removes a saved count); codes not named keep their saved value.
-    `incident_dates` likewise: the codes named get these days (an empty list removes them),
-    the others keep their saved days (which a removed count takes with it)."""
+    the days of the incidents, the status, every measure answered, and a reason for a late
+    change. `counts` are the codes being written (None removes a saved count); codes not
+    named keep their saved value. `incident_dates` likewise: the codes named get these days
+    (an empty list removes them), the others keep their saved days (which a removed count
+    takes with it). `not_collected`: codes written as not collected (`merged_not_collected`);
+    `required`: the codes a submitted return must answer (None: not checked)."""
     errors = week_errors(ward=ward, week_start=week_start, today=today)
     figures = field_errors(
         beds=beds, occupied_bed_days=occupied_bed_days, counts=counts, measures=measures
@@ -220,15 +288,21 @@ def return_errors(
     # The rules across figures use the figures that are valid on their own, so every error
     # of a return is found in one round (never "fix these, then see the next").
     merged = merged_counts(saved, counts)
+    valid_counts = {code: value for code, value in merged.items() if code not in errors}
     if "occupied_bed_days" not in errors:
         cross = cross_field_errors(
             beds=None if "beds" in errors else beds,
             occupied_bed_days=occupied_bed_days,
             status=status,
-            counts={code: value for code, value in merged.items() if code not in errors},
+            counts=valid_counts,
             measures=measures,
         )
-        errors = cross | errors
+    else:  # bad bed days: the rules of the counts among themselves still apply
+        cross = sub_measure_errors(counts=valid_counts, measures=measures)
+    errors = cross | errors
+    nc = merged_not_collected(saved, counts, not_collected)
+    errors = answer_errors(status=status, counts=merged, not_collected=nc,
+                           required=required or (), measures=measures) | errors  # fmt: skip
     if "week_start" not in errors:
         errors |= incident_dates_errors(
             ward=ward, week_start=week_start, today=today, measures=measures,
@@ -238,7 +312,8 @@ def return_errors(
         )  # fmt: skip
     values = {"beds": beds, "occupied_bed_days": occupied_bed_days, "status": status}
     if (is_late(saved, week_start, today) and not (reason or "").strip()
-            and changes(saved, counts=counts, dates=incident_dates, **values)):  # fmt: skip
+            and changes(saved, counts=counts, dates=incident_dates, not_collected=nc,
+                        **values)):  # fmt: skip
         errors["reason"] = LATE_REASON_MESSAGE
     return errors
 

@@ -163,9 +163,35 @@ RETURN_FIELDS = [
 
 def measures_for_ward(ward: Ward) -> list:
     """The active measures a ward reports: those of the domains of its programmes (with their
-    balancing measures), or the whole active catalogue for a ward in no programme yet."""
+    balancing measures), or the whole active national catalogue for a ward in no programme
+    yet; then its trust's local measures it is enrolled in and that are not retired."""
     domains = set(Measure.objects.filter(programmes__wards=ward).values_list("domain", flat=True))
-    measures = Measure.objects.filter(is_active=True).select_related("parent")
+    measures = Measure.objects.filter(is_active=True, local__isnull=True).select_related("parent")
     if domains:
         measures = measures.filter(domain__in=domains)
-    return list(measures.order_by("display_order", "name"))
+    local = Measure.objects.filter(
+        is_active=True, local__wards=ward, local__trust_id=ward.trust_id,
+        local__retired_on__isnull=True,
+    ).select_related("parent", "local")  # fmt: skip
+    return [*measures.order_by("display_order", "name"), *local.order_by("display_order", "name")]
+
+
+def measures_required(wards) -> dict[int, list[str]]:
+    """Ward id -> the codes a submitted return of the ward must answer: the active measures
+    of its programmes' domains. A ward in no programme owes no return (completeness), so
+    none. Two queries for any number of wards."""
+    domains = {}
+    for ward_id, domain in Measure.objects.filter(programmes__wards__in=wards).values_list(
+        "programmes__wards", "domain"
+    ).distinct():  # fmt: skip
+        domains.setdefault(ward_id, set()).add(domain)
+    active = list(Measure.objects.filter(is_active=True).values_list("code", "domain")
+                  .order_by("display_order", "name"))  # fmt: skip
+    return {
+        ward.pk: [code for code, domain in active if domain in domains.get(ward.pk, ())]
+        for ward in wards
+    }
+
+
+# The board packs' read of change ideas, with the other reads of ideas and cycles.
+from .selectors_pdsa import change_ideas_for  # noqa: E402, F401

@@ -16,7 +16,7 @@ from wards.models import Ward
 from . import rules
 from .errors import ConcurrentEditError, ImplausibleCountError, ReturnRefused
 from .models import IncidentDate, ReturnImport, WeeklyCount, WeeklyReturn
-from .selectors import measures_by_code
+from .selectors import measures_by_code, measures_required
 
 
 def saved_dates(weekly_return: WeeklyReturn) -> dict[str, tuple[datetime.date, ...]]:
@@ -44,6 +44,7 @@ def saved_state(weekly_return: WeeklyReturn | None, counts: Mapping[str, int] | 
         version=weekly_return.version,
         counts=counts,
         dates=dates or {},
+        not_collected=frozenset(weekly_return.not_collected or ()),
     )
 
 
@@ -86,6 +87,7 @@ def weekly_return_record(
     reason: str = "",
     confirm_implausible: bool = False,
     incident_dates: Mapping[str, Sequence[datetime.date]] | None = None,
+    not_collected: Sequence[str] | None = None,
 ) -> WeeklyReturn:
     """Create or update one ward-week return, its counts and the days of their incidents.
 
@@ -98,8 +100,13 @@ def weekly_return_record(
     since, `ConcurrentEditError` is raised and nothing is written. A submitted return stays
     submitted. Broken rules raise `ReturnRefused` with every error at once; counts above the
     plausible bound raise `ImplausibleCountError` unless `confirm_implausible`.
+    `not_collected`: codes the ward did not collect this week (no count: missing, but an
+    answer); codes not named keep their saved state unless given a count. A submitted return
+    answers every measure of the ward (`rules.answer_errors`).
     """
     incident_dates = incident_dates or {}
+    # A code not collected has no count: any saved count goes (history keeps it).
+    counts = {**dict.fromkeys(not_collected or ()), **counts}
     measures = measures_by_code()
     weekly_return = _locked_return(ward, week_start)
     saved = saved_state(weekly_return)
@@ -113,6 +120,7 @@ def weekly_return_record(
         ward=ward, week_start=week_start, today=timezone.localdate(), beds=beds,
         occupied_bed_days=occupied_bed_days, status=status, counts=counts, measures=measures,
         saved=saved, reason=reason, incident_dates=incident_dates,
+        not_collected=not_collected, required=measures_required([ward])[ward.pk],
     )  # fmt: skip
     if errors:
         raise ReturnRefused(errors)
@@ -131,6 +139,7 @@ def weekly_return_record(
     weekly_return.beds = beds
     weekly_return.occupied_bed_days = occupied_bed_days
     weekly_return.status = status
+    weekly_return.not_collected = sorted(rules.merged_not_collected(saved, counts, not_collected))
     weekly_return.updated_by = user
     if weekly_return.pk:
         weekly_return.version += 1

@@ -2,7 +2,7 @@ import datetime
 
 from django.urls import path, register_converter
 
-from . import views, views_import
+from . import views, views_import, views_local, views_pdsa
 
 
 class IsoDateConverter:
@@ -58,6 +58,29 @@ urlpatterns = [
         views.region_completeness,
         name="region-completeness",
     ),
+    path("wards/<int:ward_id>/change-ideas/", views_pdsa.ward_change_ideas,
+         name="ward-change-ideas"),
+    path("wards/<int:ward_id>/change-ideas/new/", views_pdsa.change_idea_new,
+         name="change-idea-new"),
+    path("trusts/<int:trust_id>/change-ideas/", views_pdsa.trust_change_ideas,
+         name="trust-change-ideas"),
+    path("change-ideas/<int:idea_id>/", views_pdsa.change_idea_detail, name="change-idea"),
+    path("change-ideas/<int:idea_id>/edit/", views_pdsa.change_idea_edit,
+         name="change-idea-edit"),
+    path("change-ideas/<int:idea_id>/cycles/new/", views_pdsa.pdsa_cycle_new,
+         name="pdsa-cycle-new"),
+    path("change-ideas/<int:idea_id>/cycles/<int:number>/", views_pdsa.pdsa_cycle_edit,
+         name="pdsa-cycle-edit"),
+    path("change-ideas/<int:idea_id>/cycles/<int:number>/close/", views_pdsa.pdsa_cycle_close,
+         name="pdsa-cycle-close"),
+    path("trusts/<int:trust_id>/measures/", views_local.local_measure_list,
+         name="local-measures"),
+    path("trusts/<int:trust_id>/measures/add/", views_local.local_measure_add,
+         name="local-measure-add"),
+    path("trusts/<int:trust_id>/measures/<slug:measure_code>/", views_local.local_measure_edit,
+         name="local-measure-edit"),
+    path("trusts/<int:trust_id>/measures/<slug:measure_code>/retire/",
+         views_local.local_measure_retire_view, name="local-measure-retire"),
     path("imports/", views_import.return_import, name="import"),
     path(
         "imports/template.<str:file_format>",

@@ -22,7 +22,12 @@ from .completeness import completeness_weeks, ward_weeks
 from .errors import ConcurrentEditError, ImplausibleCountError, ReturnRefused
 from .forms import MAX_DATE_FIELDS, WeeklyReturnForm
 from .models import WeeklyReturn
-from .selectors import measures_by_code, measures_for_ward, weekly_return_history
+from .selectors import (
+    measures_by_code,
+    measures_for_ward,
+    measures_required,
+    weekly_return_history,
+)
 from .services import saved_state, weekly_return_record
 
 
@@ -43,6 +48,8 @@ def _initial(weekly_return: WeeklyReturn | None, ward: Ward, measures) -> dict:
     for measure in measures:
         if initial.get(f"m_{measure.code}") == 0:
             initial[f"none_{measure.code}"] = True
+        if measure.code in weekly_return.not_collected:
+            initial[f"nc_{measure.code}"] = True
     return initial
 
 
@@ -63,6 +70,7 @@ def _save_return(request, form, ward, week_start):
             reason=form.cleaned_data["reason"],
             confirm_implausible=form.cleaned_data["confirm_implausible"],
             incident_dates=form.cleaned_data["incident_dates"],
+            not_collected=form.cleaned_data["not_collected"],
         )  # fmt: skip
     except ImplausibleCountError as error:
         _add_errors(form, error)
@@ -83,8 +91,12 @@ def _saved_message(ward, week_start, form, saved_return) -> str:
         verb = "changes saved; the return stays submitted"
     else:
         verb = "return saved as a draft"
+    not_collected = len(form.cleaned_data["not_collected"])
     missing = sum(1 for value in form.cleaned_data["counts"].values() if value is None)
+    missing -= not_collected
     note = f" {missing} count{'s' if missing != 1 else ''} left blank (missing)." if missing else ""
+    if not_collected:
+        note += f" {not_collected} not collected this week."
     return f"{ward.name}, week commencing {dateformat.format(week_start, 'j F Y')}: {verb}.{note}"
 
 
@@ -120,6 +132,7 @@ def weekly_entry(request, ward_id, week_start):
         "measures": measures, "ward": ward, "week_start": week_start, "today": today,
         "saved": saved_state(weekly_return), "all_measures": measures_by_code(),
         "submit": "submit" in request.POST,
+        "required": measures_required([ward])[ward.pk],
     }  # fmt: skip
     concurrent = ""
     if request.method == "POST":
@@ -162,10 +175,10 @@ def _after_concurrent_edit(request, error: ConcurrentEditError, form_kwargs, mea
     form = WeeklyReturnForm(data, **form_kwargs)
     form.is_valid()
     now_saved = _saved_values(error.weekly_return)
-    form.saved = {
+    form.show_now_saved({
         name: now_saved.get(name)
         for name in ["beds", "occupied_bed_days", *(f"m_{m.code}" for m in measures)]
-    }
+    })  # fmt: skip
     return form, str(error)
 
 

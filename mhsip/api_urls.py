@@ -7,6 +7,7 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
+from equity import api as equity_api
 from measures import api as measures_api
 from mhsip.api import IdConverter
 from spc import api as spc_api
@@ -38,8 +39,19 @@ v1 = [
         measures_api.ChangeIdeaDetailApi.as_view(),
         name="change-idea",
     ),
+    path(
+        "change-ideas/<id:idea_id>/cycles/",
+        measures_api.PdsaCycleListApi.as_view(),
+        name="pdsa-cycles",
+    ),
+    path(
+        "change-ideas/<id:idea_id>/cycles/<id:number>/",
+        measures_api.PdsaCycleDetailApi.as_view(),
+        name="pdsa-cycle",
+    ),
     path("charts/", spc_api.ChartApi.as_view(), name="chart"),
     path("comparison/", spc_api.ComparisonApi.as_view(), name="comparison"),
+    path("trusts/<id:trust_id>/equity/", equity_api.TrustEquityApi.as_view(), name="trust-equity"),
 ]
 
 urlpatterns = [

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "measures",
     "spc",
     "tokens",
+    "equity",
     "reports",
     "audit",
 ]
@@ -143,7 +144,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+# The page of the user's job: their wards, their trust's matrix or their region (audit.views.start).
+LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "login"
 
 # Shared ward PCs: a session ends after inactivity, not only when the browser closes.
@@ -316,6 +318,14 @@ MHSIP_DEFAULT_BASELINE_WEEKS = envint("MHSIP_DEFAULT_BASELINE_WEEKS", "20")
 # A weekly count above this many per 1,000 occupied bed days (beds × 7 when bed days are blank)
 # is probably a typing slip: the return form and the importer ask for confirmation.
 MHSIP_IMPLAUSIBLE_PER_1000_BED_DAYS = envint("MHSIP_IMPLAUSIBLE_PER_1000_BED_DAYS", "500")
+# Trust, region and national charts mark the week the mix of enrolled wards has changed (wards
+# joined or left since the last mark) by more than this share of the wards then contributing:
+# a step there may be the mix, not the care (spc/coverage.py).
+MHSIP_COVERAGE_CHANGE_PERCENT = envint("MHSIP_COVERAGE_CHANGE_PERCENT", "20")
+if not 1 <= MHSIP_COVERAGE_CHANGE_PERCENT <= 100:
+    raise ImproperlyConfigured(
+        f"MHSIP_COVERAGE_CHANGE_PERCENT must be 1 to 100, not {MHSIP_COVERAGE_CHANGE_PERCENT}"
+    )
 
 # Email (reminders, digests, "your board pack is ready"). No EMAIL_HOST: the console backend
 # prints each message (the embedded default); EMAIL_HOST: SMTP. Tests use Django's locmem.
@@ -390,3 +400,9 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SECURE_REFERRER_POLICY = "same-origin"
     X_FRAME_OPTIONS = "DENY"
+
+# Equity breakdowns (equity/): counts from 1 to this are hidden outside the trust (NHS
+# Digital's rule for its Mental Health Act statistics), and a rate ratio needs at least
+# EQUITY_MIN_EVENTS events in each group before its interval is shown.
+EQUITY_SUPPRESS_UP_TO = 7
+EQUITY_MIN_EVENTS = 5

@@ -4,6 +4,8 @@ from django.urls import include, path
 
 admin.site.site_header = "MHSIP measurement admin"
 admin.site.site_title = "MHSIP admin"
+handler403 = "mhsip.errors.permission_denied"
+handler404 = "mhsip.errors.page_not_found"
 handler500 = "mhsip.errors.server_error"
 
 urlpatterns = [
@@ -14,5 +16,6 @@ urlpatterns = [
     path("", include("reports.urls")),  # board packs, reminder times, emails sent, unsubscribe
     path("admin/", admin.site.urls),
     path("", include("measures.urls")),
+    path("", include("equity.urls")),
     path("", include("mhsip.api_urls")),  # /api/v1/, /api/schema/, /api/docs/, /profile/tokens/
 ]

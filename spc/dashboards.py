@@ -6,14 +6,20 @@ from dataclasses import dataclass
 from django.db.models import F
 
 from measures import completeness
-from measures.models import ChangeIdea, Measure
+from measures.models import Measure
 from mhsip.weeks import latest_complete_week
 from wards.models import Trust, Ward
 
-from . import figures, icons, presentation
+from . import figures, icons, presentation, selectors
+from .compact import figure_json
 from .models import Scope, StoredChart
 from .period_views import charts_with_view
 from .stored import ChartView
+
+
+def is_local(measure: Measure) -> bool:
+    """A trust's own measure (measures.LocalMeasure), labelled "Local measure" on pages."""
+    return hasattr(measure, "local")
 
 
 @dataclass(frozen=True)
@@ -37,8 +43,25 @@ class ChartPanel:
         return self.view.summary.assurance_icon if self.view else None
 
     @property
+    def is_local(self) -> bool:
+        return is_local(self.measure)
+
+    @property
+    def retired_on(self):
+        return self.measure.local.retired_on if self.is_local else None
+
+    @property
+    def coverage(self) -> str:
+        """Aggregates: how many enrolled wards the latest point sums, where the mix changed."""
+        return presentation.coverage_line(self.view)
+
+    @property
     def dom_id(self) -> str:
         return f"chart-{self.measure.code}"
+
+    @property
+    def figure_json(self):
+        return figure_json(self.figure)
 
     @property
     def data_id(self) -> str:
@@ -54,7 +77,23 @@ class ChartPanel:
 
 
 def active_measures() -> list[Measure]:
-    return list(Measure.objects.filter(is_active=True).order_by("display_order"))
+    """The national catalogue's active measures (region and national pages show only these)."""
+    # select_related: `is_local` then asks no query of a national measure.
+    return list(Measure.objects.filter(is_active=True, local__isnull=True)
+                .select_related("local").order_by("display_order"))  # fmt: skip
+
+
+def scope_measures(scope: str, scope_id: int) -> list[Measure]:
+    """The measures charted for a scope: the national ones, then a ward's local measures (those
+    it is enrolled in, retired ones too: their charts stay readable) or a trust's own."""
+    local = Measure.objects.filter(is_active=True).select_related("local")
+    if scope == Scope.WARD:
+        local = local.filter(local__wards=scope_id)
+    elif scope == Scope.TRUST:
+        local = local.filter(local__trust_id=scope_id)
+    else:
+        return active_measures()
+    return [*active_measures(), *local.order_by("display_order", "name")]
 
 
 def _sentence(measure, chart, view) -> str:
@@ -65,10 +104,13 @@ def _sentence(measure, chart, view) -> str:
     return presentation.plain_summary(measure.name, view)
 
 
-def chart_panels(scope: str, scope_id: int, change_ideas=(), view: str = "chosen"):
+def chart_panels(scope: str, scope_id: int, change_ideas=None, view: str = "chosen"):
     """One panel per measure of a ward, trust, region or the nation, showing `view` (the
-    chosen chart, or the weekly, 4-weekly or monthly view); three queries."""
-    measures = active_measures()
+    chosen chart, or the weekly, 4-weekly or monthly view); three queries. `change_ideas`
+    maps a measure's id to the markers of the ideas that target it (drawn on its chart
+    only)."""
+    change_ideas = change_ideas or {}
+    measures = scope_measures(scope, scope_id)
     stored = charts_with_view({"scope": scope, "scope_id": scope_id, "measure__in": measures}, view)
     panels = []
     for measure in measures:
@@ -77,17 +119,10 @@ def chart_panels(scope: str, scope_id: int, change_ideas=(), view: str = "chosen
         panels.append(ChartPanel(
             measure=measure, result=chart, view=shown,
             sentence=_sentence(measure, chart, shown),
-            figure=figures.figure(shown, measure.name, change_ideas) if shown else None,
+            figure=figures.figure(shown, measure.name, change_ideas.get(measure.pk, ()))
+            if shown else None,
         ))  # fmt: skip
     return panels
-
-
-def ward_change_ideas(ward: Ward) -> list[ChangeIdea]:
-    return list(ward.change_ideas.select_related("created_by").order_by("-started_on"))
-
-
-def ideas_for_chart(ideas: list[ChangeIdea]) -> list[dict]:
-    return [{"date": i.started_on.isoformat(), "title": i.title} for i in ideas]
 
 
 @dataclass(frozen=True)
@@ -141,8 +176,9 @@ def _empty(measure) -> MatrixCell:
 
 
 def trust_matrix(trust: Trust, ward_type: str | None = None) -> tuple[list[Measure], list]:
-    """Rows of wards (optionally of one type) × columns of measures, and the trust row."""
-    measures = active_measures()
+    """Rows of wards (optionally of one type) × columns of measures (the trust's local ones
+    last), and the trust row."""
+    measures = scope_measures(Scope.TRUST, trust.pk)
     wards = list(trust.wards.order_by("name"))
     if ward_type:
         wards = [w for w in wards if w.ward_type == ward_type]
@@ -174,10 +210,17 @@ class TrustComparison:
     target_value: float | None
     percent_complete: int | None
     unit: str = ""
+    coverage: str = ""  # how many enrolled wards the latest point sums (presentation)
+    # Its rate per 1,000 occupied bed days over the page's period, as the funnel counts it.
+    period_rate: float | None = None
 
     @property
     def data_id(self) -> str:
         return f"trust-{self.trust.pk}-data"
+
+    @property
+    def figure_json(self):
+        return figure_json(self.figure)
 
     @property
     def variation_svg(self):
@@ -212,6 +255,9 @@ def region_comparison(region, measure: Measure, today: datetime.date, weeks: int
     complete = completeness.submitted_share_by_trust(
         Ward.objects.filter(trust__region=region), first=first, last=last
     )
+    rates = {u["id"]: u["count"] / u["bed_days"] * 1000
+             for u in selectors.funnel_units(region, measure, first, last, "trust")
+             if u["bed_days"]}  # fmt: skip
     views = {t.pk: stored.view.get((t.pk, measure.pk)) for t in trusts}
     shared = _shared_range(views.values())
     rows = []
@@ -225,7 +271,8 @@ def region_comparison(region, measure: Measure, today: datetime.date, weeks: int
             recent_value=s and s.recent_value, percent_change=s and s.percent_change,
             variation_icon=s and s.variation_icon, assurance_icon=s and s.assurance_icon,
             target_value=s and s.target_value, percent_complete=complete.get(trust.pk),
-            unit=s.unit if s else "",
+            unit=s.unit if s else "", coverage=presentation.coverage_line(view),
+            period_rate=rates.get(trust.pk),
         ))  # fmt: skip
     return rows
 

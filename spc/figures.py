@@ -14,7 +14,8 @@ from .presentation import (
     COLOURS,
     RULE_LABELS,
     long_date,
-    number,
+    mix_change_label,
+    target_label,
 )
 
 NEUTRAL = {"special_cause_neutral_high", "special_cause_neutral_low"}
@@ -40,7 +41,9 @@ def _hover_text(view, i: int) -> str:
     parts = []
     if view.weeks_in_period and view.weeks_present[i] < view.weeks_in_period[i]:
         parts.append(f"{view.weeks_present[i]:g} of {view.weeks_in_period[i]:g} weeks reported")
-    if view.contributors:
+    if view.contributors and view.enrolled:
+        parts.append(f"{view.contributors[i]} of {view.enrolled[i]} enrolled wards reported")
+    elif view.contributors:
         parts.append(f"{view.contributors[i]} wards reported")
     label = CLASSIFICATION_LABELS.get(view.classification[i], "Special cause (neither better "
                                       "nor worse)")  # fmt: skip
@@ -128,18 +131,42 @@ def _lines(view, axis) -> list[dict]:
     return traces
 
 
+def _trajectory_xy(target, axis) -> tuple[list, list]:
+    """A trajectory's steps as a stepped line over the chart's span: each step from its date
+    (the first step before the chart starts begins at the chart's start)."""
+    first, last = axis.xs[0], axis.xs[-1]
+    xs, ys = [], []
+    for day, value in target["steps"]:
+        if day > last:
+            break
+        if day <= first:
+            xs, ys = [first], [value]
+        else:
+            xs.append(day)
+            ys.append(value)
+    if xs:
+        xs.append(last)
+        ys.append(ys[-1])
+    return xs, ys
+
+
 def _targets(view, axis) -> list[dict]:
     traces = []
     for target in view.targets:
-        if target.get("value") is None:
+        if target.get("kind") == "trajectory" and not axis.by_event:
+            xs, ys = _trajectory_xy(target, axis)
+        elif target.get("value") is not None:
+            xs, ys = [axis.xs[0], axis.xs[-1]], [target["value"], target["value"]]
+        else:
             continue
-        label = (f"{target['reduction_percent']}% reduction target by "
-                 f"{long_date(target['deadline'])}: {number(target['value'])}")  # fmt: skip
+        if not xs:
+            continue
+        percent = target.get("percent") or target.get("reduction_percent") or 0
         traces.append({
-            "type": "scatter", "mode": "lines", "name": label,
-            "x": [axis.xs[0], axis.xs[-1]], "y": [target["value"], target["value"]],
-            "line": {"color": COLOURS["target"], "width": 1.5,
-                     "dash": "dot" if target["reduction_percent"] < 50 else "dashdot"},
+            "type": "scatter", "mode": "lines", "name": target_label(target),
+            "x": xs, "y": ys,
+            "line": {"color": COLOURS["target"], "width": 1.5, "shape": "hv",
+                     "dash": "dot" if percent and percent < 50 else "dashdot"},
             "hoverinfo": "name", "meta": {"target": True},
         })  # fmt: skip
     return traces
@@ -157,6 +184,11 @@ def _marks(view, axis, change_ideas) -> tuple[list, list]:
             shapes.append(_vline(axis.at(item["date"]), "#425563", "solid"))
             annotations.append(_label(axis.at(item["date"]), f"New phase: {plain(item['reason'])}",
                                       "left"))  # fmt: skip
+    for change in view.mix_changes:
+        if axis.inside(change["date"]):
+            shapes.append(_vline(axis.at(change["date"]), "#768692", "dash"))
+            annotations.append(_label(axis.at(change["date"]), mix_change_label(change), "left",
+                                      y=0.76))  # fmt: skip
     for idea in change_ideas:
         # An idea outside the chart's span (or dated in the future) would stretch the axis.
         if axis.inside(idea["date"]):

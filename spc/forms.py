@@ -4,7 +4,8 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
-from measures.models import Programme
+from measures.models import Programme, ProgrammeTarget
+from mhsip.forms import IsoDateInput, NhsukFormMixin
 from mhsip.text import clean_free_text
 from mhsip.weeks import monday_of
 
@@ -16,7 +17,10 @@ def _monday(value: datetime.date | None) -> datetime.date | None:
     return None if value is None else monday_of(value)
 
 
-class ChartSettingForm(forms.ModelForm):
+NUMERIC_TARGETS = [k for k in ProgrammeTarget.Kind.values if k != ProgrammeTarget.Kind.NONE]
+
+
+class ChartSettingForm(NhsukFormMixin, forms.ModelForm):
     reason = forms.CharField(
         label="Why are you changing the baseline?",
         required=False,
@@ -28,12 +32,8 @@ class ChartSettingForm(forms.ModelForm):
     class Meta:
         model = ChartSetting
         fields = ["chart_type", "period", "baseline_start", "baseline_weeks", "programme"]
-        # A browser's date box takes and gives ISO dates: under en-GB Django would render the
-        # saved date as 07/06/2021, which the box shows as blank, so saving the form again
-        # would wipe the baseline.
-        widgets = {
-            "baseline_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        }
+        # ISO, or the saved baseline shows blank and the next save wipes it (mhsip.forms).
+        widgets = {"baseline_start": IsoDateInput()}
         labels = {
             "chart_type": "Chart",
             "period": "Period of the points",
@@ -50,9 +50,10 @@ class ChartSettingForm(forms.ModelForm):
 
     def __init__(self, *args, measure, **kwargs):
         super().__init__(*args, **kwargs)
+        # One filter() call: the same target row has the measure and a numeric target.
         self.fields["programme"].queryset = Programme.objects.filter(
-            measures=measure, reduction_percent__isnull=False
-        )
+            targets__measure=measure, targets__kind__in=NUMERIC_TARGETS
+        ).distinct()
         self.fields["programme"].empty_label = "The programme with the latest deadline"
         self.fields["period"].required = False  # blank: Automatic
         self.fields["baseline_weeks"].widget.attrs.update({"min": 2, "max": 104})
@@ -93,10 +94,10 @@ class ChartSettingForm(forms.ModelForm):
         return data
 
 
-class PhaseBreakForm(forms.Form):
+class PhaseBreakForm(NhsukFormMixin, forms.Form):
     starts_on = forms.DateField(
         label="New phase starts (week commencing)",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=IsoDateInput(),
         help_text="Any date in the week; it is moved to that week's Monday.",
     )
     reason = forms.CharField(

@@ -12,12 +12,21 @@ import datetime
 from collections import defaultdict
 
 import numpy as np
+from django.conf import settings
 from django.db.models import Count, F, Min, Sum
 
-from measures.models import Enrolment, IncidentDate, WeeklyCount, WeeklyReturn
+from measures.models import (
+    Enrolment,
+    IncidentDate,
+    LocalMeasure,
+    Programme,
+    WeeklyCount,
+    WeeklyReturn,
+)
 from mhsip.weeks import latest_complete_week, monday_of, weeks_between
 from wards.models import Ward
 
+from . import coverage
 from .engine.choice import U_CHART_MIN_PER_POINT
 from .models import Scope
 from .specs import WeeklySeries
@@ -163,21 +172,61 @@ def aggregate_series(
         by_measure[measure_id][week] = (total, obd, contributors)
         first = min(first or week, week)
     weeks = weeks_between(first, latest_complete_week(today)) if first else ()
+    spans = enrolment_spans(wards, measure_ids)
     rare = [m for m in measure_ids if _few_incidents(by_measure.get(m, {}), weeks)]
     events = _aggregate_events({**base, "measure_id__in": rare}, weeks)
     result = {}
     for measure_id in measure_ids:
         data = by_measure.get(measure_id, {})
         days, undated = events.of(measure_id)
+        contributors = np.array([data[w][2] if w in data else 0 for w in weeks], dtype=int)
+        enrolled, joins, leaves = coverage.enrolled_counts(weeks, spans.get(measure_id, ()))
         result[measure_id] = WeeklySeries(
             weeks,
             np.array([data[w][0] if w in data else np.nan for w in weeks], dtype=float),
             np.array([data[w][1] if w in data else np.nan for w in weeks], dtype=float),
-            np.array([data[w][2] if w in data else 0 for w in weeks], dtype=int),
+            contributors,
             events=days,
             undated_weeks=undated,
-        )
+            enrolled=enrolled,
+            mix_changes=tuple(coverage.mix_changes(
+                weeks, enrolled, contributors, joins, leaves,
+                settings.MHSIP_COVERAGE_CHANGE_PERCENT,
+            )),
+        )  # fmt: skip
     return result
+
+
+def enrolment_spans(wards, measure_ids) -> dict[int, list[tuple]]:
+    """measure id -> (first week, last week or None) of each ward of `wards` enrolled in a
+    programme of the measure: from its earliest such enrolment to the week it closed."""
+    covers = defaultdict(set)
+    for programme_id, measure_id in Programme.measures.through.objects.filter(
+        measure_id__in=measure_ids
+    ).values_list("programme_id", "measure_id"):
+        covers[programme_id].add(measure_id)
+    first, closes = {}, {}
+    rows = Enrolment.objects.filter(ward__in=wards).values_list(
+        "ward_id", "programme_id", "joined_on", "ward__active_to"
+    )
+    for ward_id, programme_id, joined, active_to in rows:
+        closes[ward_id] = monday_of(active_to) if active_to else None
+        for measure_id in covers[programme_id]:
+            key = (measure_id, ward_id)
+            first[key] = min(first.get(key, joined), joined)
+    spans = defaultdict(list)
+    for (measure_id, ward_id), joined in first.items():
+        spans[measure_id].append((joined, closes[ward_id]))
+    # A local measure's enrolled wards, from when each joined a programme (else throughout).
+    joined = dict(Enrolment.objects.filter(ward__in=wards).values("ward_id")
+                  .annotate(first=Min("joined_on")).values_list("ward_id", "first"))  # fmt: skip
+    rows = LocalMeasure.wards.through.objects.filter(
+        localmeasure_id__in=measure_ids, ward__in=wards
+    ).values_list("localmeasure_id", "ward_id", "ward__active_to")
+    for measure_id, ward_id, active_to in rows:
+        spans[measure_id].append((joined.get(ward_id, datetime.date.min),
+                                  monday_of(active_to) if active_to else None))  # fmt: skip
+    return spans
 
 
 # Only a chart expecting fewer incidents a week than a u chart needs can become a chart of the

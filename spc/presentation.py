@@ -1,13 +1,10 @@
 """What a stored chart looks like to a person: a plain-English sentence, labels and icon
-names (spc/figures.py draws the chart itself). Pure: reads typed stored views
-(spc.stored.ChartView), no database.
+names (spc/figures.py draws the chart itself, spc/funnel_figure.py the funnel plot). Pure:
+reads typed stored views (spc.stored.ChartView), no database.
 """
 
 import datetime
 import math
-
-from .funnel import funnel_curve_exposures, funnel_limits, funnel_points
-from .specs import RATE_UNIT
 
 # Making Data Count colours as NHSRplotthedots R/ptd_spc_colours.R defines them.
 COLOURS = {
@@ -48,6 +45,11 @@ ASSURANCE_LABELS = {
     "hit_and_miss": "Target hit and miss",
 }
 
+
+REPORTING_PHRASE = (
+    "a reporting measure: more reports can mean better reporting, so neither direction is "
+    "shown as improvement or concern and no assurance icon is given"
+)
 
 PERIOD_WORDS = {
     "week": ("week", "weeks"),
@@ -117,7 +119,9 @@ def plain_summary(name: str, view) -> str:
     elif s.baseline_centre == 0:
         parts[0] += ", with no incidents in the baseline"
     parts.append(_variation_phrase(view))
-    target = _target_phrase(s)
+    if s.improvement_applied == "neutral":
+        parts.append(REPORTING_PHRASE)
+    target = _target_phrase(s, view.targets[0] if view.targets else None)
     if target:
         parts.append(target)
     sentence = "; ".join(parts) + "."
@@ -125,6 +129,38 @@ def plain_summary(name: str, view) -> str:
         sentence += f" {s.explanation[0].upper()}{s.explanation[1:]}"
         sentence += "" if sentence.endswith(".") else "."
     return f"{sentence} Chart: {s.reason}."
+
+
+def _mix_words(change: dict) -> str:
+    parts = [f"{change['joined']} joined" if change["joined"] else "",
+             f"{change['left']} left" if change["left"] else ""]  # fmt: skip
+    return ", ".join(p for p in parts if p)
+
+
+def mix_change_label(change: dict) -> str:
+    """A change of the enrolled wards, as a chart annotation: "Ward mix changed: 4 joined,
+    1 left"."""
+    return f"Ward mix changed: {_mix_words(change)}"
+
+
+def coverage_line(view) -> str:
+    """Under an aggregate chart: how many enrolled wards its latest point sums, and where the
+    mix of wards changed ("" for a ward's own chart)."""
+    if view is None or not view.contributors:
+        return ""
+    last = next((i for i in range(len(view) - 1, -1, -1) if view.value[i] is not None), None)
+    if last is None:
+        return ""
+    reported = view.contributors[last]
+    of = f" of {view.enrolled[last]} enrolled" if view.enrolled else ""
+    text = (f"The latest point ({point_label(view.dates[last], view.summary.period)}) sums "
+            f"{reported}{of} wards")  # fmt: skip
+    if view.mix_changes:
+        marks = "; ".join(f"{week_label(c['date'])} ({_mix_words(c)})"
+                          for c in view.mix_changes)  # fmt: skip
+        text += (f". The mix of enrolled wards changed by more than the set share at: {marks}"
+                 " (dashed lines): a step there may be the mix of wards, not a change in care")
+    return text + "."
 
 
 def _runs_phrase(runs: dict | None) -> str:
@@ -159,13 +195,57 @@ def _variation_phrase(view) -> str:
     return f"{phrase} at the latest point"
 
 
-def _target_phrase(s) -> str:
+def target_name(target: dict) -> str:
+    """A target line as a person names it: "50% reduction", "50% increase", "3.0", "the
+    trajectory" (targets stored before kinds existed are reductions)."""
+    kind = target.get("kind", "reduce")
+    percent = target.get("percent", target.get("reduction_percent"))
+    if kind in ("reduce", "increase"):
+        return f"{percent}% {'reduction' if kind == 'reduce' else 'increase'}"
+    if kind == "trajectory":
+        return "trajectory"
+    return number(target.get("value"))
+
+
+def target_label(target: dict) -> str:
+    """The legend of a target line: "50% reduction target by 31 Mar 2024: 2.0"."""
+    by = f" by {long_date(target['deadline'])}" if target.get("deadline") else ""
+    kind = target.get("kind", "reduce")
+    if kind == "value":
+        return f"Target {number(target.get('value'))}{by}"
+    if kind == "trajectory":
+        steps = target.get("steps") or []
+        end = f": {number(steps[-1][1])}" if steps else ""
+        return f"Trajectory{by}{end}"
+    return f"{target_name(target)} target{by}: {number(target.get('value'))}"
+
+
+def _deadline_phrase(s, target: dict | None) -> str:
+    """After the deadline: met or not *at* the deadline, and what holds now, e.g. "target 50%
+    reduction by 30 Sep 2023: met at the deadline (2.1 vs target 2.4) and still met now (2.0
+    vs 2.4)"."""
+    name = target_name(target) if target else number(s.target_value)
+    head = f"target {name} by {long_date(s.target_deadline)}"
+    if s.deadline_met is None:
+        met = {True: "met", False: "not met"}.get(s.target_met, "not judged")
+        return f"{head}: the deadline has passed; {met} now"
+    then = (f"{'met' if s.deadline_met else 'not met'} at the deadline "
+            f"({number(s.deadline_value)} vs target {number(s.deadline_target)})")  # fmt: skip
+    now_figures = f"({number(s.recent_value)} vs {number(s.target_value)})"
+    if s.target_met is None:
+        return f"{head}: {then}"
+    if s.target_met == s.deadline_met:
+        return f"{head}: {then} and still {'met' if s.target_met else 'not met'} now {now_figures}"
+    since = "met since" if s.target_met else "no longer met"
+    return f"{head}: {then}, {since} {now_figures}"
+
+
+def _target_phrase(s, target: dict | None = None) -> str:
     if s.target_value is None or not s.baseline_centre:
         return ""  # a target of "0.0" off a baseline of none tells nobody anything
+    if s.deadline_passed and s.target_deadline:
+        return _deadline_phrase(s, target)
     by = f" by {long_date(s.target_deadline)}" if s.target_deadline else ""
-    if s.deadline_passed:
-        met = {True: "met", False: "not met"}.get(s.target_met, "not judged")
-        return f"target {number(s.target_value)}{by}: the deadline has passed; {met} now"
     assurance = {
         "consistent_pass": "consistently met",
         "consistent_fail": "consistently not met",
@@ -173,79 +253,3 @@ def _target_phrase(s) -> str:
     }.get(s.assurance_icon, "")
     return f"target {number(s.target_value)}{by} {assurance}".rstrip()
 
-
-def funnel_figure(
-    units: list[dict], measure_name: str, unit_label: str, improvement: str = "decrease"
-) -> dict | None:
-    """A funnel plot of each unit's rate per 1,000 occupied bed days against its bed days,
-    with 95% and 99.8% limits around the pooled rate (spc.funnel); outliers are named."""
-    units = [u for u in units if u["bed_days"]]
-    if not units:
-        return None
-    result = funnel_points([u["count"] for u in units], [u["bed_days"] for u in units])
-    curve_x = funnel_curve_exposures(max(u["bed_days"] for u in units) * 1.1)
-    curve = funnel_limits(result.target, curve_x)
-    traces = []
-    for prob, dash in ((0.998, "solid"), (0.95, "dash")):
-        for side in ("upper", "lower"):
-            traces.append(
-                {
-                    "type": "scatter", "mode": "lines", "x": list(curve_x),
-                    "y": list(getattr(curve, side)[prob]),
-                    "name": f"{prob:.1%} limits".replace(".0%", "%"),
-                    "legendgroup": str(prob), "showlegend": side == "upper",
-                    "line": {"color": COLOURS["limit_line"], "dash": dash, "width": 1},
-                    "hoverinfo": "skip",
-                }
-            )  # fmt: skip
-    traces.append(
-        {
-            "type": "scatter", "mode": "lines", "x": [curve_x[0], curve_x[-1]],
-            "y": [result.target, result.target], "name": f"Regional rate {number(result.target)}",
-            "line": {"color": COLOURS["mean_line"], "width": 1.5}, "hoverinfo": "name",
-        }
-    )  # fmt: skip
-    outlier = [p.flag.endswith("0.998") for p in result.points]
-    better = {"decrease": "below", "increase": "above"}.get(improvement)
-    colours = [
-        COLOURS["common_cause"] if not out
-        else COLOURS["special_cause_neutral"] if better is None
-        else COLOURS["special_cause_improvement"] if p.flag.startswith(better)
-        else COLOURS["special_cause_concern"]
-        for p, out in zip(result.points, outlier, strict=True)
-    ]  # fmt: skip
-    traces.append(
-        {
-            "type": "scatter",
-            "mode": "markers+text",
-            "name": unit_label.capitalize(),
-            "x": [p.exposure for p in result.points],
-            "y": [p.rate for p in result.points],
-            "text": [u["name"] if out else "" for u, out in zip(units, outlier, strict=True)],
-            "textposition": "top center",
-            "marker": {"color": colours, "size": 9},
-            "hovertext": [
-                f"{u['name']}<br>{number(p.rate)} {RATE_UNIT}<br>"
-                f"{p.count} incidents / {int(p.exposure):,} occupied bed days"
-                for u, p in zip(units, result.points, strict=True)
-            ],
-            "hoverinfo": "text",
-        }
-    )
-    return {
-        "data": traces,
-        "layout": {
-            "title": {"text": f"{measure_name}: rate against occupied bed days"},
-            "height": 420,
-            "margin": {"l": 60, "r": 20, "t": 40, "b": 50},
-            "xaxis": {"title": {"text": "occupied bed days in the period"}, "rangemode": "tozero"},
-            "yaxis": {"title": {"text": RATE_UNIT}, "rangemode": "tozero"},
-            "legend": {"orientation": "h", "y": -0.25},
-            "plot_bgcolor": "#ffffff",
-        },
-        "outliers": [
-            {"name": u["name"], "rate": p.rate, "flag": p.flag}
-            for u, p, out in zip(units, result.points, outlier, strict=True)
-            if out
-        ],
-    }

@@ -39,10 +39,12 @@ def ward_charts_recompute(
     )
     series = inputs.ward_series(wards, [m.pk for m in measures], today)
     configs = selectors.ward_configs([w.pk for w in wards], measures, programmes)
+    local = selectors.local_measure_scopes()
     items = [
         ((Scope.WARD, w.pk, m.pk), series[w.pk, m.pk], configs[w.pk, m.pk])
         for w in wards
         for m in measures
+        if selectors.charted_on_ward(m.pk, w, local)
     ]
     summary.add(store_charts(items, versions, force))
     return summary
@@ -57,9 +59,11 @@ def aggregate_charts_recompute(
     queues many refreshes of the national chart, the first one that runs does the work."""
     today = today or timezone.localdate()
     summary = RecomputeSummary()
-    measures = list(Measure.objects.filter(is_active=True))
+    every = list(Measure.objects.filter(is_active=True))
     programmes = selectors.programmes_with_measures()
+    local = selectors.local_measure_scopes()
     for scope, scope_id in scopes:
+        measures = [m for m in every if selectors.charted_on_scope(m.pk, scope, scope_id, local)]
         versions = dict(
             StoredChart.objects.filter(scope=scope, scope_id=scope_id).values_list(
                 "pk", "dirty_version"
@@ -103,16 +107,21 @@ def stale_ward_ids() -> list[int]:
         .exclude(store_version=STORE_VERSION)
         .values_list("scope_id", flat=True)
     )
-    measures = Measure.objects.filter(is_active=True).count()
+    # Completeness counts national charts; a local measure's missing charts are found below.
+    measures = Measure.objects.filter(is_active=True, local__isnull=True).count()
     complete = set(
-        StoredChart.objects.filter(scope=Scope.WARD)
+        StoredChart.objects.filter(scope=Scope.WARD, measure__local__isnull=True)
         .values_list("scope_id")
         .annotate(n=Count("pk"))
         .filter(n__gte=measures)
         .values_list("scope_id", flat=True)
     )
     all_wards = set(Ward.objects.values_list("pk", flat=True))
-    return sorted(stale | (all_wards - complete))
+    charted = set(StoredChart.objects.filter(scope=Scope.WARD, measure__local__isnull=False)
+                  .values_list("scope_id", "measure_id"))  # fmt: skip
+    uncharted = {ward_id for measure_id, (_, ward_ids) in selectors.local_measure_scopes().items()
+                 for ward_id in ward_ids if (ward_id, measure_id) not in charted}  # fmt: skip
+    return sorted(stale | (all_wards - complete) | uncharted)
 
 
 def charts_recompute_stale(*, today=None) -> RecomputeSummary:

@@ -8,7 +8,16 @@ from collections import defaultdict
 from django.conf import settings
 from django.db.models import F, Q, Sum
 
-from measures.models import Enrolment, Measure, Programme, WeeklyCount, WeeklyReturn
+from measures import targets
+from measures.models import (
+    Enrolment,
+    LocalMeasure,
+    Measure,
+    Programme,
+    ProgrammeTarget,
+    WeeklyCount,
+    WeeklyReturn,
+)
 from wards.models import Region, Trust, Ward
 
 from .models import ChartSetting, Scope
@@ -17,19 +26,70 @@ from .specs import ChartConfig, TargetLine
 SUBMITTED = WeeklyReturn.Status.SUBMITTED
 
 
+def _covering(programmes: list[Programme], measure_id: int, chosen_id=None) -> list:
+    """The programmes' targets on a measure, the chosen programme's (else the latest
+    deadline's) first."""
+    covering = [(p, p.targets_cached[measure_id]) for p in programmes
+                if measure_id in p.targets_cached]  # fmt: skip
+    covering.sort(key=lambda pt: (pt[0].pk != chosen_id, -pt[1].deadline.toordinal(), pt[0].name))
+    return [t for _, t in covering]
+
+
+def _target_line(programme_name: str, t: ProgrammeTarget) -> TargetLine:
+    return TargetLine(programme_name, t.percent, t.deadline, kind=t.kind, value=t.value,
+                      steps=tuple(t.typed_steps()))  # fmt: skip
+
+
 def _targets(programmes: list[Programme], measure_id: int, chosen_id=None) -> tuple:
-    """The programme targets covering a measure, the chosen (or latest-deadline) one first."""
-    covering = [
-        p for p in programmes if p.reduction_percent and measure_id in p.measure_ids_cached
-    ]
-    covering.sort(key=lambda p: (p.pk != chosen_id, -p.deadline.toordinal(), p.name))
-    return tuple(TargetLine(p.name, p.reduction_percent, p.deadline) for p in covering)
+    """The numeric targets covering a measure as chart lines, the one that applies first."""
+    names = {p.pk: p.name for p in programmes}
+    return tuple(_target_line(names[t.programme_id], t)
+                 for t in _covering(programmes, measure_id, chosen_id)
+                 if t.kind != targets.NONE)  # fmt: skip
+
+
+def _direction(programmes: list[Programme], measure: Measure, chosen_id=None) -> str:
+    """The engine's improvement direction: that of the target that applies (a reporting
+    measure has none: "neutral"), else the measure's own."""
+    covering = _covering(programmes, measure.pk, chosen_id)
+    if covering:
+        return targets.ENGINE_DIRECTION[covering[0].direction]
+    return measure.improvement
+
+
+def local_measure_scopes() -> dict[int, tuple[int, frozenset[int]]]:
+    """measure id -> (trust id, enrolled ward ids) of every local measure (one query: a row
+    per enrolled ward, one with no ward for a measure without any)."""
+    trusts, wards = {}, defaultdict(set)
+    for measure_id, trust_id, ward_id in LocalMeasure.objects.values_list(
+        "pk", "trust_id", "wards"
+    ):
+        trusts[measure_id] = trust_id
+        if ward_id is not None:
+            wards[measure_id].add(ward_id)
+    return {m: (trust_id, frozenset(wards[m])) for m, trust_id in trusts.items()}
+
+
+def charted_on_ward(measure_id: int, ward: Ward, local: dict) -> bool:
+    """National measures are charted on every ward; a local one on its trust's enrolled wards."""
+    if measure_id not in local:
+        return True
+    trust_id, ward_ids = local[measure_id]
+    return trust_id == ward.trust_id and ward.pk in ward_ids
+
+
+def charted_on_scope(measure_id: int, scope: str, scope_id: int, local: dict) -> bool:
+    """A local measure is summed into its own trust's chart, never a region's or the nation's."""
+    if measure_id not in local:
+        return True
+    return scope == Scope.TRUST and local[measure_id][0] == scope_id
 
 
 def programmes_with_measures() -> list[Programme]:
-    programmes = list(Programme.objects.prefetch_related("measures"))
+    programmes = list(Programme.objects.prefetch_related("measures", "targets"))
     for p in programmes:
         p.measure_ids_cached = {m.pk for m in p.measures.all()}
+        p.targets_cached = {t.measure_id: t for t in p.targets.all()}
     return programmes
 
 
@@ -61,7 +121,9 @@ def ward_configs(
             configs[ward_id, measure.pk] = ChartConfig(
                 chart_type=setting.chart_type if setting else "auto",
                 period=setting.period if setting else "auto",
-                improvement=measure.improvement,
+                improvement=_direction(
+                    ward_programmes, measure, setting.programme_id if setting else None
+                ),
                 baseline_start=setting.baseline_start if setting else None,
                 baseline_weeks=(setting and setting.baseline_weeks) or default_weeks,
                 breaks=tuple((b.starts_on, b.reason) for b in setting.breaks.all())
@@ -77,7 +139,7 @@ def ward_configs(
 def aggregate_config(measure: Measure, programmes: list[Programme]) -> ChartConfig:
     return ChartConfig(
         chart_type="auto",
-        improvement=measure.improvement,
+        improvement=_direction(programmes, measure),
         baseline_weeks=default_baseline_weeks(),
         targets=_targets(programmes, measure.pk),
     )
@@ -104,13 +166,14 @@ def stale_filter() -> Q:
 
 def funnel_units(
     scope_object: Region | Trust, measure: Measure, first: datetime.date, last: datetime.date,
-    unit: str,
+    unit: str, ward_type: str | None = None,
 ) -> list[dict]:  # fmt: skip
     """The funnel plot's units: per ward (unit "ward") or trust ("trust") of a region or trust,
     Σcount and Σoccupied bed days over the weeks first..last, from submitted returns that have
     the measure's count and bed days > 0, as the charts count them (a missing count drops its
     bed days: it is never a zero). Sorted by name; one query. The region page and the API's
-    comparison both read this, so they show the same funnel."""
+    comparison both read this, so they show the same funnel. `ward_type` keeps only wards of
+    that type (a peer group: a PICU is compared with PICUs, trusts by their wards of the type)."""
     if unit not in ("ward", "trust"):
         raise ValueError(f"unit must be 'ward' or 'trust', not {unit!r}")
     ward = "weekly_return__ward"
@@ -120,6 +183,8 @@ def funnel_units(
         if isinstance(scope_object, Region)
         else {f"{ward}__trust": scope_object}
     )
+    if ward_type:
+        within[f"{ward}__ward_type"] = ward_type
     rows = (
         WeeklyCount.objects.filter(
             measure=measure,

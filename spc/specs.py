@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from measures import targets
 from spc.engine.results import ENGINE_VERSION
 
 RATE_MULTIPLIER = 1000  # incidents per 1,000 occupied bed days, the programme's unit
@@ -37,13 +38,55 @@ class WeeklySeries:
     # dated; None otherwise, and `undated_weeks` says how many weeks lack dates.
     events: np.ndarray | None = None
     undated_weeks: int = 0
+    # Aggregates: the wards enrolled (and open) each week, and the weeks the enrolled mix
+    # changed by more than the setting's share (spc.coverage.mix_changes).
+    enrolled: np.ndarray | None = None
+    mix_changes: tuple = ()
 
 
 @dataclass(frozen=True)
 class TargetLine:
+    """One programme's target on a chart (measures.models.ProgrammeTarget): reduce or
+    increase by `percent` of the baseline, a fixed `value`, or a trajectory of `steps`
+    ((date, value): from each date its value), due by `deadline`."""
+
     programme: str
-    reduction_percent: int
+    percent: int | None
     deadline: datetime.date
+    kind: str = targets.REDUCE
+    value: float | None = None
+    steps: tuple[tuple[datetime.date, float], ...] = ()
+
+    def engine_target(self, latest: datetime.date | None) -> dict | None:
+        """The engine's target (spc.engine TargetSpec) for a chart whose latest week is
+        `latest`: a relative change of the baseline, or the value due then (a trajectory's
+        step in force; none before its first step)."""
+        deadline = {"deadline": self.deadline.isoformat()}
+        if self.kind == targets.REDUCE:
+            return {"reduction": self.percent / 100, **deadline}
+        if self.kind == targets.RAISE:
+            return {"reduction": -self.percent / 100, **deadline}
+        value = self.value if self.kind == targets.VALUE else None
+        if self.kind == targets.TRAJECTORY and latest is not None:
+            value = targets.step_value_on(self.steps, latest)
+        return None if value is None else {"value": float(value), **deadline}
+
+    def value_on(self, day: datetime.date, baseline_centre: float | None, gaps: bool = False):
+        """What the target asks for on `day`, in the chart's unit; None where nothing is due
+        or it cannot be drawn (a rate's value on a chart of gaps between incidents)."""
+        if self.kind in (targets.REDUCE, targets.RAISE):
+            if baseline_centre is None:
+                return None
+            r = self.percent / 100 * (1 if self.kind == targets.REDUCE else -1)
+            # Fewer incidents lengthen the gaps between them: centre / (1 - r) (the engine's).
+            if gaps:
+                return baseline_centre / (1 - r) if r < 1 else None
+            return baseline_centre * (1 - r)
+        if gaps:
+            return None
+        if self.kind == targets.VALUE:
+            return self.value
+        return targets.step_value_on(self.steps, day)
 
 
 @dataclass(frozen=True)
@@ -72,6 +115,8 @@ def start_at(series: WeeklySeries, start: datetime.date | None) -> WeeklySeries:
         counts=series.counts[keep],
         bed_days=series.bed_days[keep],
         contributors=None if series.contributors is None else series.contributors[keep],
+        enrolled=None if series.enrolled is None else series.enrolled[keep],
+        mix_changes=tuple(m for m in series.mix_changes if m["date"] >= start.isoformat()),
         events=events,
     )
 
@@ -118,12 +163,10 @@ def _base_spec(series: WeeklySeries, config: ChartConfig) -> dict:
     breaks = [d.isoformat() for d, _ in config.breaks if weeks and weeks[0] < d <= weeks[-1]]
     if breaks:
         spec["breaks"] = breaks
-    if config.targets:
-        primary = config.targets[0]
-        spec["target"] = {
-            "reduction": primary.reduction_percent / 100,
-            "deadline": primary.deadline.isoformat(),
-        }
+    target = config.targets[0].engine_target(weeks[-1] if weeks else None) if config.targets \
+        else None  # fmt: skip
+    if target:
+        spec["target"] = target
     if series.events is not None:
         spec["events"] = [str(d) for d in series.events]
     return spec
@@ -157,23 +200,9 @@ def series_hash(series: WeeklySeries, config: ChartConfig, extra: str = "") -> s
     times faster than hashing the engine's JSON spec, which the recompute only builds for the
     charts whose hash changed."""
     digest = hashlib.sha256()
-    digest.update(f"{ENGINE_VERSION}|{extra}|{config!r}|".encode())
+    digest.update(f"{ENGINE_VERSION}|{extra}|{config!r}|{series.mix_changes!r}|".encode())
     digest.update((series.weeks[0].isoformat() if series.weeks else "").encode())
-    for array in (series.counts, series.bed_days, series.contributors, series.events):
+    for array in (series.counts, series.bed_days, series.contributors, series.events,
+                  series.enrolled):
         digest.update(b"|" if array is None else np.ascontiguousarray(array).tobytes())
     return digest.hexdigest()
-
-
-def target_lines(config: ChartConfig, baseline_centre: float | None) -> list[dict]:
-    """Every programme target as a line: the baseline centre reduced by its percentage."""
-    return [
-        {
-            "programme": t.programme,
-            "reduction_percent": t.reduction_percent,
-            "deadline": t.deadline.isoformat(),
-            "value": None
-            if baseline_centre is None
-            else baseline_centre * (1 - t.reduction_percent / 100),
-        }
-        for t in config.targets
-    ]

@@ -23,8 +23,9 @@ from spc.engine.codes import CLASSIFICATIONS
 from spc.engine.rules import rule_names
 
 from .models import StoredChart, StoredView
+from .target_outcome import deadline_outcome
 
-STORE_VERSION = 4
+STORE_VERSION = 5
 DECIMALS = 4
 CLASS_CODE = {name: code for code, name in CLASSIFICATIONS.items()}
 LINES = ("centre", "lower", "upper", "lower_2sigma", "upper_2sigma")
@@ -66,6 +67,11 @@ class ViewSummary:
     latest_date: str | None
     # Anhøj's run rules on the latest phase (run charts): longest run, crossings, signal.
     runs: dict | None = None
+    # Once the primary target's deadline has passed: the recent value then, the target due
+    # then, and whether it was met (spc.target_outcome).
+    deadline_value: float | None = None
+    deadline_target: float | None = None
+    deadline_met: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -92,6 +98,8 @@ class ChartView:
     event_number: tuple[int, ...] | None
     targets: tuple[dict, ...]
     breaks: tuple[dict, ...]
+    enrolled: tuple[int, ...] | None = None  # aggregates: wards enrolled per point
+    mix_changes: tuple[dict, ...] = ()  # {"date", "joined", "left"} (spc.coverage)
 
     @property
     def is_rate(self) -> bool:
@@ -129,7 +137,7 @@ def _runs(result) -> dict | None:
             "crossings_min": runs.crossings_min}  # fmt: skip
 
 
-def _summary_payload(result, choice, targets, rates: bool) -> dict:
+def _summary_payload(result, choice, targets, rates: bool, primary=None) -> dict:
     s = result.summary
     statistic = choice.statistic if choice else "rate"
     target = s.target
@@ -161,26 +169,25 @@ def _summary_payload(result, choice, targets, rates: bool) -> dict:
         "deadline_passed": target.deadline_passed if target else None,
         "latest_date": s.latest_date,
         "runs": _runs(result) if run_chart else None,
+        **deadline_outcome(result, primary, statistic != "rate"),
         "targets": targets,
     }
 
 
 def target_lines(targets, summary, statistic: str) -> list[dict]:
-    """Each programme target as a line on this view: the baseline centre reduced by its
-    percentage, or, on a chart of gaps between incidents, lengthened (a lower incident rate
-    means longer gaps: centre / (1 − r), as the engine computes the target there)."""
-    centre = summary.baseline_centre
+    """Each programme target as a line on this view (TargetLine.value_on): the baseline centre
+    reduced or increased by its percentage (on a chart of gaps between incidents, the gaps
+    lengthened or shortened as the engine computes them), a fixed value, or a trajectory's
+    steps; `value` is what is due at the latest point."""
+    centre, gaps = summary.baseline_centre, statistic != "rate"
+    latest = datetime.date.fromisoformat(summary.latest_date) if summary.latest_date else None
     lines = []
     for t in targets:
-        r = t.reduction_percent / 100
-        if centre is None:
-            value = None
-        elif statistic == "rate":
-            value = centre * (1 - r)
-        else:
-            value = centre / (1 - r) if r < 1 else None
-        lines.append({"programme": t.programme, "reduction_percent": t.reduction_percent,
-                      "deadline": t.deadline.isoformat(), "value": _opt(value)})  # fmt: skip
+        value = t.value_on(latest, centre, gaps) if latest else None
+        steps = [] if gaps else [[d.isoformat(), _opt(v)] for d, v in t.steps]
+        lines.append({"programme": t.programme, "kind": t.kind, "percent": t.percent,
+                      "deadline": t.deadline.isoformat(), "value": _opt(value),
+                      "steps": steps})  # fmt: skip
     return lines
 
 
@@ -188,16 +195,25 @@ def _dates(points, choice) -> list[str]:
     return [str(d) for d in points.date] if points.date is not None else []
 
 
-def _contributors(series, choice) -> list | None:
-    """Wards that reported each point: per week, or the fewest of a period's weeks."""
-    if series.contributors is None or choice is None or choice.period == "event":
+def _per_point(weekly, choice, fewest: bool) -> list | None:
+    """A weekly ward count per point: per week, or a period's fewest (or most) of its weeks."""
+    if weekly is None or choice is None or choice.period == "event":
         return None
     if choice.period == "week" or choice.periods is None:
-        return [int(c) for c in series.contributors]
+        return [int(c) for c in weekly]
     agg = choice.periods
-    fewest = np.full(len(agg.starts), np.iinfo(np.int64).max)
-    np.minimum.at(fewest, agg.week_period, series.contributors)
-    return [int(c) for c in fewest.tolist()]
+    if fewest:
+        out = np.full(len(agg.starts), np.iinfo(np.int64).max)
+        np.minimum.at(out, agg.week_period, weekly)
+    else:
+        out = np.zeros(len(agg.starts), dtype=np.int64)
+        np.maximum.at(out, agg.week_period, weekly)
+    return [int(c) for c in out.tolist()]
+
+
+def _contributors(series, choice) -> list | None:
+    """Wards that reported each point: per week, or the fewest of a period's weeks."""
+    return _per_point(series.contributors, choice, fewest=True)
 
 
 def view_payload(auto_result, series, targets, breaks, *, rates: bool) -> dict:
@@ -210,7 +226,7 @@ def view_payload(auto_result, series, targets, breaks, *, rates: bool) -> dict:
     periods = choice.periods if choice is not None and choice.period != "week" else None
     statistic = choice.statistic if choice else "rate"
     lines = target_lines(targets, result.summary, statistic)
-    summary = _summary_payload(result, choice, lines, rates)
+    summary = _summary_payload(result, choice, lines, rates, targets[0] if targets else None)
     return {
         "v": STORE_VERSION,
         "first": dates[0] if dates else None,
@@ -228,6 +244,9 @@ def view_payload(auto_result, series, targets, breaks, *, rates: bool) -> dict:
         "weeks_present": None if periods is None else periods.weeks_present.tolist(),
         "weeks_in_period": None if periods is None else periods.weeks_in_period.tolist(),
         "contributors": _contributors(series, choice),
+        # Wards enrolled per point (a period's most), and where their mix changed.
+        "enrolled": _per_point(series.enrolled, choice, fewest=False),
+        "mix_changes": list(series.mix_changes),
         "event_number": None if choice is None or choice.event_number is None
         else choice.event_number.tolist(),
         "summary": summary,
@@ -285,6 +304,8 @@ def read_view(payload: dict | None) -> ChartView | None:
         event_number=_tuple(payload["event_number"]),
         targets=targets,
         breaks=tuple(payload["breaks"]),
+        enrolled=_tuple(payload.get("enrolled")),
+        mix_changes=tuple(payload.get("mix_changes") or ()),
     )
 
 

@@ -24,7 +24,6 @@ urlpatterns = [
 
 urlpatterns += [
     path("wards/<int:ward_id>/", views.ward_dashboard, name="ward-dashboard"),
-    path("wards/<int:ward_id>/change-ideas/", views.change_idea_add, name="change-idea-add"),
     path("trusts/<int:trust_id>/", views.trust_matrix, name="trust-matrix"),
     path("trusts/<int:trust_id>/charts/", views.trust_charts, name="trust-charts"),
     path("regions/<int:region_id>/", views.region_compare, name="region-compare"),

@@ -3,15 +3,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from measures.change_ideas import ChangeIdeaForm, change_idea_create
 from measures.models import Measure
+from measures.selectors_pdsa import change_ideas_of, chart_markers
 from wards.access import (
     can_manage_ward,
-    get_editable_ward_for_user,
     get_managed_ward_for_user,
     get_region_for_user,
     get_scope_for_user,
@@ -22,6 +20,7 @@ from wards.models import Ward
 
 from . import dashboards, exporting, presentation, selectors, services
 from .forms import ChartSettingForm, PhaseBreakForm
+from .funnel_figure import LIMIT_CHOICES, funnel_figure
 from .models import ChartSetting, PhaseBreak, Scope, StoredChart
 from .period_views import charts_with_view
 from .stored import VIEWS
@@ -115,10 +114,10 @@ def _view_links(request) -> list[dict]:
             for name in VIEWS]  # fmt: skip
 
 
-def _ward_dashboard_page(request, ward, can_edit, idea_form, status=200):
-    ideas = dashboards.ward_change_ideas(ward)
+def _ward_dashboard_page(request, ward, can_edit):
+    ideas = list(change_ideas_of([ward]))
     panels = dashboards.chart_panels(
-        Scope.WARD, ward.pk, dashboards.ideas_for_chart(ideas), view=_view_name(request)
+        Scope.WARD, ward.pk, chart_markers(ideas), view=_view_name(request)
     )
     return render(
         request,
@@ -130,11 +129,9 @@ def _ward_dashboard_page(request, ward, can_edit, idea_form, status=200):
             "view_name": _view_name(request),
             "domains": _by_domain(panels),
             "ideas": ideas,
-            "idea_form": idea_form,
             "can_edit": can_edit,
             "can_manage": can_manage_ward(request.user, ward),
         },
-        status=status,
     )
 
 
@@ -148,23 +145,7 @@ def _by_domain(panels):
 @login_required
 def ward_dashboard(request, ward_id):
     ward, can_edit = get_ward_for_user(request.user, ward_id)
-    return _ward_dashboard_page(request, ward, can_edit, ChangeIdeaForm())
-
-
-@login_required
-@require_POST
-def change_idea_add(request, ward_id):
-    ward = get_editable_ward_for_user(request.user, ward_id)
-    form = ChangeIdeaForm(request.POST)
-    if form.is_valid():
-        try:
-            change_idea_create(ward=ward, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "Change idea added: it now shows on every chart.")
-            return redirect(f"{reverse('spc:ward-dashboard', args=[ward.pk])}#change-ideas")
-    return _ward_dashboard_page(request, ward, True, form, status=400)
+    return _ward_dashboard_page(request, ward, can_edit)
 
 
 @login_required
@@ -191,7 +172,9 @@ def trust_charts(request, trust_id):
     enrolled wards reported (QI leads and facilitators)."""
     trust, _ = get_trust_for_user(request.user, trust_id)
     view_name = _view_name(request)
-    panels = dashboards.chart_panels(Scope.TRUST, trust.pk, view=view_name)
+    # The trust's charts show the change ideas of its wards, each named with its ward.
+    markers = chart_markers(change_ideas_of(trust.wards.all()), name_ward=True)
+    panels = dashboards.chart_panels(Scope.TRUST, trust.pk, markers, view=view_name)
     return render(request, "spc/trust_charts.html", {
         "trust": trust, "panels": panels, "domains": _by_domain(panels),
         "view_links": _view_links(request), "view_name": view_name,
@@ -239,12 +222,12 @@ def region_compare(request, region_id):
     )
     weeks = int(request.GET["weeks"]) if request.GET.get("weeks") in ("12", "26", "52") else 26
     unit = "wards" if request.GET.get("unit") == "wards" else "trusts"
+    ward_type = request.GET.get("type") if request.GET.get("type") in Ward.Type.values else None
+    limits = request.GET.get("limits") if request.GET.get("limits") in LIMIT_CHOICES else "auto"
     today = timezone.localdate()
     first, last = dashboards.period_weeks(today, weeks)
-    funnel_units = selectors.funnel_units(region, measure, first, last, unit[:-1])
-    funnel = presentation.funnel_figure(
-        funnel_units, measure.name, unit[:-1], measure.improvement
-    )
+    funnel_units = selectors.funnel_units(region, measure, first, last, unit[:-1], ward_type)
+    funnel = funnel_figure(funnel_units, measure.name, unit[:-1], measure.improvement, limits)
     return render(
         request,
         "spc/region_compare.html",
@@ -255,6 +238,11 @@ def region_compare(request, region_id):
             "weeks": weeks,
             "periods": PERIODS,
             "unit": unit,
+            "ward_types": Ward.Type.choices,
+            "ward_type": ward_type,
+            "ward_type_label": Ward.Type(ward_type).label if ward_type else "",
+            "limit_choices": LIMIT_CHOICES,
+            "limits": limits,
             "first": first,
             "last": last,
             "rows": dashboards.region_comparison(region, measure, today, weeks),

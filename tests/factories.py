@@ -3,7 +3,8 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 
-from measures.models import Measure, WeeklyCount, WeeklyReturn
+from measures.models import ChangeIdea, Measure, PdsaCycle, WeeklyCount, WeeklyReturn
+from measures.selectors import measures_required
 from wards.models import Membership, Region, Trust, Ward
 
 
@@ -70,3 +71,38 @@ class WeeklyCountFactory(factory.django.DjangoModelFactory):
     weekly_return = factory.SubFactory(WeeklyReturnFactory)
     measure = factory.LazyFunction(lambda: Measure.objects.get(code="physical_restraint"))
     count = 1
+
+
+class ChangeIdeaFactory(factory.django.DjangoModelFactory):
+    """An idea targeting physical restraint (pass `measures=[...]` for others) with no cycle:
+    add one with PdsaCycleFactory (the services always make the first)."""
+
+    class Meta:
+        model = ChangeIdea
+        skip_postgeneration_save = True
+
+    ward = factory.SubFactory(WardFactory)
+    title = factory.Sequence(lambda n: f"Change idea {n}")
+    started_on = datetime.date(2024, 3, 4)
+
+    @factory.post_generation
+    def measures(self, create, extracted, **kwargs):
+        codes = ["physical_restraint"] if extracted is None else extracted
+        self.measures.set(Measure.objects.filter(code__in=codes))
+
+
+class PdsaCycleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PdsaCycle
+
+    idea = factory.SubFactory(ChangeIdeaFactory)
+    number = 1
+    starts_on = factory.SelfAttribute("idea.started_on")
+    plan = "Calm-down box on the late shift"
+    prediction = "Fewer restraints within four weeks"
+
+
+def answered(ward, **counts) -> dict:
+    """Counts of a complete return (every measure answered): those given, 0 for the ward's
+    other measures."""
+    return dict.fromkeys(measures_required([ward])[ward.pk], 0) | counts

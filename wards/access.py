@@ -189,6 +189,15 @@ def get_managed_trust_for_user(user, trust_id) -> Trust:
     return trust
 
 
+def is_inside_trust(user, trust: Trust) -> bool:
+    """Whether the user works in the trust (a membership of the trust or one of its wards):
+    small numbers of the trust's breakdowns are shown only to them (equity/)."""
+    return any(
+        trust_id == trust.pk or (ward_id and Ward.objects.filter(pk=ward_id, trust=trust).exists())
+        for _, ward_id, trust_id, _ in _memberships(user)
+    )
+
+
 def get_region_for_user(user, region_id) -> tuple[Region, bool]:
     """The region and whether the user may change it (admins); 404 when out of scope."""
     region = Region.objects.filter(pk=region_id).first()
@@ -208,3 +217,20 @@ def get_scope_for_user(user, scope: str, scope_id: int | None):
     if scope not in getters or not scope_id:
         raise Http404(f"No such {scope if scope in getters else 'chart'}.")
     return getters[scope](user, scope_id)[0]
+
+
+def get_trust_for_member(user, trust_id, *, manage: bool = False) -> tuple[Trust, bool]:
+    """A trust's own pages that its ward staff know exist (its local measures): the trust and
+    whether the user manages it. 404 when the user has nothing in the trust; 403 for ward
+    staff of its wards (they read their wards, not the trust's pages) and, when `manage`, for
+    those who only read it (facilitators)."""
+    trust = Trust.objects.select_related("region").filter(pk=trust_id).first()
+    if trust is None:
+        raise Http404("No such trust.")
+    ids = {"trust_id": trust.pk, "region_id": trust.region_id}
+    can_manage = _grants(user, "manage", **ids)
+    if can_manage or (not manage and _grants(user, "read", **ids)):
+        return trust, can_manage
+    if _grants(user, "read", **ids) or wards_visible_to(user).filter(trust_id=trust.pk).exists():
+        raise PermissionDenied("Only the trust's QI lead can change the trust's own measures.")
+    raise Http404("No such trust.")

@@ -90,9 +90,10 @@ def _parsed_rows(user, items: dict[int, dict]) -> tuple[list[ParsedRow], list[di
                 beds=item.get("beds"),
                 occupied_bed_days=item["occupied_bed_days"],
                 status=item.get("status"),
-                counts=dict(item["counts"]),
+                counts={**dict.fromkeys(item.get("not_collected") or ()), **item["counts"]},
                 expected_version=item.get("version"),
                 incident_dates=item.get("incident_dates"),
+                not_collected=list(item.get("not_collected") or ()),
             )
         )
     return rows, errors
@@ -146,7 +147,7 @@ class ReturnBulkApi(APIView):
         valid, errors = _valid_items(values["items"])
         rows, unknown = _parsed_rows(request.user, valid)
         errors += unknown
-        codes = sorted({code for row in rows for code in row.counts})
+        codes = sorted({code for row in rows for code in [*row.counts, *row.not_collected]})
         parsed = ParsedFile(columns=codes, measure_codes=codes, rows=rows, errors=[],
                             has_bed_days=True)  # fmt: skip
         options = {"reason": values["reason"]}

@@ -8,7 +8,7 @@ from mhsip.api import MAX_ID, ErrorSerializer, error_responses
 from .. import rules
 from ..models import WeeklyReturn
 from .common import free_text
-from .fields import CountsField, IncidentDatesField
+from .fields import CountsField, IncidentDatesField, not_collected_field
 from .returns import TAGS_RETURNS
 
 BULK_MAX_ITEMS = 10_000
@@ -41,6 +41,7 @@ class BulkItemInput(serializers.Serializer):
         help_text="Measure code → the day of each incident (YYYY-MM-DD), at most its count. [] "
         "removes a measure's days; codes not named keep theirs.",
     )  # fmt: skip
+    not_collected = not_collected_field()
     version = serializers.IntegerField(
         min_value=0, max_value=MAX_ID, required=False, allow_null=True,
         help_text="The version of the ward-week you read (0: none yet). Given, the item is "

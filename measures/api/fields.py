@@ -64,3 +64,15 @@ class IncidentDatesField(serializers.Field):
 
     def to_representation(self, value):
         return {code: [day.isoformat() for day in days] for code, days in value.items()}
+
+
+def not_collected_field(**kwargs):
+    """The measures not collected this week: no count (missing), but an answer, so a
+    submitted return may leave them out (`rules.answer_errors`). Files write NC instead."""
+    return serializers.ListField(
+        child=serializers.CharField(max_length=40), max_length=200, required=False,
+        help_text="Codes of the measures the ward did not collect this week (kept as missing, "
+        "never 0). A submitted return gives every measure of the ward's programmes a count or "
+        "lists it here. Codes not named keep theirs unless given a count.",
+        **kwargs,
+    )  # fmt: skip

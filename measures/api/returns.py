@@ -36,7 +36,13 @@ from .common import (
     refused_as_api_error,
     with_etag,
 )
-from .fields import CountsField, CountsSchema, IncidentDatesField, IncidentDatesSchema
+from .fields import (
+    CountsField,
+    CountsSchema,
+    IncidentDatesField,
+    IncidentDatesSchema,
+    not_collected_field,
+)
 
 TAGS_RETURNS = ["returns"]
 class ReturnOutput(serializers.ModelSerializer):
@@ -49,7 +55,8 @@ class ReturnOutput(serializers.ModelSerializer):
         model = WeeklyReturn
         fields = [
             "id", "ward", "trust", "week_start", "week_end", "beds", "occupied_bed_days",
-            "status", "version", "counts", "incident_dates", "submitted_at", "created_at",
+            "status", "version", "counts", "incident_dates", "not_collected", "submitted_at",
+            "created_at",
             "updated_at",
         ]  # fmt: skip
 
@@ -163,6 +170,7 @@ class ReturnCreateInput(serializers.Serializer):
         "removes a measure's days; codes not named keep theirs, which must still fit a changed "
         "count (else the change is refused).",
     )
+    not_collected = not_collected_field()
     submit = serializers.BooleanField(
         default=False, help_text="Submit the return (charts use submitted returns only)."
     )
@@ -271,6 +279,7 @@ class ReturnListApi(ListView):
                 reason=values["reason"],
                 confirm_implausible=values["confirm_implausible"],
                 incident_dates=values["incident_dates"],
+                not_collected=values.get("not_collected"),
             )
             weekly_return = _visible_return(request.user, weekly_return.pk)
         response = Response(
@@ -319,6 +328,7 @@ class ReturnDetailApi(APIView):
                 reason=values.get("reason", ""),
                 confirm_implausible=values.get("confirm_implausible", False),
                 incident_dates=values.get("incident_dates", {}),
+                not_collected=values.get("not_collected"),
             )
             weekly_return = _visible_return(request.user, return_id)
         return with_etag(Response(ReturnOutput(weekly_return).data), weekly_return)

@@ -29,12 +29,15 @@ RULE_SETS = ("mdc", "anhoej", "both")
 IMPROVEMENTS = ("increase", "decrease", "neutral")
 IMPROVEMENT_SIGN = {"increase": 1, "decrease": -1, "neutral": 0}
 SIGN_NAMES = {1: "increase", -1: "decrease", 0: "neutral"}
+# An increase target of at most 10 times the baseline (reduction -10); beyond is a slip.
+MAX_INCREASE = 10.0
 
 
 @dataclass(frozen=True)
 class TargetSpec:
     """A Making Data Count target: a fixed `value`, or a relative `reduction` of the baseline
-    centre (0.25 = 25% lower), optionally with an ISO `deadline`."""
+    centre (0.25 = 25% lower; a negative one is an increase, -0.5 = 50% higher, at most
+    MAX_INCREASE times), optionally with an ISO `deadline`."""
 
     value: float | None = None
     reduction: float | None = None
@@ -46,10 +49,12 @@ class TargetSpec:
         if self.value is not None and not _is_finite_number(self.value):
             raise InvalidTargetError(f"target value must be a finite number, got {self.value!r}")
         if self.reduction is not None and not (
-            _is_finite_number(self.reduction) and 0 < self.reduction <= 1
+            _is_finite_number(self.reduction) and -MAX_INCREASE <= self.reduction <= 1
+            and self.reduction != 0
         ):
             raise InvalidTargetError(
-                f"target reduction must be a fraction in (0, 1], got {self.reduction!r}"
+                f"target reduction must be a non-zero fraction in [-{MAX_INCREASE:g}, 1] (negative:"
+                f" an increase), got {self.reduction!r}"
             )
         if self.deadline is not None:
             parse_iso_date(self.deadline, "target deadline")

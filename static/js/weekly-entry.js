@@ -48,3 +48,36 @@ for (const block of document.querySelectorAll("[data-dates-for]")) {
 }
 for (const note of document.querySelectorAll("[data-dates-note-nojs]")) note.hidden = true;
 for (const note of document.querySelectorAll("[data-dates-note-js]")) note.hidden = false;
+
+// "Not collected this week" is an answer without a count: it unticks "none" (and clears the
+// 0 that "none" filled in); typing a count unticks it. A typed number is never cleared.
+for (const box of document.querySelectorAll("[data-not-collected-for]")) {
+  const input = document.getElementById(box.dataset.notCollectedFor);
+  const none = document.querySelector(`[data-none-for="${box.dataset.notCollectedFor}"]`);
+  if (!input) continue;
+  box.addEventListener("change", () => {
+    if (!box.checked) return;
+    if (none && none.checked) none.checked = false;
+    if (input.value.trim() === "0") input.value = "";
+    input.dispatchEvent(new Event("input"));
+  });
+  input.addEventListener("input", () => {
+    if (input.value.trim() !== "") box.checked = false;
+  });
+  if (none) none.addEventListener("change", () => { if (none.checked) box.checked = false; });
+}
+
+// Enter in a box moves to the next box (an accidental Enter after the bed days must not send
+// a return); only the Submit return and Save as draft buttons send the form.
+for (const form of document.querySelectorAll("[data-module=mhsip-weekly-entry]")) {
+  form.addEventListener("keydown", (event) => {
+    const target = event.target;
+    if (event.key !== "Enter" || !(target instanceof HTMLInputElement)) return;
+    if (["submit", "button", "checkbox", "radio"].includes(target.type)) return;
+    event.preventDefault();
+    const boxes = [...form.querySelectorAll("input:not([type=hidden]):not([type=checkbox]):not([type=radio]):not([disabled])")]
+      .filter((box) => box.checkVisibility());
+    const next = boxes[boxes.indexOf(target) + 1] || form.querySelector("button[name=submit]");
+    if (next) next.focus();
+  });
+}

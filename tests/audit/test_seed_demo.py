@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, Sum
 
 from measures import demo
-from measures.models import IncidentDate, WeeklyCount, WeeklyReturn
+from measures.models import ChangeIdea, IncidentDate, PdsaCycle, WeeklyCount, WeeklyReturn
 from wards.models import Membership, Region, Trust, Ward
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
@@ -123,3 +123,18 @@ def test_half_the_wards_date_the_incidents_of_their_rare_measures():
         .delete()  # fmt: skip
     call_command("seed_demo", until=UNTIL, stdout=io.StringIO())
     assert IncidentDate.objects.count() == before  # a data set without them gets them back
+
+
+def test_it_adds_change_ideas_with_pdsa_cycles_on_restraint_once():
+    call_command("seed_demo", until=UNTIL, stdout=io.StringIO())
+    ideas = ChangeIdea.objects.count()
+    outcomes = set(PdsaCycle.objects.values_list("outcome", flat=True))
+    assert {"adopt", "adapt", "abandon", ""} <= outcomes  # one cycle still running
+    assert set(ChangeIdea.objects.values_list("measures__code", flat=True)) <= {
+        "physical_restraint", "prone_restraint", "rapid_tranquillisation"}
+    staff_ward = Membership.objects.filter(user__username="ward.staff").first().ward
+    assert staff_ward.change_ideas.count() >= 2
+    for cycle in PdsaCycle.objects.select_related("idea"):
+        cycle.full_clean()
+    call_command("seed_demo", until=UNTIL, stdout=io.StringIO())
+    assert ChangeIdea.objects.count() == ideas

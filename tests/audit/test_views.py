@@ -23,8 +23,9 @@ def changes(client, staff, qi_lead, ward, outside_ward, outsider):
     body = {"ward": ward.pk, "week_start": LAST_WEEK.isoformat(), "occupied_bed_days": 100,
             "counts": {"physical_restraint": 3}, "submit": True}  # fmt: skip
     assert client.post("/api/v1/returns/", body, content_type="application/json").status_code == 201
-    url = reverse("spc:change-idea-add", args=[ward.pk])
-    idea = {"title": "Safewards", "started_on": LAST_WEEK, "stage": "plan"}
+    url = reverse("measures:change-idea-new", args=[ward.pk])
+    idea = {"title": "Safewards", "started_on": LAST_WEEK, "measures": ["physical_restraint"],
+            "plan": "Calm-down box", "prediction": "Fewer restraints"}  # fmt: skip
     assert client.post(url, idea).status_code == 302
     assert client.post("/profile/tokens/", {"name": "Datix push"}).status_code == 302
     client.force_login(qi_lead)
@@ -54,6 +55,7 @@ def test_it_shows_a_qi_lead_who_changed_what_in_their_trust(client, changed, qi_
     assert "Weekly return created" in text
     assert "Weekly count created" in text
     assert "Change idea created" in text
+    assert "PDSA cycle created" in text
     assert "Chart setting created" in text
     assert "Membership created" in text  # the staff member's membership of Oak Ward
     rows = response.context["entries"]

@@ -39,7 +39,8 @@ def sign_in(page, live_server, username):
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill("correct-horse-battery")
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/")
+    # Each persona lands on the page of their job (their wards, trust matrix or region).
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 def plot(page, code):
@@ -68,20 +69,6 @@ def test_it_draws_the_ward_charts_with_limits_targets_and_rules(
     sentence = page.locator("#chart-physical_restraint .mhsip-sentence").inner_text()
     assert "special cause improvement" in sentence
     screenshot("ward-dashboard")
-
-
-def test_it_shows_a_new_change_idea_on_the_chart(live_server, page, staff, charted):
-    sign_in(page, live_server, "staff")
-    page.goto(f"{live_server.url}/wards/{charted.pk}/")
-    page.get_by_label("Change idea").fill("Safewards calm-down methods")
-    page.get_by_label("Started on").fill("2024-05-20")
-    page.get_by_role("button", name="Add change idea").click()
-    page.wait_for_selector("body[data-charts-ready]")
-    annotations = plot(page, "physical_restraint").evaluate(
-        "el => el.layout.annotations.map(a => a.text)"
-    )
-    assert "Safewards calm-down methods" in annotations
-    assert page.locator("#change-ideas + table").inner_text().count("Safewards") == 1
 
 
 def test_it_sorts_the_trust_matrix(live_server, page, screenshot, qi_lead, charted):

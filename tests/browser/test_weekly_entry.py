@@ -49,25 +49,40 @@ def tab(page, times: int = 1) -> None:
         page.keyboard.press("Tab")
 
 
+def not_collected_for_the_rest(page) -> None:
+    """Every measure left without an answer is marked "not collected this week"."""
+    for box in page.locator("[data-not-collected-for]").all():
+        count = box.get_attribute("data-not-collected-for")
+        if page.input_value(f"#{count}") == "" and not box.is_checked():
+            box.check()
+
+
+def submit_by_keyboard(page) -> None:
+    page.locator("button[name=submit]").focus()
+    page.keyboard.press("Enter")
+
+
 def type_return_by_keyboard(page) -> None:
-    """The cursor starts in occupied bed days; Tab walks count → "none" → "what counts" →
-    next, and after a count of 1 or more also its (closed) "day of each incident", one stop;
-    the prone count is above the restraint count, so the form refuses it."""
+    """The cursor starts in occupied bed days; Enter moves to the next box, and Tab walks
+    count → "none" → "not collected" → "what counts" → next, and after a count of 1 or more
+    also its (closed) "day of each incident", one stop; the prone count is above the
+    restraint count, so the form refuses it."""
     assert page.evaluate("document.activeElement.id") == "id_occupied_bed_days"
     page.keyboard.type("120")
-    tab(page)
+    page.keyboard.press("Enter")  # the next box, never a submitted return
     page.keyboard.type("2")  # physical restraint
-    tab(page, 4)
+    tab(page, 5)
     assert page.evaluate("document.activeElement.id") == "id_m_prone_restraint"
     page.keyboard.type("3")  # more prone restraints than restraints: refused
-    tab(page, 4)
+    tab(page, 5)
     page.keyboard.type("1")  # rapid tranquillisation
-    tab(page, 4)
+    tab(page, 5)
     assert page.evaluate("document.activeElement.id") == "id_m_seclusion"
     tab(page)
     page.keyboard.press("Space")  # no seclusion this week: a real zero
     assert page.input_value("#id_m_seclusion") == "0"
-    page.keyboard.press("Enter")
+    not_collected_for_the_rest(page)
+    submit_by_keyboard(page)
 
 
 def assert_error_shown_and_typing_kept(page) -> None:
@@ -110,7 +125,7 @@ def test_it_enters_an_overdue_week_by_keyboard_fixes_an_error_and_submits(
     assert page.evaluate("document.activeElement.id") == "id_m_prone_restraint"
     page.keyboard.press("Control+A")
     page.keyboard.type("1")
-    page.keyboard.press("Enter")
+    submit_by_keyboard(page)
 
     page.get_by_text("return submitted").wait_for()
     assert page.locator(".nhsuk-tag", has_text="Submitted").first.is_visible()
@@ -128,7 +143,32 @@ def test_it_enters_an_overdue_week_by_keyboard_fixes_an_error_and_submits(
         "prone_restraint": 1,
         "rapid_tranquillisation": 1,
         "seclusion": 0,
-    }  # the blanks stay missing
+    }  # the measures not collected stay missing
+    assert weekly_return.not_collected and "seclusion" not in weekly_return.not_collected
+
+
+def test_enter_moves_to_the_next_box_and_only_the_button_submits(
+    live_server, page, staff, enrolled_ward
+):
+    """An accidental Enter after the bed days used to submit a return of blanks."""
+    sign_in(page, live_server, "staff")
+    page.goto(f"{live_server.url}/wards/{enrolled_ward.pk}/returns/{LAST_WEEK:%Y-%m-%d}/")
+    page.keyboard.type("120")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "id_m_physical_restraint"
+    page.keyboard.type("2")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "id_m_prone_restraint"
+    page.wait_for_timeout(300)  # a submission would have started by now
+    assert not WeeklyReturn.objects.exists()
+    # Without JavaScript, Enter presses the form's first submit button, which is disabled.
+    assert page.locator("form.mhsip-return-form button[type=submit]").first.is_disabled()
+    # Submitting with blanks asks for an answer for every measure; nothing is saved.
+    submit_by_keyboard(page)
+    page.locator(".nhsuk-error-summary").wait_for()
+    assert "Seclusion has no answer" in page.locator(".nhsuk-error-summary").inner_text()
+    assert page.input_value("#id_m_physical_restraint") == "2"
+    assert not WeeklyReturn.objects.exists()
 
 
 def test_it_keeps_another_ward_out_of_reach(live_server, page, staff, enrolled_ward, other_ward):

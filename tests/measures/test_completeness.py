@@ -10,7 +10,7 @@ from measures.completeness import completeness_weeks, first_due_week, ward_weeks
 from measures.models import Enrolment, Programme, WeeklyReturn
 from measures.services import weekly_return_record
 from mhsip.weeks import monday_of
-from tests.factories import WardFactory, WeeklyReturnFactory
+from tests.factories import WardFactory, WeeklyReturnFactory, answered
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,8 @@ def test_it_starts_due_weeks_at_the_later_of_joining_and_the_first_full_open_wee
 def test_it_grids_submitted_draft_missing_and_not_due(ward, staff):
     enrol(ward, WEEKS[10])
     weekly_return_record(
-        ward=ward, week_start=WEEKS[12], user=staff, counts={}, occupied_bed_days=100, submit=True
+        ward=ward, week_start=WEEKS[12], user=staff, counts=answered(ward), occupied_bed_days=100,
+        submit=True,
     )
     weekly_return_record(
         ward=ward, week_start=WEEKS[13], user=staff, counts={}, occupied_bed_days=None
@@ -65,7 +66,8 @@ def test_it_stops_due_weeks_when_a_ward_closes(ward):
 def test_it_shows_the_trust_grid_to_its_qi_lead(client, qi_lead, ward, other_ward, staff):
     enrol(ward, WEEKS[0])
     weekly_return_record(
-        ward=ward, week_start=WEEKS[-1], user=staff, counts={}, occupied_bed_days=100, submit=True
+        ward=ward, week_start=WEEKS[-1], user=staff, counts=answered(ward), occupied_bed_days=100,
+        submit=True,
     )
     client.force_login(qi_lead)
     response = client.get(reverse("measures:trust-completeness", args=[ward.trust_id]))
@@ -74,6 +76,12 @@ def test_it_shows_the_trust_grid_to_its_qi_lead(client, qi_lead, ward, other_war
     assert "Oak Ward" in content and "Elm Ward" in content
     assert "4%" in content  # 1 of 26
     assert content.count("mhsip-cell--submitted") == 2  # the key and the one week
+    # Every due week's cell opens that ward-week's form; weeks not due link nowhere.
+    entry = reverse("measures:weekly-entry", args=[ward.pk, WEEKS[-1]])
+    assert f'<a href="{entry}" title="w/c' in content
+    assert f"Oak Ward, w/c {WEEKS[-1].day} {WEEKS[-1]:%b %Y}: " in content
+    elm_first = reverse("measures:weekly-entry", args=[other_ward.pk, WEEKS[0]])
+    assert elm_first not in content  # Elm Ward joined no programme: nothing is due
 
 
 def test_it_shows_the_region_grid_to_its_facilitator(client, facilitator, ward, region):

@@ -18,7 +18,7 @@ WEEK = datetime.date(2024, 1, 1)
 def returns(ward, other_ward, staff, qi_lead):
     weekly_return_record(
         ward=ward, week_start=WEEK, user=staff, counts={"seclusion": 2, "self_harm": 0},
-        occupied_bed_days=130, submit=True,
+        occupied_bed_days=130, submit=True, not_collected=["ligature"],
     )  # fmt: skip
     weekly_return_record(
         ward=other_ward, week_start=WEEK, user=qi_lead, counts={"awol": 1}, occupied_bed_days=None
@@ -37,6 +37,7 @@ def test_it_exports_a_ward_as_csv_in_the_import_format(client, staff, ward, retu
     row = dict(zip(header, lines[1].split(","), strict=True))
     assert row["week_start"] == "2024-01-01" and row["status"] == "submitted"
     assert row["seclusion"] == "2" and row["self_harm"] == "0" and row["awol"] == ""
+    assert row["ligature"] == "NC"  # not collected this week: not blank, never 0
     assert len(lines) == 2
 
 

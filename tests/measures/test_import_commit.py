@@ -4,9 +4,10 @@ import datetime
 
 import pytest
 
-from measures.models import WeeklyCount, WeeklyReturn
+from measures.import_plan import returns_import_plan
+from measures.models import Enrolment, Programme, WeeklyCount, WeeklyReturn
 from measures.services import weekly_return_record
-from tests.measures.import_helpers import WEEK, commit, csv_bytes, saved
+from tests.measures.import_helpers import WEEK, commit, csv_bytes, parse, saved
 
 pytestmark = pytest.mark.django_db
 
@@ -51,3 +52,26 @@ def test_it_updates_changed_rows_and_removes_blanked_counts(qi_lead, staff, ward
     assert weekly_return.version == 2
     removed = WeeklyCount.history.filter(history_type="-").get()
     assert (removed.count, removed.history_user) == (2, qi_lead)
+
+
+def test_nc_in_a_cell_is_not_collected_kept_as_missing(qi_lead, ward):
+    commit(qi_lead, csv_bytes("RX4,Oak Ward,,2024-01-01,,120,submitted,NC,1"))
+    weekly_return = WeeklyReturn.objects.get(ward=ward)
+    assert weekly_return.not_collected == ["seclusion"]
+    assert saved(ward) == {"self_harm": 1}  # no count: missing, never 0
+    # A count in a later file replaces "not collected".
+    commit(qi_lead, csv_bytes("RX4,Oak Ward,,2024-01-01,,120,submitted,2,1"), reason="Recount")
+    weekly_return.refresh_from_db()
+    assert weekly_return.not_collected == [] and saved(ward)["seclusion"] == 2
+
+
+def test_a_submitted_row_of_an_enrolled_ward_answers_every_measure(qi_lead, ward):
+    """Bed days and blanks is no complete return, in a file as on the form."""
+    Enrolment.objects.create(programme=Programme.objects.first(), ward=ward, joined_on=WEEK)
+    plan = returns_import_plan(
+        user=qi_lead, parsed=parse(csv_bytes("RX4,Oak Ward,,2024-01-01,,120,submitted,1,"))
+    )
+    unanswered = {e.column for e in plan.errors if "has no answer" in e.message}
+    assert "physical_restraint" in unanswered and "seclusion" not in unanswered
+    draft = parse(csv_bytes("RX4,Oak Ward,,2024-01-01,,120,draft,1,"))
+    assert returns_import_plan(user=qi_lead, parsed=draft).errors == []

@@ -88,6 +88,14 @@ def test_it_finds_every_error_in_one_round():
     assert "cannot be more than physical restraint (1)" in found["prone_restraint"]
 
 
+@pytest.mark.parametrize("bed_days", [-1, 10_000, 141])
+def test_a_sub_measure_above_its_parent_is_found_with_a_bed_days_error(bed_days):
+    """Not in a second round, once the bed days are fixed."""
+    found = errors(occupied_bed_days=bed_days,
+                   counts={"physical_restraint": 1, "prone_restraint": 2})  # fmt: skip
+    assert set(found) == {"occupied_bed_days", "prone_restraint"}
+
+
 def test_it_keeps_bed_days_within_beds_times_seven_and_above_zero_with_incidents():
     assert "20 × 7 = 140" in errors(occupied_bed_days=141)["occupied_bed_days"]
     assert "cannot be 0 when incidents" in errors(
@@ -285,3 +293,46 @@ def test_a_counts_dates_are_complete_when_every_incident_has_its_day():
     assert not rules.dates_complete(2, [MON])
     assert rules.dates_complete(0, [])
     assert not rules.dates_complete(None, [])
+
+
+# --- every measure answered ------------------------------------------------------------------
+
+REQUIRED = ["physical_restraint", "prone_restraint", "seclusion"]
+
+
+def test_a_submitted_return_answers_every_measure():
+    """Bed days and blanks is not a complete return."""
+    found = errors(counts={"physical_restraint": 1}, required=REQUIRED)
+    assert set(found) == {"prone_restraint", "seclusion"}
+    assert "Seclusion has no answer" in found["seclusion"]
+    assert "Not collected this week" in found["seclusion"]
+
+
+def test_a_draft_may_leave_measures_unanswered():
+    assert errors(status=rules.DRAFT, counts={}, required=REQUIRED) == {}
+
+
+def test_not_collected_answers_a_measure_without_a_count():
+    answered = {"physical_restraint": 1, "prone_restraint": 0, "seclusion": None}
+    assert errors(counts=answered, not_collected={"seclusion"}, required=REQUIRED) == {}
+
+
+def test_a_measure_is_not_both_counted_and_not_collected():
+    found = errors(counts={"seclusion": 2}, not_collected={"seclusion"})
+    assert "a count of 2 and 'not collected this week'" in found["seclusion"]
+
+
+def test_not_collected_is_kept_until_a_count_replaces_it():
+    saved = submitted(counts={"physical_restraint": 2, "prone_restraint": 1},
+                      not_collected=frozenset({"seclusion"}))  # fmt: skip
+    assert errors(saved=saved, counts={"physical_restraint": 3}, required=REQUIRED) == {}
+    assert rules.merged_not_collected(saved, {"seclusion": 1}, None) == frozenset()
+    assert rules.merged_not_collected(saved, {}, {"prone_restraint"}) == {
+        "seclusion", "prone_restraint"
+    }
+
+
+def test_a_blank_count_of_a_submitted_return_is_an_error_in_the_same_round():
+    found = errors(saved=submitted(), occupied_bed_days=-1, required=REQUIRED,
+                   counts={"physical_restraint": None, "prone_restraint": 1})  # fmt: skip
+    assert set(found) == {"occupied_bed_days", "physical_restraint", "seclusion"}

@@ -7,6 +7,7 @@ from django.utils import timezone
 from measures.models import Enrolment, Programme, WeeklyCount, WeeklyReturn
 from measures.services import weekly_return_record
 from mhsip.weeks import monday_of
+from tests.factories import answered
 
 pytestmark = pytest.mark.django_db
 
@@ -165,6 +166,26 @@ def test_it_refuses_a_stale_version_naming_who_changed_it(client, staff, qi_lead
     assert saved_counts(ward)["seclusion"] == 5
 
 
+def test_after_a_conflict_now_saved_shows_only_under_fields_that_differ(
+    client, staff, qi_lead, ward
+):
+    weekly_return_record(
+        ward=ward, week_start=LAST_WEEK, user=qi_lead, beds=20, occupied_bed_days=130,
+        counts={"seclusion": 2, "awol": 3, "self_harm": 0},
+    )  # fmt: skip
+    client.force_login(staff)
+    typed = form_data(version="0", m_seclusion="5", m_awol="3", none_self_harm="on")
+    content = client.post(url(ward), typed).content.decode()
+    assert "changed by qilead" in content
+    # Only seclusion (5 typed, 2 saved): awol, self-harm (none = 0) and the blanks agree.
+    assert content.count("Now saved:") == 1
+    assert "Now saved: <strong>2</strong>" in content
+    typed = form_data(version="0", occupied_bed_days="120", m_awol="3", m_self_harm="0")
+    content = client.post(url(ward), typed).content.decode()
+    assert content.count("Now saved:") == 2  # bed days (130) and seclusion (2, typed blank)
+    assert "Now saved: <strong>130</strong>" in content
+
+
 def test_it_shows_the_history_of_the_return(client, staff, qi_lead, ward):
     client.force_login(staff)
     client.post(url(ward), form_data(m_seclusion="1"))
@@ -242,7 +263,7 @@ def test_it_sends_anonymous_users_to_sign_in(client, ward):
 def test_it_lists_this_week_and_overdue_weeks_on_the_ward_home(client, staff, enrolled):
     weekly_return_record(
         ward=enrolled, week_start=LAST_WEEK - datetime.timedelta(weeks=1), user=staff,
-        counts={}, occupied_bed_days=100, submit=True,
+        counts=answered(enrolled), occupied_bed_days=100, submit=True,
     )  # fmt: skip
     weekly_return_record(
         ward=enrolled, week_start=LAST_WEEK, user=staff, counts={}, occupied_bed_days=None

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, Phase, settings
 from measures.models import ChangeIdea, Enrolment, Programme
 from spc import recompute
 from tests.api_clients import make_return, weeks_back
+from tests.factories import PdsaCycleFactory
 from tokens.services import api_token_create
 
 pytestmark = pytest.mark.slow
@@ -30,7 +31,7 @@ REAL: dict[str, list[int]] = {}
 ID_NAMES = {
     "ward_id": "ward", "ward": "ward", "trust_id": "trust", "trust": "trust",
     "region_id": "region", "region": "region", "return_id": "return", "idea_id": "idea",
-    "programme_id": "programme",
+    "programme_id": "programme", "number": "cycle",
 }  # fmt: skip
 
 
@@ -52,7 +53,7 @@ def demo_data(
         for i in range(30, -1, -1):
             counts = {"physical_restraint": (i * 7 + w.pk) % 5, "seclusion": i % 2}
             returns.append(make_return(w, weeks_back(i), counts=counts))
-    ChangeIdea.objects.create(ward=ward, title="Safewards", started_on=weeks_back(10))
+    PdsaCycleFactory(idea__ward=ward, idea__title="Safewards", idea__started_on=weeks_back(10))
     recompute.charts_recompute_all()
     REAL.clear()
     REAL.update(
@@ -61,6 +62,7 @@ def demo_data(
         region=[ward.trust.region_id, outside_ward.trust.region_id],
         programme=[programme.pk],
         idea=list(ChangeIdea.objects.values_list("pk", flat=True)),
+        cycle=[1],
         **{"return": [r.pk for r in returns]},
     )
 

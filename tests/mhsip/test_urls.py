@@ -19,7 +19,7 @@ def test_it_signs_in_with_the_right_password(client, staff):
         reverse("login"), {"username": "staff", "password": "correct-horse-battery"}
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("home")
+    assert response["Location"] == reverse("start")  # then the page of their job
 
 
 def test_it_locks_sign_in_after_repeated_failures(client, staff):

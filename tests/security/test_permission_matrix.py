@@ -24,13 +24,18 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from measures.import_rows import ParsedFile
-from measures.models import ChangeIdea, Enrolment, Programme, ReturnImport, WeeklyReturn
+from measures.models import Enrolment, Programme, ReturnImport, WeeklyReturn
 from mhsip.weeks import monday_of
 from reports.mail import unsubscribe_token
 from reports.models import BoardPack, Kind
 from spc import recompute
 from spc.models import ChartSetting, PhaseBreak
-from tests.factories import UserFactory, WeeklyCountFactory, WeeklyReturnFactory
+from tests.factories import (
+    PdsaCycleFactory,
+    UserFactory,
+    WeeklyCountFactory,
+    WeeklyReturnFactory,
+)
 from tokens.services import api_token_create, api_token_revoke
 
 EMPTY_UPLOAD = ParsedFile(columns=[], measure_codes=[], rows=[], errors=[]).to_json()
@@ -178,6 +183,16 @@ def api_idea(world, persona, target):
     return reverse("api:change-idea", kwargs={"idea_id": idea.pk}), {}
 
 
+def idea_url(name, **extra):
+    """A change idea's page (or one of its cycle's) on the target ward."""
+
+    def build(world, persona, target):
+        idea = world.idea(world.obj(target))
+        return reverse(name, kwargs={"idea_id": idea.pk, **extra}), {}
+
+    return build
+
+
 def api_chart(world, persona, target):
     world.charts()
     scope, scope_id = world.scope(target)
@@ -226,7 +241,6 @@ RULES = {
     "logout": Rule(fixed("/accounts/logout/"), get=None, write=PUBLIC),
     # Ward dashboards and chart settings (QI lead of the trust)
     "spc:ward-dashboard": Rule(ward_url("spc:ward-dashboard"), WARDS, READ, post_as_get=True),
-    "spc:change-idea-add": Rule(ward_url("spc:change-idea-add"), WARDS, None, WRITE),
     "spc:chart-settings": Rule(ward_url("spc:chart-settings", **MEASURE), WARDS, MANAGE, MANAGE),
     "spc:phase-break-add": Rule(ward_url("spc:phase-break-add", **MEASURE), WARDS, None, MANAGE),
     "spc:phase-break-delete": Rule(phase_break_delete, WARDS, None, MANAGE),
@@ -237,6 +251,19 @@ RULES = {
     "spc:region-compare": Rule(scope_url("spc:region-compare", "region_id"), REGIONS, READ,
                                post_as_get=True),  # fmt: skip
     "spc:chart-csv": Rule(chart_csv, CHART_TARGETS, READ, post_as_get=True),
+    # Change ideas and their PDSA cycles: read with the ward, changed by those who enter returns
+    "measures:ward-change-ideas": Rule(ward_url("measures:ward-change-ideas"), WARDS, READ),
+    "measures:change-idea-new": Rule(ward_url("measures:change-idea-new"), WARDS, WRITE, WRITE),
+    "measures:trust-change-ideas": Rule(scope_url("measures:trust-change-ideas", "trust_id"),
+                                        TRUSTS, READ),  # fmt: skip
+    "measures:change-idea": Rule(idea_url("measures:change-idea"), WARDS, READ),
+    "measures:change-idea-edit": Rule(idea_url("measures:change-idea-edit"), WARDS, WRITE,
+                                      WRITE),  # fmt: skip
+    "measures:pdsa-cycle-new": Rule(idea_url("measures:pdsa-cycle-new"), WARDS, WRITE, WRITE),
+    "measures:pdsa-cycle-edit": Rule(idea_url("measures:pdsa-cycle-edit", number=1), WARDS,
+                                     WRITE, WRITE),  # fmt: skip
+    "measures:pdsa-cycle-close": Rule(idea_url("measures:pdsa-cycle-close", number=1), WARDS,
+                                      WRITE, WRITE),  # fmt: skip
     # The audit log (QI leads for their trust, admins for all); `?trust=` narrows it
     "audit": Rule(
         lambda w, p, t: (f"/audit/?trust={w.obj(t).pk}", {}), TRUSTS, MANAGE, gate=MANAGE
@@ -290,9 +317,21 @@ RULES = {
                              **API),  # fmt: skip
     "api:return": Rule(api_return, WARDS, READ, WRITE, ("PUT", "PATCH", "DELETE"), **API),
     "api:change-ideas": Rule(api_list("change-ideas"), WARDS, LOGIN, WRITE, **API),
-    "api:change-idea": Rule(api_idea, WARDS, READ, **API),
+    "api:change-idea": Rule(api_idea, WARDS, READ, WRITE, ("PATCH",), **API),
+    "api:pdsa-cycles": Rule(idea_url("api:pdsa-cycles"), WARDS, READ, WRITE, **API),
+    "api:pdsa-cycle": Rule(idea_url("api:pdsa-cycle", number=1), WARDS, READ, WRITE,
+                           ("PATCH",), **API),  # fmt: skip
     "api:chart": Rule(api_chart, CHART_TARGETS, READ, **API),
     "api:comparison": Rule(api_comparison, (*TRUSTS, *REGIONS), READ, **API),
+    # Equity breakdowns: read as the trust's pages; import by the trust's QI lead
+    "equity:trust": Rule(scope_url("equity:trust", "trust_id"), TRUSTS, READ, post_as_get=True),
+    "equity:csv": Rule(scope_url("equity:csv", "trust_id"), TRUSTS, READ, post_as_get=True),
+    "equity:import": Rule(scope_url("equity:import", "trust_id"), TRUSTS, MANAGE, MANAGE),
+    "equity:import-commit": Rule(scope_url("equity:import-commit", "trust_id"), TRUSTS, None,
+                                 MANAGE),  # fmt: skip
+    "equity:region": Rule(scope_url("equity:region", "region_id"), REGIONS, READ,
+                          post_as_get=True),  # fmt: skip
+    "api:trust-equity": Rule(api_scope("trust-equity", "trust_id"), TRUSTS, READ, **API),
     # Board packs: asked for by those who read the trust or region; a pack is its requester's
     "reports:trust-packs": Rule(scope_url("reports:trust-packs", "trust_id"), TRUSTS, READ, READ),
     "reports:region-packs": Rule(scope_url("reports:region-packs", "region_id"), REGIONS, READ,
@@ -411,9 +450,10 @@ class World:
 
     def idea(self, ward):
         if ward.pk not in self._ideas:
-            self._ideas[ward.pk] = ChangeIdea.objects.create(
-                ward=ward, title=f"Idea on {ward.name}", started_on=self.last_week
-            )
+            self._ideas[ward.pk] = PdsaCycleFactory(
+                idea__ward=ward, idea__title=f"Idea on {ward.name}",
+                idea__started_on=self.last_week,
+            ).idea
         return self._ideas[ward.pk]
 
     def phase_break(self, ward):

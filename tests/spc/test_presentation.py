@@ -105,10 +105,49 @@ def test_it_never_states_a_target_of_a_baseline_of_nothing():
     assert "target" not in text and "no incidents in the baseline" in text
 
 
-def test_it_says_what_holds_after_a_deadline():
+def test_it_says_what_holds_after_a_deadline_it_could_not_judge():
     text = presentation.plain_summary("Seclusion", make_view(deadline_passed=True,
                                                              target_met=False))  # fmt: skip
-    assert "target 2.0 by 31 Mar 2024: the deadline has passed; not met now" in text
+    assert "target 50% reduction by 31 Mar 2024: the deadline has passed; not met now" in text
+
+
+def test_it_says_the_target_was_met_at_the_deadline_and_what_holds_since():
+    passed = {"deadline_passed": True, "deadline_value": 2.1, "deadline_target": 2.4,
+              "target_value": 2.4}  # fmt: skip
+    still = presentation.plain_summary("Seclusion", make_view(
+        **passed, deadline_met=True, target_met=True, recent_value=2.0))  # fmt: skip
+    assert ("target 50% reduction by 31 Mar 2024: met at the deadline (2.1 vs target 2.4) "
+            "and still met now (2.0 vs 2.4).") in still  # fmt: skip
+    assert "hit and miss" not in still and "consistently" not in still
+    lost = presentation.plain_summary("Seclusion", make_view(
+        **passed, deadline_met=True, target_met=False, recent_value=2.7))  # fmt: skip
+    assert "met at the deadline (2.1 vs target 2.4), no longer met (2.7 vs 2.4)" in lost
+
+
+def test_it_says_a_target_missed_at_the_deadline_and_met_since():
+    text = presentation.plain_summary("Seclusion", make_view(
+        deadline_passed=True, deadline_value=3.1, deadline_target=2.4, deadline_met=False,
+        target_value=2.4, target_met=True, recent_value=2.2))  # fmt: skip
+    assert "not met at the deadline (3.1 vs target 2.4), met since (2.2 vs 2.4)" in text
+
+
+def test_it_says_a_reporting_measure_has_no_good_direction():
+    text = presentation.plain_summary("Sexual safety incidents", make_view(
+        improvement_applied="neutral", variation_icon="neutral_high", assurance_icon=None,
+        target_value=None))  # fmt: skip
+    assert "a reporting measure: more reports can mean better reporting" in text
+    assert "no assurance icon" in text and "target" not in text.split("Chart:")[0]
+
+
+def test_it_names_each_kind_of_target_line():
+    assert presentation.target_label({"kind": "increase", "percent": 50,
+                                      "deadline": "2024-03-31", "value": 6.0}) == (
+        "50% increase target by 31 Mar 2024: 6.0")  # fmt: skip
+    assert presentation.target_label({"kind": "value", "value": 3.0,
+                                      "deadline": "2024-03-31"}) == "Target 3.0 by 31 Mar 2024"
+    assert presentation.target_label({"kind": "trajectory", "deadline": "2024-03-31",
+                                      "steps": [["2024-01-01", 4.0], ["2024-03-01", 3.0]]}) == (
+        "Trajectory by 31 Mar 2024: 3.0")  # fmt: skip
 
 
 def test_it_counts_per_week_where_there_are_no_bed_days():
@@ -129,24 +168,3 @@ def test_it_draws_icons_with_accessible_names():
     assert 'aria-label="Target consistently met"' in icons.assurance_svg("consistent_pass")
     assert ">F</text>" in icons.assurance_svg("consistent_fail")
     assert "No target" in icons.assurance_svg(None)
-
-
-def test_it_names_funnel_outliers_and_colours_them_by_direction():
-    units = [
-        {"name": "Oak", "count": 10, "bed_days": 1000},
-        {"name": "Elm", "count": 11, "bed_days": 1100},
-        {"name": "Ash", "count": 60, "bed_days": 1000},  # far above the pooled rate
-        {"name": "Fir", "count": 9, "bed_days": 900},
-    ]
-    figure = presentation.funnel_figure(units, "Seclusion", "ward")
-    assert [o["name"] for o in figure["outliers"]] == ["Ash"]
-    points = figure["data"][-1]
-    assert points["text"] == ["", "", "Ash", ""]
-    assert points["marker"]["color"][2] == presentation.COLOURS["special_cause_concern"]
-    pooled = next(t for t in figure["data"] if t["name"].startswith("Regional rate"))
-    assert pooled["y"][0] == 90 / 4000 * 1000
-    increase = presentation.funnel_figure(units, "Seclusion", "ward", improvement="increase")
-    assert increase["data"][-1]["marker"]["color"][2] == (
-        presentation.COLOURS["special_cause_improvement"]
-    )
-    assert presentation.funnel_figure([], "Seclusion", "ward") is None

@@ -11,7 +11,7 @@ from measures.services import weekly_return_record
 from mhsip.freshness import charts_stale
 from spc import recompute
 from spc.models import Scope, StoredChart
-from tests.factories import TrustFactory
+from tests.factories import TrustFactory, answered
 from tests.spc.helpers import FIRST, TODAY, fill, result, view, weeks
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,7 @@ def test_it_recomputes_after_a_save_through_the_service(
             ward=ward,
             week_start=weeks(26)[25],
             user=staff,
-            counts={"physical_restraint": 9},
+            counts=answered(ward, physical_restraint=9),
             occupied_bed_days=120,
             submit=True,
         )
@@ -105,8 +105,8 @@ def test_it_saves_the_return_when_the_broker_is_down(
     monkeypatch.setattr("spc.tasks.charts_refresh_task.delay", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         saved = weekly_return_record(
-            ward=ward, week_start=weeks(26)[25], user=staff, counts={"physical_restraint": 3},
-            occupied_bed_days=120, submit=True,
+            ward=ward, week_start=weeks(26)[25], user=staff,
+            counts=answered(ward, physical_restraint=3), occupied_bed_days=120, submit=True,
         )  # fmt: skip
     assert WeeklyReturn.objects.filter(pk=saved.pk).exists()
     assert "Could not queue a chart refresh" in caplog.text

@@ -9,6 +9,7 @@ from measures.models import Measure, WeeklyReturn
 from mhsip.weeks import latest_complete_week
 from spc import dashboards, selectors
 from tests.factories import TrustFactory, WardFactory, WeeklyCountFactory, WeeklyReturnFactory
+from wards.models import Ward
 
 pytestmark = pytest.mark.django_db
 
@@ -95,8 +96,27 @@ def test_the_region_page_and_the_api_show_the_same_funnel(
     assert sum(u[2] for u in shown) == api["total_count"]
     assert sum(u[3] for u in shown) == api["total_occupied_bed_days"]
     # The plotted points are these units, around the same pooled rate.
-    points = page.context["funnel"]["data"][-1]
+    points = page.context["funnel"].figure["data"][-1]
     assert points["x"] == [u["occupied_bed_days"] for u in api["units"]]
     assert points["y"] == pytest.approx([u["rate"] for u in api["units"]])
-    regional_rate = page.context["funnel"]["data"][-2]["y"][0]
+    regional_rate = page.context["funnel"].figure["data"][-2]["y"][0]
     assert regional_rate == pytest.approx(api["target_rate"])
+
+
+def test_it_compares_peer_groups_of_one_ward_type(client, facilitator, region, region_data):
+    restraint = Measure.objects.get(code="physical_restraint")
+    region_data["second"].ward_type = Ward.Type.PICU
+    region_data["second"].save()
+    picu = selectors.funnel_units(region, restraint, FIRST, LAST, "ward", Ward.Type.PICU)
+    assert [u["name"] for u in picu] == ["Ash Ward"]
+    trusts = selectors.funnel_units(region, restraint, FIRST, LAST, "trust", Ward.Type.PICU)
+    assert [(u["name"], u["count"]) for u in trusts] == [("Dales NHS Trust", 26)]
+    client.force_login(facilitator)
+    page = client.get(f"/regions/{region.pk}/", {"unit": "wards", "type": Ward.Type.PICU,
+                                                 "limits": "multiplicative"})  # fmt: skip
+    assert [r.name for r in page.context["funnel"].rows] == ["Ash Ward"]
+    assert page.context["limits"] == "multiplicative"
+    assert "psychiatric intensive care (picu) wards, w/c" in page.content.decode()
+    # The trusts' table reads the funnel's period: its rate is that of the same weeks.
+    rows = {r.trust.name: r for r in page.context["rows"]}
+    assert rows["Dales NHS Trust"].period_rate == pytest.approx(26 / (26 * 60) * 1000)

@@ -3,11 +3,12 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
-from measures.models import ChangeIdea, Enrolment, Measure, Programme, WeeklyReturn
+from measures.models import Enrolment, Measure, Programme, WeeklyReturn
 from spc import recompute
-from tests.factories import WeeklyCountFactory, WeeklyReturnFactory
+from tests.factories import PdsaCycleFactory, WeeklyCountFactory, WeeklyReturnFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +50,7 @@ def test_it_shows_the_ward_dashboard_to_those_in_scope(client, request, charted,
         page = response.content.decode()
         assert "Physical restraint (all positions): " in page
         assert 'id="chart-physical_restraint-data"' in page
-        assert "vendor/plotly/plotly.min.js" in page
+        assert "vendor/plotly/plotly-basic.min.js" in page
 
 
 def test_it_hides_another_wards_dashboard_from_ward_staff(client, staff, charted, other_ward):
@@ -69,45 +70,77 @@ def test_it_reads_stored_results_in_a_bounded_number_of_queries(
         assert client.get(reverse("spc:trust-matrix", args=[charted.trust_id])).status_code == 200
 
 
-def test_it_adds_a_change_idea_that_shows_on_the_charts(client, staff, charted):
+@pytest.fixture
+def two_charts(charted, other_ward):
+    """Seclusion counted too, so that two charts of each ward are drawn."""
+    seclusion = Measure.objects.get(code="seclusion")
+    for weekly_return in WeeklyReturn.objects.all():
+        WeeklyCountFactory(weekly_return=weekly_return, measure=seclusion, count=1)
+    recompute.charts_recompute(ward_ids=[charted.pk, other_ward.pk])
+    return charted
+
+
+def idea_labels(panels) -> dict[str, list[str]]:
+    """Measure code -> the change-idea labels drawn on its chart (the green dotted lines)."""
+    drawn = {}
+    for panel in panels:
+        if panel.figure:
+            layout = panel.figure["layout"]
+            drawn[panel.measure.code] = [a["text"] for a in layout["annotations"]
+                                         if a.get("y") == 0.88]  # fmt: skip
+    return drawn
+
+
+def test_it_draws_a_change_idea_only_on_the_charts_it_targets(client, staff, two_charts):
+    cycle = PdsaCycleFactory(idea__ward=two_charts, idea__title="Safewards",
+                             idea__started_on=FIRST + datetime.timedelta(weeks=10),
+                             idea__measures=["physical_restraint"])  # fmt: skip
+    PdsaCycleFactory(idea=cycle.idea, number=2, starts_on=FIRST + datetime.timedelta(weeks=16))
     client.force_login(staff)
-    response = client.post(
-        reverse("spc:change-idea-add", args=[charted.pk]),
-        {"title": "Safewards calm-down methods", "started_on": "2024-03-04",
-         "driver_area": "Safewards", "stage": "do", "notes": ""},
-    )  # fmt: skip
-    assert response.status_code == 302
-    idea = ChangeIdea.objects.get()
-    assert idea.created_by == staff
-    page = client.get(ward_url(charted)).content.decode()
-    assert page.count("Safewards calm-down methods") >= 2  # the list and the chart markers
+    drawn = idea_labels(client.get(ward_url(two_charts)).context["panels"])
+    assert drawn == {"physical_restraint": ["Safewards (PDSA 1)", "Safewards (PDSA 2)"],
+                     "seclusion": []}  # fmt: skip
 
 
-@pytest.mark.parametrize(("persona", "status"), [("facilitator", 403), ("outsider", 404)])
-def test_it_refuses_change_ideas_from_read_only_and_outside_users(
-    client, request, charted, persona, status
+def test_it_draws_no_cycle_beyond_the_data(client, staff, charted):
+    last_week = FIRST + datetime.timedelta(weeks=29)
+    cycle = PdsaCycleFactory(idea__ward=charted, idea__title="Huddles",
+                             idea__started_on=FIRST + datetime.timedelta(weeks=10))
+    PdsaCycleFactory(idea=cycle.idea, number=2,
+                     starts_on=timezone.localdate() + datetime.timedelta(days=200))
+    client.force_login(staff)
+    panel = next(p for p in client.get(ward_url(charted)).context["panels"]
+                 if p.measure.code == "physical_restraint")  # fmt: skip
+    assert idea_labels([panel]) == {"physical_restraint": ["Huddles (PDSA 1)"]}
+    layout = panel.figure["layout"]
+    assert "range" not in layout["xaxis"]  # plotly fits the axis to what is drawn
+    assert max(s["x1"] for s in layout["shapes"]) <= last_week.isoformat()
+
+
+def test_the_trust_charts_draw_the_ideas_of_its_wards_for_that_measure(
+    client, qi_lead, two_charts, other_ward
 ):
-    client.force_login(request.getfixturevalue(persona))
-    response = client.post(
-        reverse("spc:change-idea-add", args=[charted.pk]),
-        {"title": "x", "started_on": "2024-03-04", "stage": "do"},
-    )
-    assert response.status_code == status
-    assert not ChangeIdea.objects.exists()
+    PdsaCycleFactory(idea__ward=two_charts, idea__title="Safewards",
+                     idea__measures=["seclusion"])  # fmt: skip
+    PdsaCycleFactory(idea__ward=other_ward, idea__title="Huddles",
+                     idea__measures=["physical_restraint", "seclusion"])  # fmt: skip
+    client.force_login(qi_lead)
+    response = client.get(reverse("spc:trust-charts", args=[two_charts.trust_id]))
+    drawn = idea_labels(response.context["panels"])
+    assert drawn["physical_restraint"] == ["Elm Ward: Huddles (PDSA 1)"]
+    assert sorted(drawn["seclusion"]) == ["Elm Ward: Huddles (PDSA 1)",
+                                          "Oak Ward: Safewards (PDSA 1)"]  # fmt: skip
 
 
-def test_it_keeps_the_typed_change_idea_when_refusing_an_nhs_number(client, staff, charted):
+def test_the_ward_dashboard_lists_its_ideas_and_links_to_record_one(client, staff, facilitator,
+                                                                     charted):  # fmt: skip
+    PdsaCycleFactory(idea__ward=charted, idea__title="Safewards", do="Tried")
+    new = reverse("measures:change-idea-new", args=[charted.pk])
     client.force_login(staff)
-    response = client.post(
-        reverse("spc:change-idea-add", args=[charted.pk]),
-        {"title": "Huddle", "started_on": "2024-03-04", "stage": "do",
-         "notes": "after patient 943 476 5919 was restrained"},
-    )  # fmt: skip
-    assert response.status_code == 400
-    page = response.content.decode()
-    assert "looks like an NHS number" in page
-    assert 'value="Huddle"' in page
-    assert not ChangeIdea.objects.exists()
+    text = client.get(ward_url(charted)).content.decode()
+    assert "PDSA 1: Do" in text and new in text
+    client.force_login(facilitator)
+    assert new not in client.get(ward_url(charted)).content.decode()
 
 
 @pytest.mark.parametrize(

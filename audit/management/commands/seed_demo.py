@@ -6,7 +6,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from measures import demo
+from equity.demo import seed_breakdowns
+from measures import demo, demo_pdsa
+from measures.change_ideas import change_idea_create, pdsa_cycle_add, pdsa_cycle_update
 from measures.models import (
     ChangeIdea,
     Enrolment,
@@ -50,6 +52,8 @@ class Command(BaseCommand):
             wards = self._organisations()
             self._users(wards)
             created = self._returns(wards, until)
+            self._change_ideas(wards, until)
+            breakdowns = self._breakdowns(wards)
         # Bulk inserts bypass the save hooks, so compute the charts here (unchanged ones are
         # skipped by their input hash).
         charts = charts_recompute_all()
@@ -58,6 +62,7 @@ class Command(BaseCommand):
                 f"Demo data ready: {Ward.objects.count()} wards, "
                 f"{WeeklyReturn.objects.count()} weekly returns ({created} new), "
                 f"{IncidentDate.objects.count()} dated incidents, "
+                f"{breakdowns} ward-weeks broken down by group, "
                 f"latest week w/c {until:%d %b %Y}; charts: {charts}."
             )
         )
@@ -95,20 +100,44 @@ class Command(BaseCommand):
                 Enrolment.objects.get_or_create(
                     programme=programme, ward=ward, defaults={"joined_on": joined}
                 )
-            if spec.improves_from:
-                title, area = demo.CHANGE_IDEAS[len(spec.name) % len(demo.CHANGE_IDEAS)]
-                ChangeIdea.objects.get_or_create(
-                    ward=ward,
-                    title=title,
-                    defaults={
-                        "started_on": spec.improves_from,
-                        "driver_area": area,
-                        "stage": ChangeIdea.Stage.ACT,
-                        "notes": "Adopted after two PDSA cycles on the ward.",
-                    },
-                )
             wards[spec.code] = (ward, spec)
         return wards
+
+    def _change_ideas(self, wards, until) -> None:
+        """Each improving ward's adopted idea; an abandoned and a running one on the first
+        ward of the first trust (the demo ward staff's). Only ideas not there yet."""
+        plans = []
+        for ward, spec in wards.values():
+            if spec.improves_from:
+                title, area = demo.CHANGE_IDEAS[len(spec.name) % len(demo.CHANGE_IDEAS)]
+                plans.append((ward, demo_pdsa.adopted(title, area), spec.improves_from))
+        first = next(w for w, _ in wards.values() if w.trust.ods_code == demo.TRUSTS[0][2])
+        plans += [(first, demo_pdsa.ABANDONED, until), (first, demo_pdsa.RUNNING, until)]
+        existing = set(ChangeIdea.objects.values_list("ward_id", "title"))
+        for ward, idea, anchor in plans:
+            if (ward.pk, idea.title) not in existing:
+                self._change_idea(ward, idea, anchor)
+
+    def _change_idea(self, ward, spec, anchor) -> None:
+        cycles = iter(spec.cycles)
+        cycle = next(cycles)
+        starts_on, ends_on = spec.dates(anchor, cycle)
+        idea = change_idea_create(
+            ward=ward, user=None, title=spec.title, started_on=starts_on,
+            driver_area=spec.driver_area, measures=list(spec.measures), plan=cycle.plan,
+            prediction=cycle.prediction, ends_on=ends_on, owner_role=cycle.owner_role,
+        )  # fmt: skip
+        saved = idea.cycles.get()
+        while True:
+            stages = {k: getattr(cycle, k) for k in ("do", "study", "act", "outcome")}
+            pdsa_cycle_update(cycle=saved, user=None, **stages)
+            cycle = next(cycles, None)
+            if cycle is None:
+                return
+            starts_on, ends_on = spec.dates(anchor, cycle)
+            saved = pdsa_cycle_add(idea=idea, user=None, plan=cycle.plan,
+                                   prediction=cycle.prediction, starts_on=starts_on,
+                                   ends_on=ends_on, owner_role=cycle.owner_role)  # fmt: skip
 
     def _users(self, wards) -> None:
         User = get_user_model()
@@ -177,6 +206,13 @@ class Command(BaseCommand):
         )
         self._dates(all_dates)
         return len(new_returns)
+
+    def _breakdowns(self, wards) -> int:
+        """Breakdowns by group (equity) for the first trust's wards that have a change idea."""
+        first_trust = demo.TRUSTS[0][2]
+        chosen = [(ward, spec.improves_from) for ward, spec in wards.values()
+                  if spec.trust_ods == first_trust and spec.improves_from][:3]  # fmt: skip
+        return seed_breakdowns(chosen)
 
     def _dates(self, all_dates) -> None:
         """The days of the dated wards' incidents, for every count that has none yet and

@@ -171,3 +171,23 @@ def test_items_carry_the_days_of_incidents_under_the_same_rules(api, qi_lead, wa
     wrong = item(ward, 1, incident_dates={"seclusion": "2025-03-03"})
     response = api(qi_lead).post(URL, {"items": [wrong]}, format="json")
     assert response.json()["items"][0]["field"] == "incident_dates.seclusion"
+
+
+def test_a_sub_measure_above_its_parent_is_reported_with_a_bed_days_error(api, qi_lead, ward):
+    """Every problem of an item in one answer, not the second after the first is fixed."""
+    bad = item(ward, 0, occupied_bed_days=-1,
+               counts={"physical_restraint": 1, "prone_restraint": 3})  # fmt: skip
+    response = api(qi_lead).post(URL, {"items": [bad]}, format="json")
+    assert response.status_code == 400
+    reported = {(e["index"], e["field"]) for e in response.json()["items"]}
+    assert reported == {(0, "occupied_bed_days"), (0, "counts.prone_restraint")}
+
+
+def test_items_may_list_measures_not_collected(api, qi_lead, ward):
+    make_return(ward, weeks_back(1), counts={"awol": 2})
+    items = [item(ward, 1, not_collected=["awol"])]
+    response = api(qi_lead).post(URL, {"items": items, "reason": "Recount"}, format="json")
+    assert response.status_code == 200, response.content
+    weekly_return = WeeklyReturn.objects.get(ward=ward, week_start=weeks_back(1))
+    assert weekly_return.not_collected == ["awol"]
+    assert not WeeklyCount.objects.filter(weekly_return=weekly_return, measure__code="awol")

@@ -229,3 +229,18 @@ def test_a_changed_count_whose_days_no_longer_fit_is_refused(api, staff, ward):
     response = api(staff).patch(f"/api/v1/returns/{body['id']}/", change, format="json")
     assert response.status_code == 400
     assert "2 dates for a count of 1" in response.json()["errors"]["incident_dates.seclusion"][0]
+
+
+def test_it_writes_and_reads_measures_not_collected(api, staff, ward):
+    data = new_return(ward, not_collected=["awol"])
+    response = api(staff).post("/api/v1/returns/", data, format="json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["not_collected"] == ["awol"] and "awol" not in body["counts"]
+    both = new_return(ward, week_start=(LAST_WEEK - datetime.timedelta(weeks=1)).isoformat(),
+                      counts={"awol": 1}, not_collected=["awol", "no_such"])  # fmt: skip
+    response = api(staff).post("/api/v1/returns/", both, format="json")
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert "a count of 1 and 'not collected this week'" in str(errors)
+    assert "Unknown measure code 'no_such'" in str(errors)

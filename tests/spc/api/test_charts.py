@@ -2,10 +2,11 @@
 
 import pytest
 
-from measures.models import ChangeIdea, Enrolment, Programme
+from measures.models import Enrolment, Programme
 from spc import recompute
 from spc.models import StoredChart
 from tests.api_clients import make_return, weeks_back
+from tests.factories import PdsaCycleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -98,11 +99,12 @@ def test_the_comparison_is_scoped(api, qi_lead, outsider, ward, charted):
 
 
 def test_change_ideas_are_scoped_and_refuse_nhs_numbers(api, staff, facilitator, outsider, ward):
-    ChangeIdea.objects.create(ward=ward, title="Huddles", started_on=weeks_back(3))
+    PdsaCycleFactory(idea__ward=ward, idea__title="Huddles", idea__started_on=weeks_back(3))
     assert len(api(outsider).get("/api/v1/change-ideas/").json()["results"]) == 0
     assert len(api(facilitator).get("/api/v1/change-ideas/").json()["results"]) == 1
     idea = {"ward": ward.pk, "title": "Safewards", "started_on": weeks_back(1).isoformat(),
-            "notes": "Patient 943 476 5919 was calmer"}  # fmt: skip
+            "notes": "Patient 943 476 5919 was calmer", "measures": ["physical_restraint"],
+            "cycle": {"plan": "Calm-down box", "prediction": "Fewer restraints"}}  # fmt: skip
     response = api(staff).post("/api/v1/change-ideas/", idea, format="json")
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["notes"]
