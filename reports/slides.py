@@ -10,7 +10,7 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.util import Emu, Inches, Pt
 
-from spc.presentation import ASSURANCE_LABELS, COLOURS, VARIATION_LABELS, long_date
+from spc.presentation import ASSURANCE_LABELS, COLOURS, VARIATION_LABELS
 
 WIDE, TALL = Inches(13.333), Inches(7.5)  # 16:9
 NHS_BLUE = RGBColor(0x00, 0x5E, 0xB8)
@@ -140,9 +140,8 @@ def _measure_slide(prs, content, page, image):
     text.text_frame.word_wrap = True
     _text(text.text_frame, page.sentence, 12)
     half = (WIDE - Inches(1.0)) // 2
-    _list_box(slide, Inches(5.75), f"Change ideas started in {content.month:%B %Y}",
-              [f"{i.title} ({i.ward.name}, from {long_date(i.started_on.isoformat())}; "
-               f"{i.get_stage_display()})" for i in page.ideas], width=half)  # fmt: skip
+    _list_box(slide, Inches(5.75), f"Change ideas tested in {content.month:%B %Y} (PDSA)",
+              [i.text for i in page.ideas], width=half)  # fmt: skip
     since = (
         f"since the last pack ({content.compared_with:%-d %b %Y})"
         if content.compared_with
