@@ -1,6 +1,6 @@
 """API v1: the measure catalogue and the programmes (targets, deadlines, enrolled wards)."""
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
@@ -25,13 +25,21 @@ class MeasureOutput(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
+def measures_visible_to(user):
+    """The national catalogue and the local measures of trusts where the user sees a ward."""
+    trusts = wards_visible_to(user).values("trust_id")
+    return Measure.objects.filter(Q(local__isnull=True) | Q(local__trust__in=trusts))
+
+
 class MeasureListApi(ListView):
     """The measure catalogue with each measure's operational definition (everyone may read)."""
 
     OutputSerializer = MeasureOutput
 
     def get_queryset(self):
-        return Measure.objects.select_related("parent").order_by("display_order", "name")
+        return measures_visible_to(self.request.user).select_related("parent").order_by(
+            "display_order", "name"
+        )
 
     @extend_schema(
         operation_id="measures_list",
@@ -50,11 +58,8 @@ class MeasureDetailApi(APIView):
     )
     def get(self, request, code: str):
         # A NUL cannot be in a code, and PostgreSQL refuses it in a query: not found.
-        measure = (
-            None
-            if "\x00" in code
-            else Measure.objects.select_related("parent").filter(code=code).first()
-        )
+        visible = measures_visible_to(request.user).select_related("parent")
+        measure = None if "\x00" in code else visible.filter(code=code).first()
         if measure is None:
             raise Http404("No such measure.")
         return Response(MeasureOutput(measure).data)

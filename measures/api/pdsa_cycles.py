@@ -16,7 +16,7 @@ from .change_ideas import CycleOutput, refused, text
 
 
 class PdsaCycleListApi(APIView):
-    class InputSerializer(serializers.Serializer):
+    class CycleCreateInputSerializer(serializers.Serializer):
         plan = text(help_text="What will change, and why.")
         prediction = text(help_text="What you predict will happen.")
         starts_on = serializers.DateField()
@@ -35,13 +35,13 @@ class PdsaCycleListApi(APIView):
     @extend_schema(
         operation_id="pdsa_cycles_create",
         tags=["change ideas"],
-        request=InputSerializer,
+        request=CycleCreateInputSerializer,
         responses={201: CycleOutput, **error_responses(400, 403, 404)},
     )
     def post(self, request, idea_id: int):
         """Start the idea's next cycle (once the last one is closed)."""
         idea, _ = change_idea_for_user(request.user, idea_id, write=True)
-        data = self.InputSerializer(data=request.data)
+        data = self.CycleCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
             cycle = pdsa_cycle_add(idea=idea, user=request.user, **data.validated_data)
@@ -51,7 +51,7 @@ class PdsaCycleListApi(APIView):
 
 
 class PdsaCycleDetailApi(APIView):
-    class InputSerializer(serializers.Serializer):
+    class CycleUpdateInputSerializer(serializers.Serializer):
         owner_role = text(required=False)
         starts_on = serializers.DateField(required=False)
         ends_on = serializers.DateField(required=False, allow_null=True)
@@ -76,13 +76,13 @@ class PdsaCycleDetailApi(APIView):
     @extend_schema(
         operation_id="pdsa_cycles_partial_update",
         tags=["change ideas"],
-        request=InputSerializer,
+        request=CycleUpdateInputSerializer,
         responses={200: CycleOutput, **error_responses(400, 403, 404)},
     )
     def patch(self, request, idea_id: int, number: int):
         """Record Do, Study and Act as the cycle goes, or close it with its outcome."""
         cycle = cycle_for_user(request.user, idea_id, number, write=True)
-        data = self.InputSerializer(data=request.data)
+        data = self.CycleUpdateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
             cycle = pdsa_cycle_update(cycle=cycle, user=request.user, **data.validated_data)

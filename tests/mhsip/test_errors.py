@@ -30,7 +30,7 @@ def test_an_out_of_scope_ward_is_the_same_404(client, staff, outside_ward):
 
 def test_a_403_says_why_and_offers_a_way_back(client, facilitator, ward):
     client.force_login(facilitator)
-    response = client.post(reverse("spc:change-idea-add", args=[ward.pk]), {"title": "x"})
+    response = client.post(reverse("measures:change-idea-new", args=[ward.pk]), {"title": "x"})
     assert response.status_code == 403
     page = response.content.decode()
     assert "<h1>You cannot do this</h1>" in page

@@ -24,7 +24,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from measures.import_rows import ParsedFile
-from measures.models import Enrolment, Programme, ReturnImport, WeeklyReturn
+from measures.local_measures import local_measure_create
+from measures.models import Enrolment, Measure, Programme, ReturnImport, WeeklyReturn
 from mhsip.weeks import monday_of
 from reports.mail import unsubscribe_token
 from reports.models import BoardPack, Kind
@@ -103,6 +104,8 @@ class Rule:
     login_url: str = "/accounts/login/"
     # Django's admin site: everyone but `is_staff` users is sent to its sign-in page.
     staff_only: bool = False
+    # A trust's own pages its ward staff know exist (local measures): 403 for them, not 404.
+    members_403: bool = False
 
 
 def fixed(path):
@@ -146,6 +149,17 @@ def chart_csv(world, persona, target):
     scope, scope_id = world.scope(target)
     kwargs = {"scope": scope, "scope_id": scope_id, "measure_code": "physical_restraint"}
     return reverse("spc:chart-csv", kwargs=kwargs), {}
+
+
+def local_measure_url(name):
+    """A local measure of the target trust (made on first use)."""
+
+    def build(world, persona, target):
+        trust = world.obj(target)
+        measure = world.local_measure(trust)
+        return reverse(name, kwargs={"trust_id": trust.pk, "measure_code": measure.code}), {}
+
+    return build
 
 
 def upload_url(name):
@@ -291,6 +305,20 @@ RULES = {
         scope_url("measures:region-completeness", "region_id"), REGIONS, READ
     ),
     # File import: QI leads and admins; an upload is private to its uploader
+    # A trust's local measures: readers of the trust list them, its QI lead (and admins)
+    # add, edit and retire them; its ward staff are refused (403), outsiders find nothing
+    "measures:local-measures": Rule(scope_url("measures:local-measures", "trust_id"), TRUSTS,
+                                    READ, post_as_get=True, members_403=True),  # fmt: skip
+    "measures:local-measure-add": Rule(scope_url("measures:local-measure-add", "trust_id"),
+                                       TRUSTS, MANAGE, write=MANAGE, members_403=True),  # fmt: skip
+    "measures:local-measure-edit": Rule(
+        local_measure_url("measures:local-measure-edit"), TRUSTS, MANAGE, write=MANAGE,
+        members_403=True,
+    ),
+    "measures:local-measure-retire": Rule(
+        local_measure_url("measures:local-measure-retire"), TRUSTS, get=None, write=MANAGE,
+        members_403=True,
+    ),
     "measures:import": Rule(fixed("/imports/"), get=LOGIN, write=LOGIN, gate=MANAGE),
     "measures:import-template": Rule(named("measures:import-template", file_format="csv")),
     "measures:import-preview": Rule(upload_url("measures:import-preview"), ("own", "others"),
@@ -456,6 +484,15 @@ class World:
             ).idea
         return self._ideas[ward.pk]
 
+    def local_measure(self, trust):
+        measure = Measure.objects.filter(local__trust=trust).first()
+        if measure is None:
+            measure = local_measure_create(trust=trust, user=None, wards=[], fields={
+                "code": f"local_{trust.ods_code.lower()}", "name": f"Local {trust.ods_code}",
+                "domain": "self_harm_suicide", "unit": "events", "definition": "An event.",
+            })  # fmt: skip
+        return measure
+
     def phase_break(self, ward):
         setting, _ = ChartSetting.objects.get_or_create(
             ward=ward, measure=self.programme.measures.get(code="physical_restraint")
@@ -484,6 +521,9 @@ class World:
 
 # --- expectations --------------------------------------------------------------------------
 
+# Personas with wards in a trust whose trust-level pages they cannot read.
+TRUST_MEMBERS = {("staff", "trust"), ("outsider", "outside_trust")}
+
 OK = "allowed"
 SIGN_IN = "sign-in"
 # An allowed write with an empty or stale body: a form error, a validation error, a
@@ -509,7 +549,7 @@ def expected(rule: Rule, persona: str, target: str, method: str):
     if need in (PUBLIC, LOGIN):
         return OK
     if level == NONE:
-        return 404
+        return 403 if rule.members_403 and (persona, target) in TRUST_MEMBERS else 404
     return 403 if level < need else OK
 
 
