@@ -8,7 +8,8 @@ import calendar
 import datetime
 from dataclasses import dataclass, field
 
-from measures.models import ChangeIdea, WeeklyReturn
+from measures import selectors_pdsa
+from measures.models import WeeklyReturn
 from spc import dashboards, figures, presentation
 from spc.models import Scope, StoredChart
 from wards.models import Region, Trust, Ward
@@ -29,16 +30,38 @@ def scope_wards(scope):
     return Ward.objects.filter(trust__region=scope)
 
 
-def change_ideas_for(scope, measure, month: datetime.date) -> list[ChangeIdea]:
-    """The change ideas (PDSA) a measure's page lists: those started in the month on the
-    scope's wards. Change ideas name no measure yet, so each page lists the same; the one
-    place to switch to the PDSA selector, change_ideas_for(trust, measure, month)."""
-    first, last = month_bounds(month)
-    return list(
-        ChangeIdea.objects.filter(ward__in=scope_wards(scope), started_on__range=(first, last))
-        .select_related("ward")
-        .order_by("started_on", "title")
-    )
+@dataclass(frozen=True)
+class PackIdea:
+    """A change idea as a pack lists it: its title, ward and the PDSA cycles running in the
+    month (titles and dates only: no free text beyond the title)."""
+
+    title: str
+    ward: str
+    cycles: tuple[tuple[int, datetime.date], ...]  # (number, started on)
+
+    @property
+    def text(self) -> str:
+        running = ", ".join(f"PDSA {n} from {d.day} {d:%b %Y}" for n, d in self.cycles)
+        return f"{self.title} ({self.ward}; {running})"
+
+
+def change_ideas_for(scope, measure, month: datetime.date) -> list[PackIdea]:
+    """The change ideas a measure's page lists: those of the scope's wards that target the
+    measure and had a PDSA cycle running in the month (measures.selectors_pdsa)."""
+    trusts = [scope] if isinstance(scope, Trust) else list(scope.trusts.order_by("name"))
+    return [
+        PackIdea(found.idea.title, found.idea.ward.name,
+                 tuple((c.number, c.starts_on) for c in found.cycles))
+        for trust in trusts
+        for found in selectors_pdsa.change_ideas_for(trust, measure, month)
+    ]  # fmt: skip
+
+
+def _markers(ideas: list[PackIdea], name_ward: bool) -> list[dict]:
+    """The chart's marker of each cycle of the month, at its start (as the pages draw them)."""
+    return [{"date": started.isoformat(),
+             "title": f"{i.ward + ': ' if name_ward else ''}{i.title} (PDSA {number})"}
+            for i in ideas for number, started in i.cycles]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -85,8 +108,13 @@ class MeasurePage:
     measure: object
     sentence: str
     figure: dict | None
-    ideas: list[ChangeIdea]
+    ideas: list[PackIdea]
     changes: list[SignalChange]
+
+
+# Ward (trust) columns on one matrix page: more go on a continuation page, so a trust of 30
+# wards stays readable on A4 landscape and a 16:9 slide.
+UNITS_PER_PAGE = 8
 
 
 @dataclass
@@ -102,6 +130,17 @@ class PackContent:
     signals: dict
     compared_with: datetime.datetime | None = None
     notes: list[str] = field(default_factory=list)
+
+    def unit_ranges(self) -> list[range]:
+        """The ward (trust) columns of each matrix page: at least one page, even with none."""
+        n = len(self.units)
+        return [range(i, min(i + UNITS_PER_PAGE, n)) for i in range(0, n, UNITS_PER_PAGE)] or [
+            range(0)
+        ]
+
+    @property
+    def page_count(self) -> int:
+        return len(self.unit_ranges()) + len(self.pages)
 
 
 def _label(variation, assurance) -> str:
@@ -206,8 +245,7 @@ def pack_content(scope, month: datetime.date, previous_signals: dict | None = No
         ideas = change_ideas_for(scope, measure, month)
         figure = None
         if panel.view is not None:
-            marks = [{"date": idea.started_on.isoformat(), "title": idea.title} for idea in ideas]
-            figure = figures.figure(panel.view, measure.name, marks)
+            figure = figures.figure(panel.view, measure.name, _markers(ideas, name_ward=True))
         before = (previous_signals or {}).get(measure.code, {})
         changes = signal_changes(before, signals[measure.code], names)
         pages.append(MeasurePage(measure, panel.sentence, figure, ideas, changes))

@@ -8,14 +8,15 @@ MONTHS_OFFERED = 12
 
 
 def months_offered(today: datetime.date) -> list[datetime.date]:
-    """The last complete months first, then the month in progress: the months a pack can
-    report (a month's pack shows the charts as stored now, up to their latest week)."""
-    month = today.replace(day=1)
-    months = [month]
+    """The last complete month first (the usual board pack), the 11 before it, then the month
+    in progress: the months a pack can report (a month's pack shows the charts as stored now,
+    up to their latest week)."""
+    current = today.replace(day=1)
+    months, month = [], current
     for _ in range(MONTHS_OFFERED):
         month = (month - datetime.timedelta(days=1)).replace(day=1)
         months.append(month)
-    return months[1:] + months[:1]
+    return [*months, current]
 
 
 class PackForm(forms.Form):
@@ -26,8 +27,11 @@ class PackForm(forms.Form):
 
     def __init__(self, *args, today: datetime.date, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["month"].choices = [(m.isoformat(), f"{m:%B %Y}")
-                                        for m in months_offered(today)]  # fmt: skip
+        months = months_offered(today)
+        self.fields["month"].choices = [
+            (m.isoformat(), f"{m:%B %Y}" + (" (in progress)" if m == months[-1] else ""))
+            for m in months
+        ]  # fmt: skip
 
     def clean_month(self):
         return datetime.date.fromisoformat(self.cleaned_data["month"])

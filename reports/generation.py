@@ -80,7 +80,7 @@ def board_pack_generate(*, pack_id: int) -> BoardPack | None:
         return _fail(pack, "An unexpected error stopped the pack; it is logged for the admins.")
     now = timezone.now()
     pack.pptx, pack.pdf, pack.signals = pptx, pdf, content.signals
-    pack.pages = len(content.pages) + 1
+    pack.pages = content.page_count
     pack.status, pack.progress, pack.step = BoardPack.Status.READY, 100, "Done"
     pack.finished_at = now
     pack.expires_at = now + datetime.timedelta(days=settings.REPORTS_PACK_KEEP_DAYS)

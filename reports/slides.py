@@ -10,7 +10,7 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.util import Emu, Inches, Pt
 
-from spc.presentation import ASSURANCE_LABELS, COLOURS, VARIATION_LABELS, long_date
+from spc.presentation import ASSURANCE_LABELS, COLOURS, VARIATION_LABELS
 
 WIDE, TALL = Inches(13.333), Inches(7.5)  # 16:9
 NHS_BLUE = RGBColor(0x00, 0x5E, 0xB8)
@@ -78,17 +78,18 @@ def _icons_cell(cell, variation, assurance, size=10):
     _add_run(p, f" {code}", colour, size)
 
 
-def _matrix_slide(prs, content):
+def _matrix_slide(prs, content, columns: range):
     slide = prs.slides.add_slide(prs.slide_layouts[6])
     _title(slide, content.title, f"Summary icons; latest data {content.data_to}")
-    head = ["Measure", "Latest", "Target", "Variation / assurance", "Coverage", *content.units]
+    names = [content.units[i] for i in columns]
+    head = ["Measure", "Latest", "Target", "Variation / assurance", "Coverage", *names]
     rows, cols = len(content.lines) + 1, len(head)
     height = Inches(0.3) * rows
     left, top = Inches(0.4), Inches(1.15)
     table = slide.shapes.add_table(rows, cols, left, top, WIDE - Inches(0.8), height).table
     fixed = [Inches(2.3), Inches(1.9), Inches(0.8), Inches(1.2), Inches(1.1)]
-    spare = (WIDE - Inches(0.8) - sum(fixed)) // max(1, len(content.units))
-    for i, width in enumerate(fixed + [Emu(spare)] * len(content.units)):
+    spare = (WIDE - Inches(0.8) - sum(fixed)) // max(1, len(names))
+    for i, width in enumerate(fixed + [Emu(spare)] * len(names)):
         table.columns[i].width = width
     for i, label in enumerate(head):
         _text(table.cell(0, i).text_frame, label, 9, True, RGBColor(0xFF, 0xFF, 0xFF))
@@ -98,7 +99,7 @@ def _matrix_slide(prs, content):
             _text(table.cell(r, c).text_frame, value, 9)
         _icons_cell(table.cell(r, 3), s and s.variation_icon, s and s.assurance_icon)
         _text(table.cell(r, 4).text_frame, line.coverage, 9)
-        for c, unit in enumerate(line.units, start=5):
+        for c, unit in enumerate([line.units[i] for i in columns], start=5):
             _icons_cell(table.cell(r, c), unit.variation_icon, unit.assurance_icon, 9)
     key = slide.shapes.add_textbox(Inches(0.4), Inches(1.25) + height, WIDE - Inches(0.8),
                                    Inches(0.5))  # fmt: skip
@@ -139,9 +140,8 @@ def _measure_slide(prs, content, page, image):
     text.text_frame.word_wrap = True
     _text(text.text_frame, page.sentence, 12)
     half = (WIDE - Inches(1.0)) // 2
-    _list_box(slide, Inches(5.75), f"Change ideas started in {content.month:%B %Y}",
-              [f"{i.title} ({i.ward.name}, from {long_date(i.started_on.isoformat())}; "
-               f"{i.get_stage_display()})" for i in page.ideas], width=half)  # fmt: skip
+    _list_box(slide, Inches(5.75), f"Change ideas tested in {content.month:%B %Y} (PDSA)",
+              [i.text for i in page.ideas], width=half)  # fmt: skip
     since = (
         f"since the last pack ({content.compared_with:%-d %b %Y})"
         if content.compared_with
@@ -158,7 +158,8 @@ def pack_pptx(content, images: dict) -> bytes:
     prs = Presentation()
     prs.slide_width, prs.slide_height = WIDE, TALL
     prs.core_properties.title = content.title
-    _matrix_slide(prs, content)
+    for columns in content.unit_ranges():
+        _matrix_slide(prs, content, columns)
     for page in content.pages:
         _measure_slide(prs, content, page, images.get(page.measure.code))
     out = io.BytesIO()

@@ -6,6 +6,7 @@ import logging
 
 from celery import shared_task
 from django.db import DatabaseError, InterfaceError
+from django.utils import timezone
 
 from . import digests, generation, mail, notices, reminders
 from .models import BoardPack
@@ -78,4 +79,8 @@ def board_packs_purge_task() -> int:
 
 
 def _time(value):
-    return datetime.datetime.fromisoformat(value) if value else None
+    """An ISO date and time; one without an offset is UK time (as the schedules are)."""
+    if not value:
+        return None
+    moment = datetime.datetime.fromisoformat(value)
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment

@@ -44,3 +44,29 @@ def test_it_defaults_to_sqlite_and_eager_celery(settings):
     assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
     assert settings.CELERY_TASK_ALWAYS_EAGER is True
     assert settings.TIME_ZONE == "Europe/London"
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"EMAIL_USE_TLS": "true", "EMAIL_USE_SSL": "true"}, "cannot both be true"),
+        ({"EMAIL_TIMEOUT": "soon"}, "EMAIL_TIMEOUT must be a whole number"),
+        ({"SITE_URL": "mhsip.example"}, "SITE_URL must start with http:// or https://"),
+    ],
+)
+def test_it_refuses_bad_email_settings(env, message):
+    result = load_settings(**env)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_email_goes_to_smtp_only_when_a_host_is_set():
+    show = "from django.conf import settings; print(settings.EMAIL_BACKEND)"
+    for env, backend in (({}, "console"), ({"EMAIL_HOST": "smtp.example"}, "smtp")):
+        result = subprocess.run(
+            [sys.executable, "-c", f"import django; django.setup(); {show}"],
+            env={k: v for k, v in BASE.items() if not k.startswith("EMAIL_")}
+            | {"DJANGO_SETTINGS_MODULE": "mhsip.settings"} | env,
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert result.stdout.strip() == f"django.core.mail.backends.{backend}.EmailBackend"

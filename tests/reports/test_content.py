@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from measures.models import ChangeIdea, WeeklyReturn
+from measures.models import ChangeIdea, Measure, PdsaCycle, WeeklyReturn
 from reports import content
 from reports.content import PackError
 from tests.factories import TrustFactory, WardFactory, WeeklyReturnFactory
@@ -28,16 +28,34 @@ def test_it_reads_the_matrix_and_a_page_per_measure(charted, trust, other_ward):
     assert [c.unit for c in page.changes] == ["Oak Ward"]
 
 
-def test_it_lists_only_the_change_ideas_started_in_the_month(charted, trust, ward, outside_ward):
-    ChangeIdea.objects.create(
-        ward=ward, title="Safewards calm-down box", started_on=datetime.date(2024, 3, 11)
-    )
-    ChangeIdea.objects.create(ward=ward, title="Earlier idea", started_on=datetime.date(2024, 2, 5))
-    ChangeIdea.objects.create(
-        ward=outside_ward, title="Not this trust", started_on=datetime.date(2024, 3, 11)
-    )
+def idea(ward, title, measures, cycles):
+    made = ChangeIdea.objects.create(ward=ward, title=title, started_on=cycles[0][0])
+    made.measures.set(Measure.objects.filter(code__in=measures))
+    for number, (starts, ends) in enumerate(cycles, start=1):
+        PdsaCycle.objects.create(idea=made, number=number, starts_on=starts, ends_on=ends,
+                                 plan="Try it on the ward")  # fmt: skip
+    return made
+
+
+def test_it_lists_the_ideas_on_the_measure_tested_in_the_month(charted, trust, ward, other_ward,
+                                                                outside_ward):  # fmt: skip
+    d = datetime.date
+    idea(ward, "Safewards calm-down box", ["physical_restraint"], [(d(2024, 3, 11), None)])
+    idea(other_ward, "Huddles", ["physical_restraint"],
+         [(d(2024, 1, 8), d(2024, 2, 5)), (d(2024, 2, 26), d(2024, 3, 4))])  # fmt: skip
+    idea(ward, "Ended in February", ["physical_restraint"], [(d(2024, 2, 5), d(2024, 2, 26))])
+    idea(ward, "Another measure", ["seclusion"], [(d(2024, 3, 11), None)])
+    idea(outside_ward, "Not this trust", ["physical_restraint"], [(d(2024, 3, 11), None)])
     pack = content.pack_content(trust, MONTH)
-    assert [i.title for i in pack.pages[0].ideas] == ["Safewards calm-down box"]
+    page = next(p for p in pack.pages if p.measure.code == "physical_restraint")
+    assert [i.text for i in page.ideas] == [
+        "Huddles (Elm Ward; PDSA 2 from 26 Feb 2024)",
+        "Safewards calm-down box (Oak Ward; PDSA 1 from 11 Mar 2024)",
+    ]
+    marks = [a["text"] for a in page.figure["layout"]["annotations"] if "PDSA" in a["text"]]
+    assert "Oak Ward: Safewards calm-down box (PDSA 1)" in marks
+    seclusion = next(p for p in pack.pages if p.measure.code == "seclusion")
+    assert [i.title for i in seclusion.ideas] == ["Another measure"]
 
 
 def test_it_lists_only_the_wards_whose_signals_changed_since_the_last_pack(charted, trust):

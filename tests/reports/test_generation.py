@@ -202,3 +202,16 @@ def test_a_requester_without_an_address_is_told_on_the_page(client, charted, tru
     client.force_login(qi_lead)
     page = client.get(f"/board-packs/{pack.pk}/").content.decode()
     assert "Download PDF" in page and "not sent: No email address" in page
+
+
+def test_a_trust_of_many_wards_continues_its_matrix_on_another_page(charted, trust, qi_lead,
+                                                                    no_chromium):  # fmt: skip
+    from tests.factories import WardFactory  # noqa: PLC0415
+
+    for i in range(8):
+        WardFactory(trust=trust, name=f"Extra Ward {i}")
+    pack = generation.board_pack_generate(pack_id=queued(qi_lead, trust).pk)
+    texts = slide_texts(bytes(pack.pptx))
+    assert pack.pages == len(texts) == 2 + len(pack.signals)
+    assert "Elm Ward" in texts[0] and "Extra Ward 5" in texts[0] and "Oak Ward" not in texts[0]
+    assert "Oak Ward" in texts[1] and "Physical restraint" in texts[1]

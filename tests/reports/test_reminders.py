@@ -119,3 +119,7 @@ def test_the_second_reminder_chases_the_week_of_the_first():
     assert schedules.reminder_round(schedule, tuesday) == 2
     assert schedules.reminder_week(schedule, sunday, 1) == datetime.date(2024, 7, 1)
     assert schedules.reminder_week(schedule, tuesday, 2) == datetime.date(2024, 7, 1)
+
+
+def test_a_time_without_an_offset_is_uk_time(enrolled, mailoutbox):
+    assert send(TUESDAY_10.replace(tzinfo=None)) == "Queued 1 reminder email.\n"

@@ -246,3 +246,12 @@ def test_a_change_of_times_is_in_the_audit_log(client, trust, qi_lead):
     client.post(reverse("reports:schedule", args=[trust.pk]), data)
     page = client.get(reverse("audit") + "?kind=reminder_schedule").content.decode()
     assert "Reminder times" in page and "Reminders of Moorside NHS Foundation Trust" in page
+
+
+def test_the_form_offers_the_last_complete_month_first(client, trust, qi_lead):
+    client.force_login(qi_lead)
+    page = client.get(packs_url(trust)).content.decode()
+    options = page[page.index('<select class="nhsuk-select" id="id_month"') :]
+    assert options.index("July 2024") < options.index("June 2024") < options.index("August 2023")
+    assert "August 2024 (in progress)" in options
+    assert "July 2023" not in options
