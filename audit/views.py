@@ -16,9 +16,12 @@ from django.views.decorators.http import require_GET, require_POST
 from measures.completeness import ward_weeks
 from measures.deletion import deleted_returns_for_user, weekly_return_restore
 from measures.errors import ReturnRefused
+from measures.models import DeletedReturn
 from measures.selectors import ward_list_for_user
 from wards.access import (
+    can_manage_ward,
     get_managed_trust_for_user,
+    get_ward_for_user,
     is_admin,
     manages_any_trust,
     regions_visible_to,
@@ -146,9 +149,13 @@ def _deleted_returns(user, trust) -> list:
 @login_required
 @require_POST
 def deleted_return_restore(request, deleted_id):
-    deleted = deleted_returns_for_user(request.user).filter(pk=deleted_id).first()
+    deleted = DeletedReturn.objects.select_related("ward__trust").filter(pk=deleted_id).first()
     if deleted is None:
         raise Http404("No such deleted return.")
+    # As every ward-scoped object: out of scope is 404, in scope but not the manager's, 403.
+    ward, _ = get_ward_for_user(request.user, deleted.ward_id)
+    if not can_manage_ward(request.user, ward):
+        raise PermissionDenied("Only the trust's QI lead can restore a deleted return.")
     try:
         weekly_return = weekly_return_restore(deleted=deleted, user=request.user)
     except ReturnRefused as error:

@@ -26,6 +26,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
+from measures.deletion import weekly_return_delete
 from measures.import_rows import ParsedFile
 from measures.local_measures import local_measure_create
 from measures.models import (
@@ -201,6 +202,19 @@ def api_list(name):
     return build
 
 
+def deleted_restore(world, persona, target):
+    """A return of the target ward deleted (restorably) by an admin, to be restored."""
+    ward = world.obj(target)
+    weekly_return = WeeklyReturnFactory(
+        ward=ward, week_start=world.last_week - datetime.timedelta(weeks=70 + next(world.numbers)),
+        occupied_bed_days=ward.beds * 6,
+    )  # fmt: skip
+    admin = UserFactory(username=f"deleter{next(world.numbers)}", is_superuser=True)
+    deleted = weekly_return_delete(weekly_return=weekly_return, user=admin,
+                                   expected_version=weekly_return.version, reason="matrix")
+    return reverse("deleted-return-restore", args=[deleted.pk]), {}
+
+
 def api_return(world, persona, target):
     weekly_return = world.weekly_return(world.obj(target))
     return reverse("api:return", kwargs={"return_id": weekly_return.pk}), {}
@@ -268,6 +282,8 @@ RULES = {
     # Where signing in lands (a redirect to the page of the user's job) and the trust switcher
     "start": Rule(fixed("/start/"), get_ok=(302,), post_as_get=True),
     "switch": Rule(fixed("/trusts/"), post_as_get=True),
+    # Restoring a soft-deleted return: those who manage its trust (from the audit page)
+    "deleted-return-restore": Rule(deleted_restore, WARDS, None, MANAGE),
     "login": Rule(fixed("/accounts/login/"), get=PUBLIC, write=PUBLIC),
     "logout": Rule(fixed("/accounts/logout/"), get=None, write=PUBLIC),
     # Your account: password, second factor (no persona has one: verify sends back), reset
