@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 from mhsip.weeks import MONDAY_MESSAGE
 from wards.models import Ward
 
-from . import pdsa_rules, rules, targets
+from . import pdsa_rules, rules
 from .rules import BED_DAYS_MESSAGE
 
 
@@ -393,153 +393,16 @@ class ReturnImport(models.Model):
         return f"{self.filename} ({self.user}, {self.created_at:%d %b %Y %H:%M})"
 
 
-class ProgrammeTarget(models.Model):
-    """What a programme aims for on one of its measures: the direction of improvement, the
-    target (none, reduce or increase by r% of the baseline, a fixed value, or a stepped
-    trajectory of dated values) and its deadline. The rules are `measures.targets`."""
-
-    class Direction(models.TextChoices):
-        DECREASE = targets.DECREASE, "Decrease: a fall is an improvement"
-        INCREASE = targets.INCREASE, "Increase: a rise is an improvement"
-        REPORTING = targets.REPORTING, (
-            "Reporting: no good direction (more reports can mean better reporting)"
-        )
-
-    class Kind(models.TextChoices):
-        NONE = targets.NONE, "No numeric target"
-        REDUCE = targets.REDUCE, "Reduce by a percentage of the baseline"
-        INCREASE = targets.RAISE, "Increase by a percentage of the baseline"
-        VALUE = targets.VALUE, "A fixed value"
-        TRAJECTORY = targets.TRAJECTORY, "A stepped trajectory of dated values"
-
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="targets")
-    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="targets")
-    direction = models.CharField(
-        max_length=10, choices=Direction.choices, default=Direction.DECREASE
-    )
-    kind = models.CharField("target", max_length=12, choices=Kind.choices, default=Kind.NONE)
-    percent = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="For a reduce or increase target: r in 'by r%'."
-    )
-    value = models.FloatField(
-        null=True, blank=True, help_text="For a fixed-value target, in the chart's unit."
-    )
-    steps = models.JSONField(
-        default=list, blank=True,
-        help_text="For a trajectory: [date, value] steps in date order; from each step's "
-        "date its value is the target.",
-    )  # fmt: skip
-    deadline = models.DateField()
-    against_direction_confirmed = models.BooleanField(
-        "Confirm a target against the direction",
-        default=False,
-        help_text="Tick to keep a target that pulls against the measure's direction "
-        "(an increase target on a measure where a decrease is an improvement).",
-    )
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["programme", "measure__display_order"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["programme", "measure"],
-                name="one_target_per_programme_measure",
-                violation_error_message="This programme already has a target for this measure.",
-            ),
-            models.CheckConstraint(
-                condition=Q(percent__isnull=True)
-                | Q(percent__gte=1, percent__lte=targets.MAX_INCREASE_PERCENT),
-                name="target_percent_range",
-                violation_error_message="A target's percentage is between 1 and 1000.",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.measure} in {self.programme}"
-
-    def typed_steps(self) -> list[tuple[datetime.date, float]]:
-        return targets.steps_from_json(self.steps)[0]
-
-    def clean(self):
-        steps, malformed = targets.steps_from_json(self.steps)
-        errors = targets.target_errors(
-            direction=self.direction, kind=self.kind, percent=self.percent, value=self.value,
-            steps=steps, deadline=self.deadline, confirmed=self.against_direction_confirmed,
-        )  # fmt: skip
-        if malformed:
-            errors["steps"] = " ".join(malformed)
-        if errors:
-            raise ValidationError(errors)
-
-
-class LocalMeasure(models.Model):
-    """A measure one trust's QI team defined for its own wards: charted on those wards and
-    the trust, labelled "Local measure", never summed into region or national charts. Retired
-    softly: the measure, its counts and charts stay; it leaves the weekly form."""
-
-    measure = models.OneToOneField(
-        Measure, on_delete=models.CASCADE, primary_key=True, related_name="local"
-    )
-    trust = models.ForeignKey("wards.Trust", on_delete=models.PROTECT,
-                              related_name="local_measures")  # fmt: skip
-    wards = models.ManyToManyField(Ward, blank=True, related_name="local_measures")
-    retired_on = models.DateField(null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    history = HistoricalRecords(m2m_fields=[wards])
-
-    class Meta:
-        ordering = ["trust", "measure__name"]
-
-    def __str__(self):
-        return f"{self.measure} (local measure of {self.trust})"
-
-    @property
-    def is_retired(self) -> bool:
-        return self.retired_on is not None
-
-
-# Django finds an app's models in its models module: the PDSA cycle lives in its own module
-# (this one would pass 400 lines) and is imported here.
+# Django finds an app's models in its models module: the PDSA cycle, the weekly figures,
+# programme targets and local measures, and deleted returns live in modules of their own
+# (this one would pass 400 lines) and are imported here.
+from .models_deletion import DeletedReturn  # noqa: E402
 from .models_pdsa import PdsaCycle  # noqa: E402
+from .models_targets import LocalMeasure, ProgrammeTarget  # noqa: E402
 from .models_values import CompositePart, WeeklyValue  # noqa: E402
 
 __all__ = [
-    "ChangeIdea", "CompositePart", "Enrolment", "IncidentDate", "LocalMeasure", "Measure",
-    "PdsaCycle", "Programme", "ProgrammeTarget", "ReturnImport", "WeeklyCount", "WeeklyReturn",
-    "WeeklyValue",
+    "ChangeIdea", "CompositePart", "DeletedReturn", "Enrolment", "IncidentDate", "LocalMeasure",
+    "Measure", "PdsaCycle", "Programme", "ProgrammeTarget", "ReturnImport", "WeeklyCount",
+    "WeeklyReturn", "WeeklyValue",
 ]  # fmt: skip
-
-
-class DeletedReturn(models.Model):
-    """A deleted weekly return, restorable for 90 days (then purged; its history stays).
-
-    Deleting moves the return out of the live tables: the return, its counts and their days
-    are deleted (each with a history row naming who and why) and kept here as a snapshot, so
-    no chart, completeness page, export or API list can count them by mistake. Restoring puts
-    them back with their old ids, so their history carries on where it stopped."""
-
-    return_id = models.PositiveBigIntegerField(unique=True, help_text="The return's id.")
-    ward = models.ForeignKey(Ward, on_delete=models.PROTECT, related_name="+")
-    week_start = models.DateField()
-    # The return's fields, and its counts with their days: {"return": {...}, "counts": [...]}.
-    snapshot = models.JSONField()
-    deleted_at = models.DateTimeField()
-    deleted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    delete_reason = models.CharField(max_length=100)
-
-    class Meta:
-        ordering = ["-deleted_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(delete_reason=""),
-                name="deleted_return_has_reason",
-                violation_error_message="Say why the return is deleted.",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.ward.name}, w/c {self.week_start:%d %b %Y} (deleted)"

@@ -29,7 +29,7 @@ def measure_post(**overrides):
             "improvement": "decrease", "unit": "falls",
             "definition": "A patient falls to the floor, witnessed or not.",
             "includes": "Falls found after the event.",
-            "excludes": "Controlled descents."}  # fmt: skip
+            "excludes": "Controlled descents.", "value_type": "count"}  # fmt: skip
     return data | overrides
 
 
