@@ -34,7 +34,7 @@ class CompositePartFormSet(BaseInlineFormSet):
             raise ValidationError(list(errors.values()))
 
 
-class CompositePartInline(admin.TabularInline):
+class CompositePartInline(GuardedInline):
     model = CompositePart
     formset = CompositePartFormSet
     fk_name = "composite"
@@ -118,7 +118,7 @@ class WeeklyCountInline(GuardedInline):
     extra = 0
 
 
-class WeeklyValueInline(admin.TabularInline):
+class WeeklyValueInline(GuardedInline):
     model = WeeklyValue
     extra = 0
 

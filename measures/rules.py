@@ -103,6 +103,10 @@ def week_errors(*, ward, week_start: datetime.date, today: datetime.date) -> dic
     if message := monday_error(week_start):
         return {"week_start": message}
     if week_start > today:
+        # Beyond the programme's range its Sunday may not even be a date (9999-12-27).
+        if date_range_error(week_start, label="The week of", today=today):
+            return {"week_start": f"The week of {_day(week_start)} is in the future, beyond "
+                                  "the dates this programme can hold."}  # fmt: skip
         return {
             "week_start": f"The week of {_day(week_start)} is in the future: a week can be "
             f"entered from its last day, Sunday {_day(week_end(week_start))}."

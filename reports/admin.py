@@ -1,11 +1,12 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from mhsip.admin import GuardedAdmin, GuardedPlainAdmin
 
 from .models import BoardPack, ReminderSchedule, SentMessage, Unsubscribe
 
 
 @admin.register(BoardPack)
-class BoardPackAdmin(admin.ModelAdmin):
+class BoardPackAdmin(GuardedPlainAdmin):
     list_display = ["__str__", "requested_by", "status", "progress", "created_at", "expires_at"]
     list_filter = ["status"]
     # The files are the requester's: the admin shows that they exist, not their bytes.
@@ -15,18 +16,18 @@ class BoardPackAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReminderSchedule)
-class ReminderScheduleAdmin(SimpleHistoryAdmin):
+class ReminderScheduleAdmin(GuardedAdmin):
     list_display = ["trust", "reminders_on", "first_weekday", "first_hour", "digest_on",
                     "digest_weekday", "digest_hour", "updated_by"]  # fmt: skip
 
 
 @admin.register(SentMessage)
-class SentMessageAdmin(admin.ModelAdmin):
+class SentMessageAdmin(GuardedPlainAdmin):
     list_display = ["created_at", "kind", "to_address", "trust", "status", "attempts"]
     list_filter = ["kind", "status"]
     search_fields = ["to_address", "subject"]
 
 
 @admin.register(Unsubscribe)
-class UnsubscribeAdmin(admin.ModelAdmin):
+class UnsubscribeAdmin(GuardedPlainAdmin):
     list_display = ["user", "kind", "created_at"]

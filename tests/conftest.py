@@ -152,3 +152,15 @@ def services_stack(django_db_setup, django_db_blocker):
     finally:
         worker.stop()
         redis.stop()
+
+
+def verified_login(client, user):
+    """Sign the user in as having passed the second factor (django-otp), as the admin site
+    requires of staff: a confirmed TOTP device named in the session."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: PLC0415 (test helper)
+
+    client.force_login(user)
+    device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    session = client.session
+    session["otp_device_id"] = device.persistent_id
+    session.save()

@@ -8,11 +8,13 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from mhsip.admin import FreeTextAdminMixin, FreeTextInlineMixin
+from tests.conftest import verified_login
 from tests.factories import UserFactory, WardFactory
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_APPS = {"auth", "wards", "measures", "spc", "tokens", "audit"}
+PROJECT_APPS = {"auth", "wards", "measures", "spc", "tokens", "audit", "reports", "equity",
+                "accounts"}
 
 
 @pytest.fixture
@@ -31,7 +33,7 @@ def test_every_admin_of_the_project_uses_the_identifier_guard():
 
 def test_an_admin_form_refuses_an_nhs_number_in_any_text_field(client, superuser, trust):
     ward = WardFactory(trust=trust, name="Oak Ward")
-    client.force_login(superuser)
+    verified_login(client, superuser)
     url = reverse("admin:wards_ward_change", args=[ward.pk])
     body = {"trust": trust.pk, "name": "Ward 943.476.5919", "code": "", "ward_type": "picu",
             "beds": 12, "active_from": "2015-01-01", "active_to": ""}  # fmt: skip
@@ -44,7 +46,7 @@ def test_an_admin_form_refuses_an_nhs_number_in_any_text_field(client, superuser
 
 def test_an_admin_form_warns_about_a_name_but_saves(client, superuser, trust):
     ward = WardFactory(trust=trust, name="Oak Ward")
-    client.force_login(superuser)
+    verified_login(client, superuser)
     url = reverse("admin:wards_ward_change", args=[ward.pk])
     body = {"trust": trust.pk, "name": "Mr Smith's ward", "code": "", "ward_type": "picu",
             "beds": 12, "active_from": "2015-01-01", "active_to": ""}  # fmt: skip
@@ -56,7 +58,7 @@ def test_an_admin_form_warns_about_a_name_but_saves(client, superuser, trust):
 
 def test_the_user_admin_has_no_delete_and_deactivates_instead(client, superuser):
     user = UserFactory(username="leaver")
-    client.force_login(superuser)
+    verified_login(client, superuser)
     changelist = reverse("admin:auth_user_changelist")
     page = client.get(changelist).content.decode()
     assert "delete_selected" not in page and 'value="deactivate"' in page
@@ -72,7 +74,7 @@ def test_the_user_admin_has_no_delete_and_deactivates_instead(client, superuser)
 
 def test_unticking_active_in_the_user_form_is_a_recorded_deactivation(client, superuser):
     user = UserFactory(username="leaver")
-    client.force_login(superuser)
+    verified_login(client, superuser)
     url = reverse("admin:auth_user_change", args=[user.pk])
     body = {"username": "leaver", "first_name": "", "last_name": "", "email": "",
             "date_joined_0": "2024-01-01", "date_joined_1": "09:00:00"}  # fmt: skip

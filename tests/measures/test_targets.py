@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from measures import rules, targets
 from measures.catalogue_targets import FEEL_SAFE_CODE, sync_targets
 from measures.models import Measure, Programme, ProgrammeTarget
+from tests.conftest import verified_login
 
 D = datetime.date
 
@@ -184,7 +185,7 @@ def _admin_url(programme):
 @pytest.mark.django_db
 def test_an_admin_edits_a_target_inline_with_history(client, superuser, restraint_target):
     programme, target = restraint_target
-    client.force_login(superuser)
+    verified_login(client, superuser)
     response = client.post(_admin_url(programme), _programme_post(
         programme, target, **{"targets-0-kind": "trajectory", "targets-0-percent": "",
                               "targets-0-steps": "2023-10-02 4\n2024-01-01 3"}))  # fmt: skip
@@ -202,7 +203,7 @@ def test_the_admin_refuses_bad_targets_naming_the_rule_and_saves_nothing(
     client, superuser, restraint_target
 ):
     programme, target = restraint_target
-    client.force_login(superuser)
+    verified_login(client, superuser)
     unordered = client.post(_admin_url(programme), _programme_post(
         programme, target, name="Renamed", **{"targets-0-kind": "trajectory",
         "targets-0-percent": "", "targets-0-steps": "2024-01-01 3\n2023-10-02 4"}))  # fmt: skip
