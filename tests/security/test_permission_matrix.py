@@ -390,7 +390,9 @@ RULES = {
     "api:returns": Rule(api_list("returns"), WARDS, LOGIN, WRITE, **API),
     "api:returns-bulk": Rule(fixed("/api/v1/returns/bulk/"), get=None, write=LOGIN, gate=MANAGE,
                              **API),  # fmt: skip
-    "api:return": Rule(api_return, WARDS, READ, WRITE, ("PUT", "PATCH", "DELETE"), **API),
+    # DELETE is the trust's QI lead's (a restorable soft delete with a reason): its own level,
+    # tested in tests/measures/api/test_returns.py and tests/measures/test_deletion.py.
+    "api:return": Rule(api_return, WARDS, READ, WRITE, ("PUT", "PATCH"), **API),
     "api:change-ideas": Rule(api_list("change-ideas"), WARDS, LOGIN, WRITE, **API),
     "api:change-idea": Rule(api_idea, WARDS, READ, WRITE, ("PATCH",), **API),
     "api:pdsa-cycles": Rule(idea_url("api:pdsa-cycles"), WARDS, READ, WRITE, **API),
@@ -590,7 +592,7 @@ class World:
 # --- expectations --------------------------------------------------------------------------
 
 # Personas with wards in a trust whose trust-level pages they cannot read.
-TRUST_MEMBERS = {("staff", "trust"), ("outsider", "outside_trust")}
+TRUST_MEMBERS = {("staff", "trust"), ("outsider", "outside_trust"), ("two_trusts", "outside_trust")}
 
 OK = "allowed"
 SIGN_IN = "sign-in"

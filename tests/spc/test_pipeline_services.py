@@ -16,7 +16,7 @@ from mhsip.weeks import latest_complete_week
 from spc import recompute
 from spc.models import Scope, StoredChart
 from spc.tasks import charts_refresh_stale_task, ward_charts_recompute_task
-from tests.factories import WeeklyCountFactory, WeeklyReturnFactory
+from tests.factories import WeeklyCountFactory, WeeklyReturnFactory, answered
 from tests.processes import wait_until
 from tests.spc.helpers import view
 from wards.models import Ward
@@ -58,7 +58,7 @@ def restraint_chart(ward):
 def save_latest_week(ward, user, count):
     week = latest_complete_week(timezone.localdate())
     weekly_return_record(
-        ward=ward, week_start=week, user=user, counts={"physical_restraint": count},
+        ward=ward, week_start=week, user=user, counts=answered(ward, physical_restraint=count),
         occupied_bed_days=120, submit=True,
     )  # fmt: skip
     return week
