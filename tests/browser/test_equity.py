@@ -27,7 +27,7 @@ def test_the_qi_lead_reads_the_ratio_its_interval_and_its_trend(live_server, pag
     page.goto(f"{live_server.url}/trusts/{broken_down.trust_id}/equity/")
     assert page.get_by_text("Black patients were restrained").first.is_visible()
     assert page.locator("#id_measure").is_visible()
-    page.locator("[data-figure=equity-trend] .js-plotly-plot").wait_for()
+    page.locator("[data-figure=equity-trend].js-plotly-plot").wait_for()
     screenshot("equity")
 
 

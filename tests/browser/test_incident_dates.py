@@ -47,7 +47,7 @@ def type_count_and_days(page, order: str) -> None:
     assert slots.count() == 2
     details = page.locator("[data-dates-for=id_m_seclusion] details")
     assert details.is_visible() and not details.evaluate("d => d.open")
-    tab(page, 2)  # "none this week", then "Day of each incident"
+    tab(page, 3)  # "none this week", "not collected this week", then "Day of each incident"
     page.keyboard.press("Enter")  # opens it
     tab(page)
     assert page.evaluate("document.activeElement.id") == "id_d_seclusion_0"
@@ -78,7 +78,11 @@ def test_it_enters_the_days_of_incidents_by_keyboard(live_server, page, screensh
     type_count_and_days(page, order)
     assert page.evaluate("document.documentElement.scrollWidth") <= 768
     screenshot("weekly-entry-dates")
-    page.keyboard.press("Enter")
+    # A submitted return answers every measure: the others had none this week.
+    page.locator("input[id^=id_m_]").evaluate_all(
+        "els => els.forEach(e => { if (!e.value && !e.disabled) e.value = '0'; })")
+    submit = page.get_by_role("button", name="Submit return")
+    submit.click()  # Enter moves between boxes; only the button submits
 
     assert_refused_with_everything_kept(page)
     screenshot("weekly-entry-dates-error")
@@ -86,7 +90,7 @@ def test_it_enters_the_days_of_incidents_by_keyboard(live_server, page, screensh
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "id_d_seclusion_1"
     page.keyboard.type(f"{LAST_WEEK:{order}}")
-    page.keyboard.press("Enter")
+    submit.click()
 
     page.get_by_text("return submitted").wait_for()
     saved = sorted(IncidentDate.objects.values_list("occurred_on", flat=True))
