@@ -74,7 +74,7 @@ def test_it_keeps_what_was_typed_when_a_cycle_cannot_close_yet(
     page.goto(f"{live_server.url}/wards/{two_charts.pk}/change-ideas/new/")
     page.get_by_label("Change idea", exact=True).fill("Huddles")
     page.get_by_label("Started on").fill("2024-05-20")
-    page.get_by_label("Seclusion").check()
+    page.get_by_label("Seclusion", exact=True).check()
     page.get_by_label("Plan: what will change, and why").fill("Twice-daily huddle")
     page.get_by_label("Prediction: what you expect to happen").fill("Less seclusion")
     page.get_by_role("button", name="Record change idea").click()
