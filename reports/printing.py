@@ -28,21 +28,22 @@ def pack_html(content, images: dict) -> str:
               "image": base64.b64encode(images[page.measure.code]).decode()
               if page.measure.code in images else None}
              for page in content.pages]  # fmt: skip
-    matrices = [{"units": [content.units[i] for i in columns], "lines": _lines(content, columns)}
-                for columns in content.unit_ranges()]  # fmt: skip
+    matrices = [{"units": [content.units[i] for i in columns],
+                 "lines": _lines(content, rows, columns)}
+                for rows, columns in content.matrix_pages()]  # fmt: skip
     return render_to_string("reports/pack_print.html", {
         "content": content, "pages": pages, "matrices": matrices,
         "first_page": len(matrices) + 1,
     })  # fmt: skip
 
 
-def _lines(content, columns: range) -> list[dict]:
+def _lines(content, rows: range, columns: range) -> list[dict]:
     return [{"line": line,
              "variation": icons.variation_svg(line.summary and line.summary.variation_icon, 26),
              "assurance": icons.assurance_svg(line.summary and line.summary.assurance_icon, 26),
              "units": [(icons.variation_svg(line.units[i].variation_icon, 20),
                         icons.assurance_svg(line.units[i].assurance_icon, 20)) for i in columns]}
-            for line in content.lines]  # fmt: skip
+            for line in (content.lines[i] for i in rows)]  # fmt: skip
 
 
 def html_to_pdf(html: str, chromium: str | None = None) -> bytes:

@@ -78,22 +78,23 @@ def _icons_cell(cell, variation, assurance, size=10):
     _add_run(p, f" {code}", colour, size)
 
 
-def _matrix_slide(prs, content, columns: range):
+def _matrix_slide(prs, content, rows: range, columns: range, continued: bool):
     slide = prs.slides.add_slide(prs.slide_layouts[6])
-    _title(slide, content.title, f"Summary icons; latest data {content.data_to}")
+    title = f"{content.title} (continued)" if continued else content.title
+    _title(slide, title, f"Summary icons; latest data {content.data_to}")
     names = [content.units[i] for i in columns]
     head = ["Measure", "Latest", "Target", "Variation / assurance", "Coverage", *names]
-    rows, cols = len(content.lines) + 1, len(head)
-    height = Inches(0.3) * rows
+    lines = [content.lines[i] for i in rows]
+    height = Inches(0.3) * (len(lines) + 1)
     left, top = Inches(0.4), Inches(1.15)
-    table = slide.shapes.add_table(rows, cols, left, top, WIDE - Inches(0.8), height).table
+    table = slide.shapes.add_table(len(lines) + 1, len(head), left, top, WIDE - Inches(0.8), height).table
     fixed = [Inches(2.3), Inches(1.9), Inches(0.8), Inches(1.2), Inches(1.1)]
     spare = (WIDE - Inches(0.8) - sum(fixed)) // max(1, len(names))
     for i, width in enumerate(fixed + [Emu(spare)] * len(names)):
         table.columns[i].width = width
     for i, label in enumerate(head):
         _text(table.cell(0, i).text_frame, label, 9, True, RGBColor(0xFF, 0xFF, 0xFF))
-    for r, line in enumerate(content.lines, start=1):
+    for r, line in enumerate(lines, start=1):
         s = line.summary
         for c, value in enumerate([line.measure.name, line.latest, line.target]):
             _text(table.cell(r, c).text_frame, value, 9)
@@ -158,8 +159,8 @@ def pack_pptx(content, images: dict) -> bytes:
     prs = Presentation()
     prs.slide_width, prs.slide_height = WIDE, TALL
     prs.core_properties.title = content.title
-    for columns in content.unit_ranges():
-        _matrix_slide(prs, content, columns)
+    for n, (rows, columns) in enumerate(content.matrix_pages()):
+        _matrix_slide(prs, content, rows, columns, continued=n > 0)
     for page in content.pages:
         _measure_slide(prs, content, page, images.get(page.measure.code))
     out = io.BytesIO()

@@ -92,3 +92,24 @@ def test_it_makes_a_region_pack_of_its_trusts(charted, region, trust):
     assert pack.unit_label == "trust"
     assert pack.units == [trust.name]
     assert pack.lines[0].units[0].name == trust.name
+
+
+def _content_of(lines: int, units: int) -> content.PackContent:
+    return content.PackContent(
+        title="t", scope_label="Trust", unit_label="ward", month=MONTH, data_to="",
+        units=[f"Ward {i}" for i in range(units)], lines=[object()] * lines, pages=[],
+        signals={},
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("lines", "units", "pages"),
+    [(0, 0, 1), (12, 8, 1), (13, 8, 2), (23, 3, 2), (23, 9, 4), (25, 17, 9)],
+)
+def test_the_matrix_splits_into_pages_of_twelve_measures_and_eight_wards(lines, units, pages):
+    made = _content_of(lines, units)
+    assert len(made.matrix_pages()) == made.page_count == pages
+    cells = {(r, c) for rows, columns in made.matrix_pages() for r in rows for c in columns}
+    assert cells == {(r, c) for r in range(lines) for c in range(units)}, "every cell once"
+    first_rows, first_columns = made.matrix_pages()[0]
+    assert len(first_rows) == min(lines, 12) and len(first_columns) == min(units, 8)
