@@ -14,7 +14,7 @@ from . import import_values, rules
 from .import_incidents import ZeroFill, incident_weeks, with_incidents, zero_fill_of
 from .import_rows import ParsedFile, ParsedRow, RowError
 from .models import IncidentDate, WeeklyCount, WeeklyReturn
-from .selectors import measures_by_code, measures_required
+from .selectors import local_measure_scopes, measures_by_code, measures_required
 from .services import implausible_bound, saved_state
 
 
@@ -180,6 +180,7 @@ class _Planner:
     expected_versions: dict[str, int] | None
     today: datetime.date
     required: dict = field(default_factory=dict)  # ward id -> codes a submitted return answers
+    local_scopes: dict = field(default_factory=dict)  # local measure code -> who may write it
 
     def version_error(self, row: ParsedRow, ward: Ward, current) -> str:
         expected = row.expected_version
@@ -243,7 +244,7 @@ class _Planner:
             occupied_bed_days=bed_days, status=status, counts=row.counts,
             measures=self.measures, saved=state, incident_dates=row.incident_dates,
             not_collected=row.not_collected, required=self.required.get(ward.pk),
-            values=row.values,
+            values=row.values, local_scopes=self.local_scopes,
         )  # fmt: skip
         if message := self.version_error(row, ward, current):
             errors["version"] = message
@@ -343,7 +344,8 @@ def returns_import_plan(
     matched = with_incidents(matched, weeks, parsed=parsed, errors=plan.errors, today=today)
     existing, saved, dates, figures = _saved(matched, lock)
     planner = _Planner(plan, measures_by_code(), parsed.has_bed_days, expected_versions, today,
-                       measures_required({ward for _, ward in matched}))  # fmt: skip
+                       measures_required({ward for _, ward in matched}),
+                       local_measure_scopes())  # fmt: skip
     for row, ward in matched:
         current = existing.get((ward.pk, row.week_start))
         planner.add(row, ward, current, saved.get(current.pk, {}) if current else {},

@@ -20,6 +20,34 @@ from mhsip.weeks import MONDAY_MESSAGE, date_range_error, is_monday, week_end
 # The rules of change ideas and their PDSA cycles live beside these, in one module of their own.
 from . import pdsa_rules  # noqa: F401
 
+# Every measure answered (a count, none, or not collected): rules_answers.py, re-exported.
+from .rules_answers import (  # noqa: F401
+    NOT_COLLECTED,
+    NOT_COLLECTED_LABEL,
+    answer_errors,
+    merged_not_collected,
+)
+
+# The days of incidents have their rules in rules_dates.py; every one is re-exported here.
+from .rules_dates import (  # noqa: F401
+    DATES_FIELD,
+    dates_complete,
+    dates_key,
+    incident_date_error,
+    incident_dates_errors,
+    merged_dates,
+)
+
+# Local measures and plausible counts: rules_fit.py, re-exported here.
+from .rules_fit import (  # noqa: F401
+    DAYS_IN_WEEK,
+    LocalScope,
+    implausible_bound,
+    implausible_counts,
+    local_measure_errors,
+    with_local_measure_errors,
+)
+
 # A programme's target on a measure has its rules in measures/targets.py (pure, like these).
 from .targets import target_errors as target_errors
 from .value_rules import (  # noqa: F401  re-exported: every rule is found here
@@ -48,7 +76,6 @@ SUBMITTED = "submitted"  # WeeklyReturn.Status values
 DRAFT = "draft"
 STATUSES = (SUBMITTED, DRAFT)
 
-DAYS_IN_WEEK = 7
 # No inpatient ward has this many beds; the column (smallint) could not hold much more.
 MAX_BEDS = 999
 # Far beyond any ward's week: a number this large is a typing slip, not a count.
@@ -266,51 +293,6 @@ def is_concurrent_edit(saved: SavedReturn | None, expected_version: int | None) 
     return (saved.version if saved else 0) != expected_version
 
 
-# --- every measure answered -----------------------------------------------------------------
-# A submitted return answers every measure the ward reports: a count, 0 ("none this week") or
-# "not collected this week" (kept as missing, never as 0). A blank is no answer: a return of
-# bed days and blanks is not complete. Files write "not collected" as NOT_COLLECTED in the
-# measure's cell; the API as the list `not_collected`.
-
-NOT_COLLECTED = "NC"
-NOT_COLLECTED_LABEL = "not collected"
-
-
-def merged_not_collected(saved: SavedReturn | None, counts: Mapping[str, int | None],
-                         not_collected: Collection[str] | None) -> frozenset[str]:  # fmt: skip
-    """The codes the return will hold as not collected: the saved ones, except codes written
-    now (`counts`), which are not collected only when named in `not_collected`."""
-    merged = set(saved.not_collected) if saved else set()
-    merged -= set(counts)
-    merged |= set(not_collected or ())
-    return frozenset(merged)
-
-
-def answer_errors(*, status: str, counts: Mapping[str, int], not_collected: Collection[str],
-                  required: Collection[str], measures: Mapping) -> dict:  # fmt: skip
-    """Each measure is a count or not collected, never both; a submitted return answers every
-    `required` code (the ward's measures). `counts`: every count the return will hold."""
-    errors = {}
-    for code in not_collected:
-        if code not in measures:
-            errors[code] = f"Unknown measure code {code!r}."
-        elif counts.get(code) is not None:
-            name = measures[code].name
-            errors[code] = (
-                f"{name}: a count of {counts[code]} and 'not collected this week': give one."
-            )
-    if status != SUBMITTED:
-        return errors
-    for code in required:
-        if code not in counts and code not in not_collected and code in measures:
-            errors[code] = (
-                f"{measures[code].name} has no answer: enter the count (0, or 'None this "
-                "week', if there were none) or 'Not collected this week'. A submitted return "
-                "answers every measure."
-            )
-    return errors
-
-
 def return_errors(
     *,
     ward,
@@ -328,6 +310,7 @@ def return_errors(
     required: Collection[str] | None = None,
     confirm_unfinished: bool = False,
     values: Mapping | None = None,
+    local_scopes: Mapping[str, LocalScope] | None = None,
 ) -> dict[str, str]:
     """Every rule of one return in one round: the week, each figure, the figures together,
     the days of the incidents, the status, every measure answered, and a reason for a late
@@ -338,7 +321,7 @@ def return_errors(
     `required`: the codes a submitted return must answer (None: not checked).
     `confirm_unfinished`: the user confirmed a full week's bed days on its last day.
     `values`: the proportions, durations and scores being written, like counts
-    (`value_errors`)."""
+    (`value_errors`). `local_scopes`: who may write each local measure (None: not checked)."""
     errors = week_errors(ward=ward, week_start=week_start, today=today)
     figures = field_errors(
         beds=beds, occupied_bed_days=occupied_bed_days, counts=counts, measures=measures
@@ -390,126 +373,10 @@ def return_errors(
             and (changes(saved, counts=counts, dates=incident_dates, not_collected=nc,
                          **figures_now) or values_change(saved, values or {}))):  # fmt: skip
         errors["reason"] = LATE_REASON_MESSAGE
+    if local_scopes:
+        errors = with_local_measure_errors(
+            errors, ward=ward, week_start=week_start, measures=measures, scopes=local_scopes,
+            written=[*counts.items(), *(values or {}).items(), *(incident_dates or {}).items(),
+                     *((code, True) for code in not_collected or ())],
+        )  # fmt: skip
     return errors
-
-
-# --- the days of incidents -------------------------------------------------------------------
-# A count may say on which day each of its incidents happened (IncidentDate): t and g charts
-# of rare events need the days between incidents. Days only, never a time; optional.
-
-
-DATES_FIELD = "incident_dates"
-
-
-def dates_key(code: str) -> str:
-    """The field of a measure's incident days in `{field: message}` (and in the API)."""
-    return f"{DATES_FIELD}.{code}"
-
-
-def dates_complete(count: int | None, dates: Sequence[datetime.date]) -> bool:
-    """A count's dates are complete when every one of its incidents has its day."""
-    return count is not None and len(dates) == count
-
-
-def merged_dates(saved: SavedReturn | None, counts: Mapping[str, int | None],
-                 dates: Mapping[str, Sequence[datetime.date]]) -> dict[str, tuple]:  # fmt: skip
-    """The days the return will hold by measure (sorted): the saved ones; a count removed
-    (None) takes its saved days with it; the codes of `dates` get those days."""
-    merged = dict(saved.dates) if saved else {}
-    for code, value in counts.items():
-        if value is None:
-            merged.pop(code, None)
-    merged.update({code: tuple(sorted(days)) for code, days in dates.items()})
-    return {code: days for code, days in merged.items() if days}
-
-
-def incident_date_error(day, *, ward, week_start: datetime.date, today: datetime.date) -> str:
-    """'' when `day` can be the day of an incident of this ward-week: a day (never a time) of
-    the week (Monday to Sunday), not in the future, while the ward was open."""
-    if isinstance(day, datetime.datetime) or not isinstance(day, datetime.date):
-        return f"{day!r} is not a date: give the day only, like 2025-03-03."
-    if not week_start <= day <= week_end(week_start):
-        return (
-            f"{_day(day)} is not in this week ({dateformat.format(week_start, 'j F')} to "
-            f"{_day(week_end(week_start))})."
-        )
-    if day > today:
-        return f"{_day(day)} is in the future."
-    if day < ward.active_from:
-        return f"{_day(day)} is before {ward.name} opened ({_day(ward.active_from)})."
-    if ward.active_to and day > ward.active_to:
-        return f"{_day(day)} is after {ward.name} closed ({_day(ward.active_to)})."
-    return ""
-
-
-def _dates_count_error(count: int | None, number: int) -> str:
-    dates = f"{number} date{'s' if number != 1 else ''}"
-    if count is None:
-        return (
-            f"{dates} but no count: enter the count (at least {number}), or remove the dates."
-        )
-    if count == 0:
-        return f"{dates} for a count of 0: a count of 0 has no dates. Remove the dates or " \
-               "correct the count."  # fmt: skip
-    if number > count:
-        return (
-            f"{dates} for a count of {count}: at most one date per incident. Remove "
-            f"{number - count} date{'s' if number - count != 1 else ''} or correct the count."
-        )
-    return ""
-
-
-def incident_dates_errors(
-    *,
-    ward,
-    week_start: datetime.date,
-    today: datetime.date,
-    counts: Mapping[str, int],
-    dates: Mapping[str, Sequence[datetime.date]],
-    measures: Mapping,
-    unknown_counts: set[str] = frozenset(),
-) -> dict[str, str]:
-    """The days of each measure's incidents (`dates`: every day the return will hold) against
-    the week, the ward, today and the count (`counts`: every valid count the return will
-    hold). At most `count` days: fewer are allowed (dates are optional), more are an error
-    naming both numbers; a count of 0 has none. `unknown_counts`: codes whose count is itself
-    invalid, so the days are not compared with it. One message per measure, naming every
-    day at fault."""
-    errors = {}
-    for code, days in dates.items():
-        measure = measures.get(code)
-        if measure is None:
-            errors[dates_key(code)] = f"Unknown measure code {code!r}."
-            continue
-        # dict: a day given twice (two incidents that day) is named once.
-        problems = dict.fromkeys(
-            incident_date_error(day, ward=ward, week_start=week_start, today=today)
-            for day in days
-        )
-        if code not in unknown_counts:
-            problems[_dates_count_error(counts.get(code), len(days))] = None
-        problems.pop("", None)
-        if problems:
-            errors[dates_key(code)] = f"{measure.name}: " + " ".join(problems)
-    return errors
-
-
-def implausible_bound(*, beds: int, occupied_bed_days: int | None, per_1000: float) -> float:
-    """The highest count plausible for one measure in one ward-week: `per_1000` incidents per
-    1,000 occupied bed days (beds × 7 when the bed days are not known)."""
-    bed_days = occupied_bed_days if occupied_bed_days else beds * DAYS_IN_WEEK
-    return per_1000 * bed_days / 1000
-
-
-def implausible_counts(*, counts: Mapping[str, int | None], measures: Mapping,
-                       bound: float) -> dict[str, str]:  # fmt: skip
-    """Counts far above what the ward could plausibly have: saved only once confirmed."""
-    return {
-        code: (
-            f"{measures[code].name}: {value} is more than expected for this ward "
-            f"(about {int(bound)} at most for its bed days). Check the count, or confirm it."
-        )
-        for code, value in counts.items()
-        if value is not None and value > bound
-    }
-

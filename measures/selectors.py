@@ -12,7 +12,8 @@ from wards.access import wards_visible_to
 from wards.models import Ward
 
 from .models import IncidentDate, Measure, WeeklyCount, WeeklyReturn, WeeklyValue
-from .rules import Proportion, value_text
+from .models_targets import LocalMeasure
+from .rules import LocalScope, Proportion, value_text
 
 
 def measures_by_code() -> dict[str, Measure]:
@@ -198,6 +199,18 @@ def measures_for_ward(ward: Ward) -> list:
         local__retired_on__isnull=True,
     ).select_related("parent", "local")  # fmt: skip
     return [*measures.order_by("display_order", "name"), *local.order_by("display_order", "name")]
+
+
+def local_measure_scopes() -> dict:
+    """Local measure code -> who may write it (`rules.LocalScope`): its trust, enrolled wards
+    and retirement. Two queries; a programme has tens of local measures, not thousands."""
+    return {
+        local.measure.code: LocalScope(
+            trust_id=local.trust_id, retired_on=local.retired_on,
+            ward_ids=frozenset(ward.pk for ward in local.wards.all()),
+        )
+        for local in LocalMeasure.objects.select_related("measure").prefetch_related("wards")
+    }  # fmt: skip
 
 
 def measures_required(wards) -> dict[int, list[str]]:

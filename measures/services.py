@@ -16,7 +16,7 @@ from wards.models import Ward
 from . import rules
 from .errors import ConcurrentEditError, ImplausibleCountError, ReturnRefused
 from .models import IncidentDate, ReturnImport, WeeklyCount, WeeklyReturn, WeeklyValue
-from .selectors import measures_by_code, measures_required
+from .selectors import local_measure_scopes, measures_by_code, measures_required
 
 
 def saved_dates(weekly_return: WeeklyReturn) -> dict[str, tuple[datetime.date, ...]]:
@@ -135,7 +135,7 @@ def weekly_return_record(
         saved=saved, reason=reason, incident_dates=incident_dates,
         not_collected=not_collected, required=measures_required([ward])[ward.pk],
         confirm_unfinished=confirm_unfinished,
-        values=values,
+        values=values, local_scopes=local_measure_scopes(),
     )  # fmt: skip
     if errors:
         raise ReturnRefused(errors)
