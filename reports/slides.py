@@ -87,7 +87,8 @@ def _matrix_slide(prs, content, rows: range, columns: range, continued: bool):
     lines = [content.lines[i] for i in rows]
     height = Inches(0.3) * (len(lines) + 1)
     left, top = Inches(0.4), Inches(1.15)
-    table = slide.shapes.add_table(len(lines) + 1, len(head), left, top, WIDE - Inches(0.8), height).table
+    width = WIDE - Inches(0.8)
+    table = slide.shapes.add_table(len(lines) + 1, len(head), left, top, width, height).table
     fixed = [Inches(2.3), Inches(1.9), Inches(0.8), Inches(1.2), Inches(1.1)]
     spare = (WIDE - Inches(0.8) - sum(fixed)) // max(1, len(names))
     for i, width in enumerate(fixed + [Emu(spare)] * len(names)):

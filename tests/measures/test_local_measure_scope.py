@@ -70,14 +70,15 @@ def test_a_blank_for_a_ward_not_enrolled_writes_nothing_and_is_not_an_error():
         written=[("falls", 3)],
     )  # fmt: skip
     assert errors == {"beds": "kept", "falls": "Unknown measure code 'falls'."}
-    assert rules.with_local_measure_errors({}, ward=_Ward(), week_start=WEEK,
+    blanks = [("falls", None), ("falls", [])]
+    assert rules.with_local_measure_errors({}, ward=_Ward(), week_start=WEEK, written=blanks,
                                            measures={"falls": _Measure()},
-                                           scopes=scope(trust_id=2),
-                                           written=[("falls", None), ("falls", [])]) == {}  # fmt: skip
+                                           scopes=scope(trust_id=2)) == {}  # fmt: skip
 
 
-def test_an_import_writes_it_for_enrolled_wards_and_blank_cells_elsewhere(qi_lead, ward,
-                                                                         other_ward, falls):  # fmt: skip
+def test_an_import_writes_it_for_enrolled_wards_and_blank_cells_elsewhere(
+    qi_lead, ward, other_ward, falls
+):
     header = f"{HEADER},rz1_falls"
     commit(qi_lead, csv_bytes("RX4,Oak Ward,,2024-01-01,,130,,2,1,3",
                               "RX4,Elm Ward,,2024-01-01,,70,,0,0,", header=header))  # fmt: skip
@@ -85,12 +86,13 @@ def test_an_import_writes_it_for_enrolled_wards_and_blank_cells_elsewhere(qi_lea
     assert "rz1_falls" not in saved(other_ward)
 
 
-def test_an_import_refuses_it_for_a_ward_not_enrolled_and_writes_nothing(qi_lead, ward,
-                                                                        other_ward, falls):  # fmt: skip
+def test_an_import_refuses_it_for_a_ward_not_enrolled_and_writes_nothing(
+    qi_lead, ward, other_ward, falls
+):
     header = f"{HEADER},rz1_falls"
     with pytest.raises(ImportRefused) as refused:
-        commit(qi_lead, csv_bytes("RX4,Oak Ward,,2024-01-01,,130,,2,1,3",
-                                  "RX4,Elm Ward,,2024-01-01,,70,,0,0,1", header=header))  # fmt: skip
+        rows = ("RX4,Oak Ward,,2024-01-01,,130,,2,1,3", "RX4,Elm Ward,,2024-01-01,,70,,0,0,1")
+        commit(qi_lead, csv_bytes(*rows, header=header))
     errors = refused.value.plan.errors
     assert [(e.row, e.column) for e in errors] == [(3, "rz1_falls")]
     assert NOT_ENROLLED in errors[0].message
