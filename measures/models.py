@@ -366,37 +366,11 @@ class ChangeIdea(models.Model):
         return cycle.stage_label if cycle else pdsa_rules.STAGE_LABELS[pdsa_rules.PLAN]
 
 
-class ReturnImport(models.Model):
-    """An uploaded file of weekly returns between its preview and its commit.
-
-    The file itself is never kept: it is read once, at upload, and only its typed rows are
-    stored (a file refused as a whole stores nothing). Only the user who uploaded it can see
-    it; its rows are re-checked at commit, so nothing the browser sends back is trusted.
-    Deleted once committed or cancelled, and by the hourly purge 24 hours after upload."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    filename = models.CharField(max_length=255)
-    size = models.PositiveIntegerField(default=0, help_text="Bytes of the file as uploaded.")
-    parsed = models.JSONField(default=dict, help_text="The file's typed rows (ParsedFile).")
-    snap_to_monday = models.BooleanField(
-        default=False, help_text="Move dates that are not Mondays to the Monday of their week."
-    )
-    # "ward id:week" -> the version each ward-week had when the preview was shown (0: none):
-    # the commit refuses rows that changed since, as the return form does.
-    preview_versions = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return f"{self.filename} ({self.user}, {self.created_at:%d %b %Y %H:%M})"
-
-
 # Django finds an app's models in its models module: the PDSA cycle, the weekly figures,
-# programme targets and local measures, and deleted returns live in modules of their own
-# (this one would pass 400 lines) and are imported here.
+# programme targets and local measures, deleted returns and file imports live in modules of
+# their own (this one would pass 400 lines) and are imported here.
 from .models_deletion import DeletedReturn  # noqa: E402
+from .models_imports import ReturnImport  # noqa: E402
 from .models_pdsa import PdsaCycle  # noqa: E402
 from .models_targets import LocalMeasure, ProgrammeTarget  # noqa: E402
 from .models_values import CompositePart, WeeklyValue  # noqa: E402

@@ -13,7 +13,7 @@ from wards.access import manages_any_trust, wards_editable_by
 
 from . import exporting
 from .errors import ImportRefused
-from .forms import ReturnImportForm
+from .forms_import import ReturnImportForm
 from .import_commit import weekly_returns_import_commit
 from .import_plan import returns_import_plan
 from .import_rows import ParsedFile

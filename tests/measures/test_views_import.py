@@ -129,7 +129,7 @@ def test_a_week_changed_since_the_preview_is_not_overwritten(client, qi_lead, st
 def test_an_upload_over_the_limit_is_refused_before_anything_is_stored(
     client, qi_lead, monkeypatch
 ):
-    monkeypatch.setattr("measures.forms.MAX_BYTES", 1000)
+    monkeypatch.setattr("measures.forms_import.MAX_BYTES", 1000)
     client.force_login(qi_lead)
     response = upload(client, csv_bytes(*["RX4,Oak Ward,,2024-01-01,,130,,2,1"] * 40))
     assert response.status_code == 400
