@@ -9,35 +9,15 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from celery.schedules import crontab
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
 
+from mhsip.beat import beat_schedule
+from mhsip.env import envbool, envint, envlist, envrate
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
-
-
-def envbool(name: str, default: str) -> bool:
-    value = os.environ.get(name, default).strip().lower()
-    if value in ("1", "true", "yes", "on"):
-        return True
-    if value in ("0", "false", "no", "off", ""):
-        return False
-    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
-
-
-def envint(name: str, default: str) -> int:
-    value = os.environ.get(name, default)
-    try:
-        return int(value)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
-
-
-def envlist(name: str, default: str) -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
 
 DEBUG = envbool("DEBUG", "true")
 
@@ -241,53 +221,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS |= {
     "queue_order_strategy": "priority",
 }
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
-CELERY_BEAT_SCHEDULE = {
-    "charts-refresh-stale": {
-        "task": "spc.tasks.charts_refresh_stale_task",
-        "schedule": envint("CHARTS_STALE_CHECK_SECONDS", "300"),
-    },
-    "uploads-purge-hourly": {
-        "task": "measures.tasks.return_imports_purge_task",
-        "schedule": crontab(minute=15),
-    },
-    "deleted-returns-purge-daily": {
-        "task": "measures.tasks.deleted_returns_purge_task",
-        "schedule": crontab(hour=3, minute=45),
-    },
-    "charts-recompute-nightly": {
-        "task": "spc.tasks.charts_recompute_all_task",
-        "schedule": crontab(hour=2, minute=30),
-    },
-    # Reminders and digests run hourly and send to the trusts whose own schedule (day and hour,
-    # set by their QI lead: reports.ReminderSchedule) is this hour; a message sent is never
-    # sent twice (reports.SentMessage.key), so a beat that fires twice sends once.
-    "reports-reminders-hourly": {
-        "task": "reports.tasks.reminders_send_task",
-        "schedule": crontab(minute=0),
-    },
-    "reports-digests-hourly": {
-        "task": "reports.tasks.digests_send_task",
-        "schedule": crontab(minute=5),
-    },
-    "reports-messages-retry-hourly": {
-        "task": "reports.tasks.messages_retry_task",
-        "schedule": crontab(minute=45),
-    },
-    "reports-packs-purge-hourly": {
-        "task": "reports.tasks.board_packs_purge_task",
-        "schedule": crontab(minute=25),
-    },
-}
+# The periodic tasks (mhsip/beat.py says when each runs and why).
+CELERY_BEAT_SCHEDULE = beat_schedule(
+    stale_check_seconds=envint("CHARTS_STALE_CHECK_SECONDS", "300")
+)
 
-
-
-def envrate(name: str, default: str) -> str:
-    """A DRF throttle rate such as 120/min (requests per second, minute, hour or day)."""
-    value = os.environ.get(name, default).strip()
-    number, _, period = value.partition("/")
-    if not number.isdigit() or period[:1] not in ("s", "m", "h", "d"):
-        raise ImproperlyConfigured(f"{name} must be a rate like 120/min or 5000/day, not {value!r}")
-    return value
 
 
 REST_FRAMEWORK = {
