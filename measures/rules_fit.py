@@ -21,6 +21,7 @@ class LocalScope:
     trust_id: int
     ward_ids: frozenset[int]
     retired_on: datetime.date | None = None
+    measure_id: int | None = None
 
 
 def local_measure_errors(*, ward, week_start: datetime.date, codes: Collection[str],

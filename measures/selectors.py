@@ -203,13 +203,20 @@ def measures_for_ward(ward: Ward) -> list:
 
 def local_measure_scopes() -> dict:
     """Local measure code -> who may write it (`rules.LocalScope`): its trust, enrolled wards
-    and retirement. Two queries; a programme has tens of local measures, not thousands."""
+    and retirement. One query: a row per enrolled ward, one with no ward for a measure
+    without any (a programme has tens of local measures, not thousands)."""
+    found, wards = {}, {}
+    for code, measure_id, trust_id, retired_on, ward_id in LocalMeasure.objects.values_list(
+        "measure__code", "pk", "trust_id", "retired_on", "wards"
+    ):  # fmt: skip
+        found[code] = (measure_id, trust_id, retired_on)
+        wards.setdefault(code, set())
+        if ward_id is not None:
+            wards[code].add(ward_id)
     return {
-        local.measure.code: LocalScope(
-            trust_id=local.trust_id, retired_on=local.retired_on,
-            ward_ids=frozenset(ward.pk for ward in local.wards.all()),
-        )
-        for local in LocalMeasure.objects.select_related("measure").prefetch_related("wards")
+        code: LocalScope(measure_id=measure_id, trust_id=trust_id, retired_on=retired_on,
+                         ward_ids=frozenset(wards[code]))
+        for code, (measure_id, trust_id, retired_on) in found.items()
     }  # fmt: skip
 
 

@@ -8,10 +8,10 @@ from collections import defaultdict
 from django.conf import settings
 from django.db.models import F, Q, Sum
 
+from measures import selectors as measure_selectors
 from measures import targets
 from measures.models import (
     Enrolment,
-    LocalMeasure,
     Measure,
     Programme,
     ProgrammeTarget,
@@ -58,16 +58,10 @@ def _direction(programmes: list[Programme], measure: Measure, chosen_id=None) ->
 
 
 def local_measure_scopes() -> dict[int, tuple[int, frozenset[int]]]:
-    """measure id -> (trust id, enrolled ward ids) of every local measure (one query: a row
-    per enrolled ward, one with no ward for a measure without any)."""
-    trusts, wards = {}, defaultdict(set)
-    for measure_id, trust_id, ward_id in LocalMeasure.objects.values_list(
-        "pk", "trust_id", "wards"
-    ):
-        trusts[measure_id] = trust_id
-        if ward_id is not None:
-            wards[measure_id].add(ward_id)
-    return {m: (trust_id, frozenset(wards[m])) for m, trust_id in trusts.items()}
+    """measure id -> (trust id, enrolled ward ids) of every local measure: the charts' view
+    of the rule's scopes (measures.selectors), one query."""
+    return {scope.measure_id: (scope.trust_id, scope.ward_ids)
+            for scope in measure_selectors.local_measure_scopes().values()}  # fmt: skip
 
 
 def charted_on_ward(measure_id: int, ward: Ward, local: dict) -> bool:
