@@ -4,7 +4,9 @@ import io
 import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.db.models import Count, Sum
+from django.test import override_settings
 
 from measures import demo
 from measures.models import (
@@ -24,20 +26,35 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 UNTIL = datetime.date(2021, 10, 25)
 
 
+def seed():
+    call_command("seed_demo", until=UNTIL, stdout=io.StringIO())
+
+
 @pytest.fixture(autouse=True)
 def _debug_on(settings):
     settings.DEBUG = True  # pytest-django turns it off; seed_demo refuses to run without it
 
 
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """The demo seeded once for the module (a seed takes ~10 s): each test runs in a savepoint
+    inside this transaction, so what a test changes (a second seed) is undone after it, and
+    the whole seed is rolled back after the module."""
+    with django_db_blocker.unblock(), transaction.atomic(), override_settings(DEBUG=True):
+        seed()
+        yield
+        transaction.set_rollback(True)
+
+
 def test_it_refuses_to_load_published_passwords_when_debug_is_off(settings):
     settings.DEBUG = False
+    before = Ward.objects.count()
     with pytest.raises(CommandError, match="Refusing to load demo users"):
-        call_command("seed_demo", until=UNTIL, stdout=io.StringIO())
-    assert not Ward.objects.exists()
+        seed()
+    assert Ward.objects.count() == before
 
 
-def test_it_builds_the_demo_organisations_and_users():
-    call_command("seed_demo", until=UNTIL, stdout=io.StringIO())
+def test_it_builds_the_demo_organisations_and_users(seeded):
     assert (Region.objects.count(), Trust.objects.count(), Ward.objects.count()) == (3, 9, 45)
     assert len(set(Ward.objects.values_list("ward_type", flat=True))) == 9
     roles = set(Membership.objects.values_list("user__username", "role"))
@@ -45,19 +62,20 @@ def test_it_builds_the_demo_organisations_and_users():
     assert ("ward.staff", "ward_staff") in roles
 
 
-def test_it_is_idempotent():
-    call_command("seed_demo", until=UNTIL, stdout=io.StringIO())
-    snapshot = (WeeklyReturn.objects.count(), WeeklyCount.objects.count(), Ward.objects.count())
-    call_command("seed_demo", until=UNTIL, stdout=io.StringIO())
-    assert snapshot == (
-        WeeklyReturn.objects.count(),
-        WeeklyCount.objects.count(),
-        Ward.objects.count(),
-    )
+def test_it_is_idempotent(seeded):
+    def snapshot():
+        return [model.objects.count() for model in (
+            Ward, Membership, WeeklyReturn, WeeklyCount, IncidentDate, WeeklyValue, ChangeIdea,
+            PdsaCycle,
+        )]  # fmt: skip
+
+    before = snapshot()
+    assert all(before), before
+    seed()
+    assert snapshot() == before
 
 
-def test_it_keeps_demo_returns_valid():
-    call_command("seed_demo", until=UNTIL, stdout=io.StringIO())
+def test_it_keeps_demo_returns_valid(seeded):
     for weekly_return in WeeklyReturn.objects.select_related("ward")[:300]:
         weekly_return.full_clean()
     prone = dict(
@@ -74,8 +92,7 @@ def test_it_keeps_demo_returns_valid():
     assert WeeklyReturn.objects.filter(week_start__gt=UNTIL).count() == 0
 
 
-def test_it_gives_picu_far_more_restraint_than_rehabilitation():
-    call_command("seed_demo", until=UNTIL, stdout=io.StringIO())
+def test_it_gives_picu_far_more_restraint_than_rehabilitation(seeded):
 
     def rate(ward_type):
         counts = WeeklyCount.objects.filter(
@@ -108,8 +125,7 @@ def test_it_generates_the_same_weeks_every_time_and_a_real_reduction():
     )
 
 
-def test_half_the_wards_date_the_incidents_of_their_rare_measures():
-    call_command("seed_demo", until=UNTIL, stdout=io.StringIO())
+def test_half_the_wards_date_the_incidents_of_their_rare_measures(seeded):
     dated = {w.code: w.dated_measures for w in demo.demo_wards() if w.dated_measures}
     assert len(dated) == 23
     counts = WeeklyCount.objects.filter(count__gt=0).annotate(days=Count("dates"))
@@ -125,17 +141,14 @@ def test_half_the_wards_date_the_incidents_of_their_rare_measures():
         assert day.occurred_on >= weekly_return.ward.active_from
     before = IncidentDate.objects.count()
     assert before > 0
-    call_command("seed_demo", until=UNTIL, stdout=io.StringIO())
-    assert IncidentDate.objects.count() == before  # idempotent
     dated_counts = WeeklyCount.objects.filter(dates__isnull=False).distinct()
     IncidentDate.objects.filter(count__in=list(dated_counts.values_list("pk", flat=True)[:20]))\
         .delete()  # fmt: skip
-    call_command("seed_demo", until=UNTIL, stdout=io.StringIO())
+    seed()
     assert IncidentDate.objects.count() == before  # a data set without them gets them back
 
 
-def test_it_seeds_each_value_type_and_the_composite_on_a_few_wards():
-    call_command("seed_demo", until=UNTIL, stdout=io.StringIO())
+def test_it_seeds_each_value_type_and_the_composite_on_a_few_wards(seeded):
     by_code = dict(WeeklyValue.objects.values("measure__code").annotate(n=Count("pk"))
                    .values_list("measure__code", "n"))  # fmt: skip
     assert set(by_code) == {"restraint_debrief_72h", "seclusion_hours",
@@ -148,14 +161,9 @@ def test_it_seeds_each_value_type_and_the_composite_on_a_few_wards():
     ward = Ward.objects.get(pk=min(wards))
     series = ward_series([ward], [total.pk], UNTIL)[ward.pk, total.pk]
     assert np.nansum(series.counts) > 0
-    snapshot = WeeklyValue.objects.count()
-    call_command("seed_demo", until=UNTIL, stdout=io.StringIO())
-    assert WeeklyValue.objects.count() == snapshot  # idempotent
 
 
-def test_it_adds_change_ideas_with_pdsa_cycles_on_restraint_once():
-    call_command("seed_demo", until=UNTIL, stdout=io.StringIO())
-    ideas = ChangeIdea.objects.count()
+def test_it_adds_change_ideas_with_pdsa_cycles_on_restraint(seeded):
     outcomes = set(PdsaCycle.objects.values_list("outcome", flat=True))
     assert {"adopt", "adapt", "abandon", ""} <= outcomes  # one cycle still running
     assert set(ChangeIdea.objects.values_list("measures__code", flat=True)) <= {
@@ -164,5 +172,3 @@ def test_it_adds_change_ideas_with_pdsa_cycles_on_restraint_once():
     assert staff_ward.change_ideas.count() >= 2
     for cycle in PdsaCycle.objects.select_related("idea"):
         cycle.full_clean()
-    call_command("seed_demo", until=UNTIL, stdout=io.StringIO())
-    assert ChangeIdea.objects.count() == ideas
