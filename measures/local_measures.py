@@ -9,15 +9,23 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from mhsip.forms import IsoDateInput
 from mhsip.freshness import charts_stale
 from mhsip.text import clean_free_text
 from wards.models import Trust
 
+from . import targets
 from .models import LocalMeasure, Measure
 
 # Local measures come after the national catalogue on forms and pages.
 LOCAL_ORDER_FROM = 10_000
 TEXT_FIELDS = ("name", "unit", "definition", "includes", "excludes")
+# The target's form fields, as LocalMeasure names them; the rules' names for them.
+TARGET_FIELDS = {"target_kind": "kind", "target_percent": "percent", "target_value": "value",
+                 "target_deadline": "deadline"}  # fmt: skip
+# A measure's direction of improvement as the target rules name it.
+TARGET_DIRECTION = {"decrease": targets.DECREASE, "increase": targets.INCREASE,
+                    "neutral": targets.REPORTING}  # fmt: skip
 
 
 def local_measure_fields() -> list[str]:
@@ -49,6 +57,25 @@ class LocalMeasureForm(forms.ModelForm):
         queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
         label="Wards that report it", help_text="They see it in their weekly return form.",
     )  # fmt: skip
+    target_kind = forms.ChoiceField(
+        label="Target", initial=targets.NONE, required=False,
+        choices=LocalMeasure._meta.get_field("target_kind").choices,
+        help_text="Drawn on the charts of its wards and the trust; the assurance icon says "
+        "whether the process will meet it.",
+    )  # fmt: skip
+    target_percent = forms.IntegerField(
+        label="By what percentage", required=False,
+        help_text="For a reduce or increase target: r in 'by r% of the baseline'.",
+    )  # fmt: skip
+    target_value = forms.FloatField(
+        label="Target value", required=False,
+        help_text="For a fixed value: in the chart's unit (a proportion as a percentage, a "
+        "count per 1,000 occupied bed days).",
+    )  # fmt: skip
+    target_deadline = forms.DateField(label="Deadline", required=False, widget=IsoDateInput())
+    target_against_direction_confirmed = forms.BooleanField(
+        label="Confirm a target against the direction", required=False
+    )
 
     class Meta:
         model = Measure
@@ -65,6 +92,8 @@ class LocalMeasureForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["code"].disabled = True
             self.fields["wards"].initial = list(self.instance.local.wards.all())
+            for name in (*TARGET_FIELDS, "target_against_direction_confirmed"):
+                self.fields[name].initial = getattr(self.instance.local, name)
 
     def clean_code(self):
         code = (self.cleaned_data.get("code") or "").lower()
@@ -84,7 +113,38 @@ class LocalMeasureForm(forms.ModelForm):
         for name in TEXT_FIELDS:
             if name in cleaned:
                 cleaned[name] = self._clean_text(name)
+        self._clean_target(cleaned)
         return cleaned
+
+    def _clean_target(self, cleaned):
+        """The target's rules (measures.targets, as a programme's), every error in one round,
+        each on its own field; no target: no stray numbers kept."""
+        if (cleaned.get("target_kind") or targets.NONE) == targets.NONE:
+            cleaned.update(target_kind=targets.NONE, target_percent=None, target_value=None,
+                           target_deadline=None, target_against_direction_confirmed=False)
+            return
+        if "improvement" not in cleaned:
+            return  # the direction has its own error
+        errors = targets.target_errors(
+            direction=TARGET_DIRECTION[cleaned["improvement"]],
+            confirmed=cleaned.get("target_against_direction_confirmed", False), steps=[],
+            **{rule: cleaned.get(name) for name, rule in TARGET_FIELDS.items()},
+        )  # fmt: skip
+        fields = {rule: name for name, rule in TARGET_FIELDS.items()}
+        for rule, message in errors.items():
+            name = fields.get(rule, "improvement" if rule == "direction" else "target_kind")
+            if name not in self.errors:
+                self.add_error(name, message)
+
+    def target(self) -> dict:
+        """The LocalMeasure fields of the target, for the services below."""
+        names = (*TARGET_FIELDS, "target_against_direction_confirmed")
+        return {name: self.cleaned_data.get(name) for name in names}
+
+    def measure_fields(self) -> dict:
+        """The Measure fields (the rest are the wards and the target)."""
+        return {k: v for k, v in self.cleaned_data.items()
+                if k != "wards" and not k.startswith("target_")}  # fmt: skip
 
     def validate_unique(self):
         # The code's clash has its own message (clean_code); the name's is Django's.
@@ -101,12 +161,13 @@ def _ward_ids(local: LocalMeasure) -> list[int]:
 
 
 @transaction.atomic
-def local_measure_create(*, trust: Trust, user, fields: dict, wards) -> Measure:
+def local_measure_create(*, trust: Trust, user, fields: dict, wards,
+                         target: dict | None = None) -> Measure:  # fmt: skip
     top = Measure.objects.aggregate(top=Max("display_order"))["top"] or 0
     measure = Measure(**fields, display_order=max(top + 10, LOCAL_ORDER_FROM))
     measure.full_clean()
     measure.save()
-    local = LocalMeasure(measure=measure, trust=trust, created_by=user)
+    local = LocalMeasure(measure=measure, trust=trust, created_by=user, **(target or {}))
     local.full_clean()
     local.save()
     local.wards.set([w for w in wards if w.trust_id == trust.pk])
@@ -115,7 +176,8 @@ def local_measure_create(*, trust: Trust, user, fields: dict, wards) -> Measure:
 
 
 @transaction.atomic
-def local_measure_update(*, measure: Measure, fields: dict, wards) -> Measure:
+def local_measure_update(*, measure: Measure, fields: dict, wards,
+                         target: dict | None = None) -> Measure:  # fmt: skip
     local = measure.local
     before = set(_ward_ids(local))
     for name, value in fields.items():
@@ -123,6 +185,11 @@ def local_measure_update(*, measure: Measure, fields: dict, wards) -> Measure:
             setattr(measure, name, value)
     measure.full_clean()
     measure.save()
+    if target is not None:
+        for name, value in target.items():
+            setattr(local, name, value)
+        local.full_clean()
+        local.save()  # with history: who changed the target, and when
     local.wards.set([w for w in wards if w.trust_id == local.trust_id])
     charts_stale(ward_ids=sorted(before | set(_ward_ids(local))))
     return measure

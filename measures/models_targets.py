@@ -109,6 +109,15 @@ class LocalMeasure(models.Model):
                               related_name="local_measures")  # fmt: skip
     wards = models.ManyToManyField(Ward, blank=True, related_name="local_measures")
     retired_on = models.DateField(null=True, blank=True)
+    # The trust's own target on its measure, as a programme's (rules: measures.targets), with
+    # no trajectory: reduce or increase by r% of the baseline, or a fixed value, by a deadline.
+    target_kind = models.CharField("target", max_length=12, default=targets.NONE, choices=[
+        (kind, label) for kind, label in ProgrammeTarget.Kind.choices
+        if kind != targets.TRAJECTORY])  # fmt: skip
+    target_percent = models.PositiveSmallIntegerField(null=True, blank=True)
+    target_value = models.FloatField(null=True, blank=True)
+    target_deadline = models.DateField(null=True, blank=True)
+    target_against_direction_confirmed = models.BooleanField(default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -123,3 +132,18 @@ class LocalMeasure(models.Model):
     @property
     def is_retired(self) -> bool:
         return self.retired_on is not None
+
+    @property
+    def has_target(self) -> bool:
+        return self.target_kind != targets.NONE
+
+    @property
+    def target_text(self) -> str:
+        """The target in words for the trust's list of its local measures."""
+        if self.target_kind in (targets.REDUCE, targets.RAISE):
+            amount = f"{self.get_target_kind_display().split(' by')[0]} by {self.target_percent}%"
+        elif self.target_kind == targets.VALUE:
+            amount = f"A value of {self.target_value:g}"
+        else:
+            return "None"
+        return f"{amount} by {self.target_deadline:%-d %b %Y}"

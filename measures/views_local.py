@@ -44,16 +44,13 @@ def _form_page(request, trust, form, measure=None, status=200):
     }, status=status)  # fmt: skip
 
 
-def _fields(form) -> dict:
-    return {k: v for k, v in form.cleaned_data.items() if k != "wards"}
-
-
 @login_required
 def local_measure_add(request, trust_id):
     trust, _ = get_trust_for_member(request.user, trust_id, manage=True)
     form = LocalMeasureForm(request.POST or None, trust=trust)
     if request.method == "POST" and form.is_valid():
-        measure = local_measure_create(trust=trust, user=request.user, fields=_fields(form),
+        measure = local_measure_create(trust=trust, user=request.user,
+                                       fields=form.measure_fields(), target=form.target(),
                                        wards=form.cleaned_data["wards"])  # fmt: skip
         messages.success(request, f"Local measure '{measure.name}' added: its wards see it in "
                          "their weekly return form.")  # fmt: skip
@@ -67,8 +64,8 @@ def local_measure_edit(request, trust_id, measure_code):
     measure = _local_measure(trust, measure_code)
     form = LocalMeasureForm(request.POST or None, instance=measure, trust=trust)
     if request.method == "POST" and form.is_valid():
-        local_measure_update(measure=measure, fields=_fields(form),
-                             wards=form.cleaned_data["wards"])  # fmt: skip
+        local_measure_update(measure=measure, fields=form.measure_fields(),
+                             target=form.target(), wards=form.cleaned_data["wards"])  # fmt: skip
         messages.success(request, f"Local measure '{measure.name}' saved.")
         return redirect("measures:local-measures", trust_id=trust.pk)
     return _form_page(request, trust, form, measure, status=400 if form.errors else 200)

@@ -45,6 +45,7 @@ def _series_and_configs(charts: list[StoredChart], today):
                                          programmes)  # fmt: skip
         out += [(c, series[c.scope_id, c.measure_id], configs[c.scope_id, c.measure_id])
                 for c in ward_charts]  # fmt: skip
+    local_targets = selectors.local_target_lines(measures)
     by_scope = defaultdict(list)
     for c in charts:
         if c.scope != Scope.WARD:
@@ -52,7 +53,7 @@ def _series_and_configs(charts: list[StoredChart], today):
     for (scope, scope_id), group in by_scope.items():
         series = inputs.aggregate_series(scope, scope_id, [c.measure_id for c in group], today)
         out += [(c, series[c.measure_id],
-                 selectors.aggregate_config(measures[c.measure_id], programmes))
+                 selectors.aggregate_config(measures[c.measure_id], programmes, local_targets))
                 for c in group]  # fmt: skip
     return out
 

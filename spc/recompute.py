@@ -62,6 +62,7 @@ def aggregate_charts_recompute(
     every = list(Measure.objects.filter(is_active=True))
     programmes = selectors.programmes_with_measures()
     local = selectors.local_measure_scopes()
+    local_targets = selectors.local_target_lines()
     for scope, scope_id in scopes:
         measures = [m for m in every if selectors.charted_on_scope(m.pk, scope, scope_id, local)]
         versions = dict(
@@ -78,7 +79,8 @@ def aggregate_charts_recompute(
                 continue
         series = inputs.aggregate_series(scope, scope_id, [m.pk for m in measures], today)
         items = [
-            ((scope, scope_id, m.pk), series[m.pk], selectors.aggregate_config(m, programmes))
+            ((scope, scope_id, m.pk), series[m.pk],
+             selectors.aggregate_config(m, programmes, local_targets))
             for m in measures
         ]
         summary.add(store_charts(items, versions, force))

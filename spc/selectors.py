@@ -12,6 +12,7 @@ from measures import selectors as measure_selectors
 from measures import targets
 from measures.models import (
     Enrolment,
+    LocalMeasure,
     Measure,
     Programme,
     ProgrammeTarget,
@@ -46,6 +47,25 @@ def _targets(programmes: list[Programme], measure_id: int, chosen_id=None) -> tu
     return tuple(_target_line(names[t.programme_id], t)
                  for t in _covering(programmes, measure_id, chosen_id)
                  if t.kind != targets.NONE)  # fmt: skip
+
+
+def local_target_lines(measure_ids=None) -> dict[int, TargetLine]:
+    """measure id -> the trust's own target on its local measure (one query), drawn after any
+    programme's: a local measure is in no programme, so it is usually the only one."""
+    rows = LocalMeasure.objects.exclude(target_kind=targets.NONE).select_related("trust")
+    if measure_ids is not None:
+        rows = rows.filter(pk__in=list(measure_ids))
+    return {
+        local.pk: TargetLine(f"{local.trust.name} (local target)", local.target_percent,
+                             local.target_deadline, kind=local.target_kind,
+                             value=local.target_value)
+        for local in rows
+    }  # fmt: skip
+
+
+def _with_local(lines: tuple, measure_id: int, local_targets: dict) -> tuple:
+    local = local_targets.get(measure_id)
+    return (*lines, local) if local else lines
 
 
 def _direction(programmes: list[Programme], measure: Measure, chosen_id=None) -> str:
@@ -107,6 +127,7 @@ def ward_configs(
     ):
         enrolled[ward_id].add(programme_id)
     default_weeks = default_baseline_weeks()
+    local_targets = local_target_lines(m.pk for m in measures)
     configs = {}
     for ward_id in ward_ids:
         ward_programmes = [p for p in programmes if p.pk in enrolled[ward_id]]
@@ -123,21 +144,26 @@ def ward_configs(
                 breaks=tuple((b.starts_on, b.reason) for b in setting.breaks.all())
                 if setting
                 else (),
-                targets=_targets(
+                targets=_with_local(_targets(
                     ward_programmes, measure.pk, setting.programme_id if setting else None
-                ),
+                ), measure.pk, local_targets),
                 value_type=measure.value_type,
                 value_unit=measure.duration_unit,
             )
     return configs
 
 
-def aggregate_config(measure: Measure, programmes: list[Programme]) -> ChartConfig:
+def aggregate_config(measure: Measure, programmes: list[Programme],
+                     local_targets: dict | None = None) -> ChartConfig:  # fmt: skip
+    """A trust, region or national chart's configuration; `local_targets`: the callers' one
+    read of `local_target_lines` for many measures (None: read for this measure)."""
+    if local_targets is None:
+        local_targets = local_target_lines([measure.pk])
     return ChartConfig(
         chart_type="auto",
         improvement=_direction(programmes, measure),
         baseline_weeks=default_baseline_weeks(),
-        targets=_targets(programmes, measure.pk),
+        targets=_with_local(_targets(programmes, measure.pk), measure.pk, local_targets),
         value_type=measure.value_type,
         value_unit=measure.duration_unit,
     )
