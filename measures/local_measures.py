@@ -19,7 +19,11 @@ from .models import LocalMeasure, Measure
 
 # Local measures come after the national catalogue on forms and pages.
 LOCAL_ORDER_FROM = 10_000
-TEXT_FIELDS = ("name", "unit", "definition", "includes", "excludes")
+TEXT_FIELDS = ("name", "unit", "definition", "includes", "excludes", "numerator_label",
+               "denominator_label")  # fmt: skip
+# What one value type needs (measures.value_rules.measure_definition_errors names the rule).
+VALUE_TYPE_FIELDS = ("numerator_label", "denominator_label", "duration_unit", "score_min",
+                     "score_max")  # fmt: skip
 # The target's form fields, as LocalMeasure names them; the rules' names for them.
 TARGET_FIELDS = {"target_kind": "kind", "target_percent": "percent", "target_value": "value",
                  "target_deadline": "deadline"}  # fmt: skip
@@ -30,9 +34,8 @@ TARGET_DIRECTION = {"decrease": targets.DECREASE, "increase": targets.INCREASE,
 
 def local_measure_fields() -> list[str]:
     """The Measure fields a QI lead sets; a value type where the catalogue has one."""
-    names = {f.name for f in Measure._meta.get_fields()}
-    return ["name", "code", *(["value_type"] if "value_type" in names else []), "domain",
-            "improvement", "unit", "definition", "includes", "excludes"]  # fmt: skip
+    return ["name", "code", "value_type", "domain", "improvement", "unit", "definition",
+            "includes", "excludes", *VALUE_TYPE_FIELDS]  # fmt: skip
 
 
 def code_clash(code: str, *, exclude_pk=None) -> str:
@@ -81,7 +84,12 @@ class LocalMeasureForm(forms.ModelForm):
         model = Measure
         fields = local_measure_fields()
         labels = {"improvement": "Direction of improvement", "includes": "What counts",
-                  "excludes": "What does not count"}  # fmt: skip
+                  "excludes": "What does not count",
+                  "numerator_label": "Proportions: what the numerator counts",
+                  "denominator_label": "Proportions: what the denominator counts",
+                  "duration_unit": "Durations: the unit of time",
+                  "score_min": "Scores: the lowest score", "score_max": "Scores: the highest score"}
+        # fmt: skip
         help_texts = {"code": "Lower-case letters, digits and underscores; it names the "
                       "measure in files and the API and cannot change later."}  # fmt: skip
 

@@ -75,9 +75,23 @@ def test_it_refuses_a_code_of_another_local_measure_and_nhs_numbers(client, qi_l
     assert LocalMeasure.objects.count() == 1
 
 
-def test_the_form_offers_a_value_type_only_where_the_catalogue_has_one():
-    names = {f.name for f in Measure._meta.get_fields()}
-    assert ("value_type" in local_measure_fields()) == ("value_type" in names)
+def test_each_value_type_asks_for_what_it_needs(client, qi_lead, trust):
+    assert {"value_type", "numerator_label", "duration_unit", "score_min"} <= set(
+        local_measure_fields())
+    client.force_login(qi_lead)
+    response = client.post(add_url(trust), measure_post(value_type="duration"))
+    assert response.status_code == 400
+    assert response.context["form"].errors["duration_unit"] == [
+        "A duration measure needs its unit: hours or days."]
+    response = client.post(add_url(trust), measure_post(value_type="score", score_min="5",
+                                                        score_max="1"))  # fmt: skip
+    assert "lowest score below its highest" in response.context["form"].errors["score_max"][0]
+    response = client.post(add_url(trust), measure_post(
+        value_type="proportion", numerator_label="restraints debriefed in 72 hours",
+        denominator_label="restraints"))  # fmt: skip
+    assert response.status_code == 302
+    assert Measure.objects.get(code="rz1_falls").denominator_label == \
+        "restraints"  # fmt: skip
 
 
 def test_enrolled_ward_staff_see_it_in_their_weekly_form_until_it_is_retired(
