@@ -14,8 +14,12 @@ def chart_csv(stream, view) -> None:
     """One stored view's points (spc.stored.ChartView), as the page draws them."""
     s = view.summary
     writer = csv.writer(stream)
+    # A p chart's two columns are its own numerator and denominator (debriefs of restraints),
+    # never incidents and bed days; a g or t chart's count is the gap between incidents.
+    parts = {"p": ["numerator", "denominator"], "g": ["gap", "occupied_bed_days"],
+             "t": ["gap", "occupied_bed_days"]}.get(s.chart, ["count", "occupied_bed_days"])
     writer.writerow(
-        ["date", "period", "count", "occupied_bed_days", "value", "centre", "lower_limit",
+        ["date", "period", *parts, "value", "centre", "lower_limit",
          "upper_limit", "phase", "baseline", "classification", "rules", "unit", "chart"]
     )  # fmt: skip
     for i, day in enumerate(view.dates):

@@ -34,3 +34,16 @@ def test_it_makes_every_text_cell_of_the_chart_csv_formula_safe():
     row = list(csv.reader(io.StringIO(stream.getvalue())))[1]
     assert row[12] == "' =HYPERLINK(\"http://evil.example\")"
     assert row[:3] == ["2024-01-01", "week", "3"]  # numbers and dates unchanged
+
+
+def test_the_chart_csv_names_a_p_charts_numerator_and_denominator_as_such():
+    def header(chart):
+        stream = io.StringIO()
+        view = _view("%")
+        view.summary.chart = chart
+        chart_csv(stream, view)
+        return next(csv.reader(io.StringIO(stream.getvalue())))[2:4]
+
+    assert header("p") == ["numerator", "denominator"]
+    assert header("u") == ["count", "occupied_bed_days"]
+    assert header("g") == ["gap", "occupied_bed_days"]
