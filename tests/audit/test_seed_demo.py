@@ -19,6 +19,7 @@ from measures.models import (
     WeeklyValue,
 )
 from spc.inputs import ward_series
+from spc.models import Scope, StoredChart
 from wards.models import Membership, Region, Trust, Ward
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
@@ -152,8 +153,10 @@ def test_it_seeds_each_value_type_and_the_composite_on_a_few_wards(seeded):
     by_code = dict(WeeklyValue.objects.values("measure__code").annotate(n=Count("pk"))
                    .values_list("measure__code", "n"))  # fmt: skip
     assert set(by_code) == {"restraint_debrief_72h", "seclusion_hours",
-                            "sexual_safety_feel_safe", "staff_feel_safe_score"}  # fmt: skip
-    wards = set(WeeklyValue.objects.values_list("weekly_return__ward_id", flat=True))
+                            "sexual_safety_feel_safe", "staff_feel_safe_score",
+                            "rz1_pbs_plan"}  # fmt: skip
+    wards = set(WeeklyValue.objects.exclude(measure__code="rz1_pbs_plan")
+                .values_list("weekly_return__ward_id", flat=True))  # fmt: skip
     assert 5 <= len(wards) <= 30  # a few wards of each trust
     for row in WeeklyValue.objects.select_related("weekly_return")[:200]:
         row.full_clean()
@@ -172,3 +175,22 @@ def test_it_adds_change_ideas_with_pdsa_cycles_on_restraint(seeded):
     assert staff_ward.change_ideas.count() >= 2
     for cycle in PdsaCycle.objects.select_related("idea"):
         cycle.full_clean()
+
+
+def test_it_seeds_a_local_measure_with_its_target_wards_and_a_p_chart(seeded):
+    pbs = Measure.objects.get(code="rz1_pbs_plan")
+    local = pbs.local
+    assert (local.trust.ods_code, local.target_kind, local.target_percent) == (
+        "RZ1", "increase", 50)
+    wards = set(local.wards.all())
+    assert len(wards) == 3 and {w.trust.ods_code for w in wards} == {"RZ1"}
+    staff_wards = {m.ward for m in Membership.objects.filter(user__username="ward.staff")}
+    assert staff_wards <= wards, "the demo's ward staff see it in their form"
+    values = WeeklyValue.objects.filter(measure=pbs)
+    assert set(values.values_list("weekly_return__ward", flat=True)) == {w.pk for w in wards}
+    for row in values[:300]:
+        assert 0 <= row.numerator <= row.denominator <= row.weekly_return.ward.beds + 1
+    share = values.aggregate(n=Sum("numerator"), d=Sum("denominator"))
+    assert 0.3 < share["n"] / share["d"] < 0.7
+    charts = StoredChart.objects.filter(measure=pbs)
+    assert set(charts.values_list("scope", flat=True)) == {Scope.WARD, Scope.TRUST}

@@ -9,6 +9,7 @@ from django.utils import timezone
 from equity.demo import seed_breakdowns
 from measures import demo, demo_pdsa
 from measures.change_ideas import change_idea_create, pdsa_cycle_add, pdsa_cycle_update
+from measures.demo_local import demo_local_measure, demo_local_values
 from measures.models import (
     ChangeIdea,
     Enrolment,
@@ -172,6 +173,10 @@ class Command(BaseCommand):
             Membership.objects.get_or_create(**fields)
 
     def _returns(self, wards, until) -> int:
+        first_trust = Trust.objects.get(ods_code=demo.TRUSTS[0][2])
+        local = demo_local_measure(first_trust, [w for w, _ in wards.values()
+                                                 if w.trust_id == first_trust.pk])  # fmt: skip
+        local_wards = set(local.local.wards.values_list("pk", flat=True))
         measures = {m.code: m for m in Measure.objects.all()}
         existing = set(WeeklyReturn.objects.values_list("ward_id", "week_start"))
         submitted_at = timezone.now()
@@ -183,8 +188,12 @@ class Command(BaseCommand):
             for week in weeks:
                 if week.dates:
                     all_dates[(ward.pk, week.week_start)] = week.dates
-                if week.values:
-                    all_values[(ward.pk, week.week_start)] = week.values
+                values = dict(week.values)
+                if ward.pk in local_wards:
+                    values[local.code] = demo_local_values(spec, week.week_start,
+                                                           week.occupied_bed_days)  # fmt: skip
+                if values:
+                    all_values[(ward.pk, week.week_start)] = values
                 if (ward.pk, week.week_start) in existing:
                     continue
                 is_draft = index % 3 == 0 and week.week_start == until
@@ -214,16 +223,20 @@ class Command(BaseCommand):
 
     def _values(self, all_values, measures) -> None:
         """The proportions, durations and scores of the wards that collect them, for every
-        return that has none yet (so a data set seeded before they existed gets them too,
-        and a second run adds nothing)."""
+        return and measure that has none yet (so a data set seeded before they existed gets
+        them too, and a second run adds nothing)."""
         if not all_values:
             return
-        returns = WeeklyReturn.objects.filter(
-            ward_id__in={ward_id for ward_id, _ in all_values}, values=None
-        ).values_list("id", "ward_id", "week_start")
+        ward_ids = {ward_id for ward_id, _ in all_values}
+        held = set(WeeklyValue.objects.filter(weekly_return__ward_id__in=ward_ids)
+                   .values_list("weekly_return_id", "measure_id"))  # fmt: skip
+        returns = WeeklyReturn.objects.filter(ward_id__in=ward_ids).values_list(
+            "id", "ward_id", "week_start")  # fmt: skip
         rows = []
         for return_id, ward_id, week in returns.iterator(chunk_size=10_000):
             for code, value in all_values.get((ward_id, week), {}).items():
+                if (return_id, measures[code].pk) in held:
+                    continue
                 proportion = isinstance(value, Proportion)
                 rows.append(WeeklyValue(
                     weekly_return_id=return_id, measure=measures[code],
