@@ -35,8 +35,13 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
+# One test process per core (pytest-xdist). Tests are handed out one by one in pytest-django's
+# order, so each process runs its transactional tests (which empty the database, catalogue
+# and all) after the others; the demo-seed tests stay in one process (an xdist_group), so the
+# seed is made once. TEST_WORKERS=0: one process, as plain pytest.
+TEST_WORKERS ?= auto
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 worker: install
 	$(BIN)/celery -A mhsip worker --loglevel=info --without-mingle --without-gossip

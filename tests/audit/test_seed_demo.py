@@ -22,7 +22,8 @@ from spc.inputs import ward_series
 from spc.models import Scope, StoredChart
 from wards.models import Membership, Region, Trust, Ward
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db]
+# One process of a parallel run (pytest-xdist) runs them all: the module's seed is made once.
+pytestmark = [pytest.mark.slow, pytest.mark.django_db, pytest.mark.xdist_group("demo-seed")]
 
 UNTIL = datetime.date(2021, 10, 25)
 
