@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass
 
 import pytest
+import redis as redis_client
 
 from mhsip.celery import app
 
@@ -120,6 +121,23 @@ class WorkerProcess:
 class ServicesStack:
     redis: RedisProcess
     worker: WorkerProcess
+
+    def is_idle(self) -> bool:
+        """Nothing running or reserved on the worker, nothing waiting on its queues."""
+        inspect = app.control.inspect(timeout=0.5)
+        for busy in (inspect.active(), inspect.reserved()):
+            if any((busy or {}).values()):
+                return False
+        queues = redis_client.Redis.from_url(self.redis.url)
+        return not any(queues.llen(name) for name in (self.worker.queue,
+                                                      f"{self.worker.queue}.ward"))  # fmt: skip
+
+    def wait_idle(self, timeout: float = 120) -> None:
+        """Let the worker finish what a test set off (follow-up refreshes included) before the
+        test's database is flushed under it: a TRUNCATE waiting on a task's locks deadlocks.
+        Asked twice in a row: a task may queue the next one as it ends."""
+        wait_until(lambda: self.is_idle() and self.is_idle(), timeout, "the worker to go idle",
+                   interval=0.5)  # fmt: skip
 
 
 def point_app_at(app, redis_url: str, queue: str) -> None:

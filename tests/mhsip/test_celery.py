@@ -37,6 +37,7 @@ def test_it_has_a_worker_read_what_the_web_app_saved(services_stack, ward, staff
     )
     answer = healthcheck_task.delay().get(timeout=30)
     assert answer == {"database": "postgresql", "weekly_returns": 1}
+    services_stack.wait_idle()  # the save's chart refresh, before the database is flushed
 
 
 def test_it_loads_the_catalogue_and_demo_data_on_postgresql(settings):

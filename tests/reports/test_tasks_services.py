@@ -63,3 +63,4 @@ def test_the_worker_sends_beats_reminders_and_digests(services_stack, enrolled_w
     again = app.send_task("reports.tasks.reminders_send_task",
                           kwargs={"now": TUESDAY_10.isoformat()})  # fmt: skip
     assert again.get(timeout=60) == 0
+    services_stack.wait_idle()

@@ -87,6 +87,7 @@ def test_it_refreshes_the_chart_in_a_worker_after_a_save(services_stack, charted
         30,
         "the national chart to catch up",
     )
+    services_stack.wait_idle()
 
 
 def test_it_saves_while_redis_is_down_and_catches_up_after(services_stack, charted_ward, staff):
@@ -101,6 +102,7 @@ def test_it_saves_while_redis_is_down_and_catches_up_after(services_stack, chart
         services_stack.redis.start()
     charts_refresh_stale_task.delay()  # what beat sends every few minutes
     wait_until(lambda: chart_shows(charted_ward, week, 5), 60, "the staleness check to catch up")
+    services_stack.wait_idle()
 
 
 def test_it_finishes_a_recompute_after_the_worker_is_killed(services_stack, settings):
@@ -123,6 +125,5 @@ def test_it_finishes_a_recompute_after_the_worker_is_killed(services_stack, sett
         return not StoredChart.objects.filter(scope=Scope.WARD, computed_at__lt=killed_at).exists()
 
     wait_until(all_recomputed, 90, "the redelivered recompute to finish", interval=1)
-    # The demo's own refreshes may still be running: let the worker finish before the test
-    # database is flushed under it (a TRUNCATE waiting on its locks deadlocks).
-    wait_until(lambda: not running() and not running(), 120, "the worker to go idle", interval=1)
+    # The demo's own refreshes may still be running.
+    services_stack.wait_idle()
