@@ -24,12 +24,9 @@ TEXT_FIELDS = ("name", "unit", "definition", "includes", "excludes", "numerator_
 # What one value type needs (measures.value_rules.measure_definition_errors names the rule).
 VALUE_TYPE_FIELDS = ("numerator_label", "denominator_label", "duration_unit", "score_min",
                      "score_max")  # fmt: skip
-# The target's form fields, as LocalMeasure names them; the rules' names for them.
-TARGET_FIELDS = {"target_kind": "kind", "target_percent": "percent", "target_value": "value",
-                 "target_deadline": "deadline"}  # fmt: skip
-# A measure's direction of improvement as the target rules name it.
-TARGET_DIRECTION = {"decrease": targets.DECREASE, "increase": targets.INCREASE,
-                    "neutral": targets.REPORTING}  # fmt: skip
+# The target's fields: LocalMeasure's, with its rules (LocalMeasure.target_errors).
+TARGET_FIELDS = ("target_kind", "target_percent", "target_value", "target_deadline",
+                 "target_against_direction_confirmed")  # fmt: skip
 
 
 def local_measure_fields() -> list[str]:
@@ -100,7 +97,7 @@ class LocalMeasureForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["code"].disabled = True
             self.fields["wards"].initial = list(self.instance.local.wards.all())
-            for name in (*TARGET_FIELDS, "target_against_direction_confirmed"):
+            for name in TARGET_FIELDS:
                 self.fields[name].initial = getattr(self.instance.local, name)
 
     def clean_code(self):
@@ -125,29 +122,21 @@ class LocalMeasureForm(forms.ModelForm):
         return cleaned
 
     def _clean_target(self, cleaned):
-        """The target's rules (measures.targets, as a programme's), every error in one round,
-        each on its own field; no target: no stray numbers kept."""
-        if (cleaned.get("target_kind") or targets.NONE) == targets.NONE:
-            cleaned.update(target_kind=targets.NONE, target_percent=None, target_value=None,
-                           target_deadline=None, target_against_direction_confirmed=False)
-            return
+        """The target's rules as the model has them (LocalMeasure.target_errors), judged on
+        the direction being saved, every error in one round on its own field."""
         if "improvement" not in cleaned:
             return  # the direction has its own error
-        errors = targets.target_errors(
-            direction=TARGET_DIRECTION[cleaned["improvement"]],
-            confirmed=cleaned.get("target_against_direction_confirmed", False), steps=[],
-            **{rule: cleaned.get(name) for name, rule in TARGET_FIELDS.items()},
-        )  # fmt: skip
-        fields = {rule: name for name, rule in TARGET_FIELDS.items()}
-        for rule, message in errors.items():
-            name = fields.get(rule, "improvement" if rule == "direction" else "target_kind")
+        local = LocalMeasure(**self.target(cleaned))
+        local.clear_unused_target()
+        cleaned.update(self.target(vars(local)))
+        for name, message in local.target_errors(cleaned["improvement"]).items():
             if name not in self.errors:
                 self.add_error(name, message)
 
-    def target(self) -> dict:
+    def target(self, values=None) -> dict:
         """The LocalMeasure fields of the target, for the services below."""
-        names = (*TARGET_FIELDS, "target_against_direction_confirmed")
-        return {name: self.cleaned_data.get(name) for name in names}
+        values = self.cleaned_data if values is None else values
+        return {name: values.get(name) for name in TARGET_FIELDS}
 
     def measure_fields(self) -> dict:
         """The Measure fields (the rest are the wards and the target)."""

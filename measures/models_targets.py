@@ -97,6 +97,12 @@ class ProgrammeTarget(models.Model):
             raise ValidationError(errors)
 
 
+# A target rule's field (measures.targets) as LocalMeasure names it; "direction" is the
+# measure's own, so its error is the target's.
+TARGET_FIELD_OF_RULE = {"kind": "target_kind", "percent": "target_percent",
+                        "value": "target_value", "deadline": "target_deadline"}  # fmt: skip
+
+
 class LocalMeasure(models.Model):
     """A measure one trust's QI team defined for its own wards: charted on those wards and
     the trust, labelled "Local measure", never summed into region or national charts. Retired
@@ -137,11 +143,40 @@ class LocalMeasure(models.Model):
     def has_target(self) -> bool:
         return self.target_kind != targets.NONE
 
+    def target_errors(self, improvement: str | None = None) -> dict[str, str]:
+        """The rules of a programme's target (measures.targets) on the trust's own, keyed by
+        this model's fields; `improvement`: the measure's direction (a form's, before it is
+        saved; else the measure's own). No target: nothing to check."""
+        if not self.has_target:
+            return {}
+        errors = targets.target_errors(
+            direction=targets.DIRECTION_OF_IMPROVEMENT[improvement or self.measure.improvement],
+            kind=self.target_kind, percent=self.target_percent, value=self.target_value,
+            steps=[], deadline=self.target_deadline,
+            confirmed=self.target_against_direction_confirmed,
+        )  # fmt: skip
+        return {TARGET_FIELD_OF_RULE.get(rule, "target_kind"): message
+                for rule, message in errors.items()}  # fmt: skip
+
+    def clear_unused_target(self) -> None:
+        """No target keeps no stray numbers."""
+        self.target_kind = self.target_kind or targets.NONE
+        if not self.has_target:
+            self.target_percent = self.target_value = self.target_deadline = None
+            self.target_against_direction_confirmed = False
+
+    def clean(self):
+        self.clear_unused_target()
+        if errors := self.target_errors():
+            raise ValidationError(errors)
+
     @property
     def target_text(self) -> str:
         """The target in words for the trust's list of its local measures."""
-        if self.target_kind in (targets.REDUCE, targets.RAISE):
-            amount = f"{self.get_target_kind_display().split(' by')[0]} by {self.target_percent}%"
+        if self.target_kind == targets.REDUCE:
+            amount = f"Reduce by {self.target_percent}%"
+        elif self.target_kind == targets.RAISE:
+            amount = f"Increase by {self.target_percent}%"
         elif self.target_kind == targets.VALUE:
             amount = f"A value of {self.target_value:g}"
         else:

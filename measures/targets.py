@@ -26,6 +26,8 @@ MAX_INCREASE_PERCENT = 1000
 MAX_STEPS = 60
 # The engine's direction for each: a reporting measure has no good direction (spc "neutral").
 ENGINE_DIRECTION = {DECREASE: "decrease", INCREASE: "increase", REPORTING: "neutral"}
+# A measure's own direction (Measure.improvement, the engine's words) as a target's.
+DIRECTION_OF_IMPROVEMENT = {engine: direction for direction, engine in ENGINE_DIRECTION.items()}
 # What a target of each kind pulls the measure towards, to compare with the direction.
 KIND_DIRECTION = {REDUCE: DECREASE, RAISE: INCREASE}
 

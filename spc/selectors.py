@@ -154,11 +154,9 @@ def ward_configs(
 
 
 def aggregate_config(measure: Measure, programmes: list[Programme],
-                     local_targets: dict | None = None) -> ChartConfig:  # fmt: skip
-    """A trust, region or national chart's configuration; `local_targets`: the callers' one
-    read of `local_target_lines` for many measures (None: read for this measure)."""
-    if local_targets is None:
-        local_targets = local_target_lines([measure.pk])
+                     local_targets: dict) -> ChartConfig:  # fmt: skip
+    """A trust, region or national chart's configuration; `local_targets`: the caller's one
+    read of `local_target_lines` for all its measures (never a query per chart)."""
     return ChartConfig(
         chart_type="auto",
         improvement=_direction(programmes, measure),

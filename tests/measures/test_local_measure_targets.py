@@ -5,8 +5,10 @@ drawn on the charts of its wards and the trust, where the assurance icon judges 
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from measures.local_measures import local_measure_create
 from measures.models import Measure, WeeklyReturn, WeeklyValue
 from measures.rules import Proportion
 from spc import figures, recompute
@@ -103,3 +105,16 @@ def test_its_p_chart_draws_the_local_target_on_the_ward_and_the_trust(client, qi
         assert chart.summary.target_value is not None
         names = [t["name"] for t in figures.figure(chart, "Debriefs")["data"]]
         assert any("50% increase target by 30 Sep 2024" in name for name in names), names
+
+
+def test_the_model_keeps_the_rules_for_every_writer_the_admin_included(trust, ward, qi_lead):
+    measure = local_measure_create(trust=trust, user=qi_lead, wards=[ward],
+                                   fields=measure_post())  # a decrease measure, no target
+    local = measure.local
+    local.target_kind, local.target_percent = "increase", 50
+    with pytest.raises(ValidationError) as refused:
+        local.full_clean()
+    assert set(refused.value.message_dict) == {"target_kind", "target_deadline"}
+    local.target_kind, local.target_value = "none", 3.0
+    local.full_clean()
+    assert (local.target_percent, local.target_value) == (None, None)
