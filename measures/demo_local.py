@@ -7,11 +7,12 @@ figures rise after a ward's change idea, as the demo's restraints fall."""
 import datetime
 
 import numpy as np
+from django.utils import timezone
 
 from mhsip.weeks import monday_of
 
 from . import targets
-from .demo import LAUNCH, DemoWard, _rng
+from .demo import DemoWard, _rng
 from .local_measures import LOCAL_ORDER_FROM
 from .models import LocalMeasure, Measure
 from .value_rules import Proportion
@@ -35,14 +36,14 @@ FIELDS = {
 
 def demo_local_measure(trust, wards) -> Measure:
     """The trust's PBS-plan measure (made once), its first WARDS wards enrolled, and a target
-    of +50% on the baseline by the end of the demo's second programme year."""
+    of +50% on the baseline by the end of March after next: a live measure's deadline ahead."""
     code = f"{trust.ods_code.lower()}_pbs_plan"
     measure, created = Measure.objects.get_or_create(
         code=code, defaults={**FIELDS, "display_order": LOCAL_ORDER_FROM})
     if created:
         local = LocalMeasure.objects.create(
             measure=measure, trust=trust, target_kind=targets.RAISE, target_percent=50,
-            target_deadline=datetime.date(LAUNCH.year + 2, 3, 31))  # fmt: skip
+            target_deadline=datetime.date(timezone.localdate().year + 1, 3, 31))  # fmt: skip
         local.wards.set(wards[:WARDS])
     return measure
 

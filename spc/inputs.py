@@ -146,10 +146,10 @@ def ward_series(
     for ward_id in ward_ids:
         for composite_id, part_ids in composites.items():
             of_parts = [result[ward_id, p] for p in part_ids]
-            days, undated = value_inputs.composite_events(
-                [(p.events, p.undated_weeks) for p in of_parts])  # fmt: skip
             values = value_inputs.composite_values([p.counts for p in of_parts]) if of_parts \
                 else np.full(len(axes[ward_id]), np.nan)  # fmt: skip
+            days, undated = value_inputs.composite_events(
+                [(p.events, p.undated_weeks) for p in of_parts], axes[ward_id], values)
             result[ward_id, composite_id] = WeeklySeries(
                 axes[ward_id], values, bed_days[ward_id], events=days, undated_weeks=undated)
     if value_ids:

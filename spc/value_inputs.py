@@ -44,11 +44,19 @@ def composite_values(part_values: list[np.ndarray]) -> np.ndarray:
     return np.sum(np.vstack(part_values), axis=0)  # NaN + x is NaN: missing if any is
 
 
-def composite_events(parts: list[tuple[np.ndarray | None, int]]) -> tuple:
-    """A composite's incident days: every part's, when all of them are complete."""
+def composite_events(parts: list[tuple[np.ndarray | None, int]], weeks=(),
+                     values: np.ndarray | None = None) -> tuple:
+    """A composite's incident days: every part's, when all of them are complete, except the
+    days of weeks the composite is missing (`values` NaN on the axis `weeks`: a part had no
+    count), which the chart of the composite leaves out as it leaves out the week."""
     if not parts or any(days is None for days, _ in parts):
         return None, sum(undated for _, undated in parts)
-    return np.sort(np.concatenate([days for days, _ in parts])), 0
+    days = np.sort(np.concatenate([days for days, _ in parts]))
+    if values is None or not len(weeks) or not np.isnan(values).any():
+        return days, 0
+    week = np.searchsorted(np.array(weeks, dtype="datetime64[D]"), days, side="right") - 1
+    known = (week >= 0) & ~np.isnan(values[np.clip(week, 0, len(values) - 1)])
+    return days[known], 0
 
 
 def ward_values(ward_ids, measure_ids, kinds: dict, where: dict, shape: dict,

@@ -14,6 +14,7 @@ from spc.models import Scope
 from spc.period_views import charts_with_view
 from spc.presentation import plain_summary
 from spc.specs import ChartConfig, WeeklySeries, value_labels, view_specs
+from spc.value_inputs import composite_events
 from tests.factories import WeeklyCountFactory, WeeklyReturnFactory, WeeklyValueFactory
 from tests.spc.helpers import TODAY, result, view, weeks
 
@@ -141,3 +142,16 @@ def test_the_stored_charts_say_which_chart_and_why(ward, enrolled):
     month = next(iter(stored.view.values()))
     assert month.summary.period == "month" and month.summary.chart == "i"
     assert month.summary.unit == "hours per 1,000 OBD"
+
+
+def test_a_composites_days_leave_out_the_weeks_it_is_missing():
+    """A week a part has no count is missing on the composite: its parts' days go too, or the
+    engine is told of incidents in a week it has no count for (seen on the demo)."""
+    weeks = [datetime.date(2025, 6, 16), datetime.date(2025, 6, 23), datetime.date(2025, 6, 30)]
+    restraint = np.array(["2025-06-17", "2025-06-24", "2025-07-01"], dtype="datetime64[D]")
+    seclusion = np.array(["2025-06-25"], dtype="datetime64[D]")
+    values = np.array([1.0, np.nan, 1.0])
+    days, undated = composite_events([(restraint, 0), (seclusion, 0)], weeks, values)
+    assert days.tolist() == [datetime.date(2025, 6, 17), datetime.date(2025, 7, 1)]
+    assert undated == 0
+    assert composite_events([(restraint, 0), (None, 2)], weeks, values) == (None, 2)
